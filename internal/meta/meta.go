@@ -1,0 +1,78 @@
+// Package meta is the seam between the object service and a metadata engine.
+//
+// The object service needs exactly three things from an engine: point reads,
+// ordered range scans that can seek (so a delimiter listing skips a whole
+// common prefix in one step), and serializable read-modify-write transactions
+// that are durable when they return. An embedded LSM engine and a distributed
+// SQL/KV engine can both serve this interface; nothing above it may rely on
+// in-process locks for correctness.
+package meta
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned by Get when the key does not exist.
+var ErrNotFound = errors.New("meta: key not found")
+
+// ErrConflict is returned by Update when a concurrent transaction made the
+// read set stale. Engines with optimistic concurrency return it; Update
+// retries internally a bounded number of times before surfacing it.
+var ErrConflict = errors.New("meta: transaction conflict")
+
+// Reader reads committed state (or, inside a transaction, the transaction's
+// own view including its uncommitted writes).
+type Reader interface {
+	// Get returns a copy of the value stored at key, or ErrNotFound.
+	Get(ctx context.Context, key []byte) ([]byte, error)
+	// NewIter returns an iterator over keys in [lower, upper). A nil upper
+	// means no upper bound. The iterator is unpositioned: call First or SeekGE.
+	NewIter(ctx context.Context, lower, upper []byte) (Iterator, error)
+}
+
+// Iterator walks keys in ascending byte order. Key and Value are valid only
+// until the next positioning call; copy them to keep them.
+type Iterator interface {
+	First() bool
+	SeekGE(key []byte) bool
+	Next() bool
+	Valid() bool
+	Key() []byte
+	Value() ([]byte, error)
+	// Error reports an error that ended iteration early.
+	Error() error
+	Close() error
+}
+
+// Txn is a serializable read-write transaction.
+type Txn interface {
+	Reader
+	Set(key, value []byte) error
+	Delete(key []byte) error
+}
+
+// Store is a metadata engine.
+type Store interface {
+	Reader
+	// Update runs fn in a serializable transaction and commits its writes
+	// atomically. When Update returns nil the writes are durable (synced to
+	// stable storage). If fn returns an error nothing is written and that
+	// error is returned unchanged. fn may run more than once on conflict, so
+	// it must not have side effects outside the transaction.
+	Update(ctx context.Context, fn func(Txn) error) error
+	Close() error
+}
+
+// PrefixEnd returns the smallest key greater than every key that starts with
+// prefix, or nil when no such key exists (prefix is all 0xff).
+func PrefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		end[i]++
+		if end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
+}

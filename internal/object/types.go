@@ -1,0 +1,194 @@
+package object
+
+import (
+	"io"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/checksum"
+)
+
+// NullVersion is the version id of objects written while versioning is off.
+const NullVersion = "null"
+
+// Limits from the S3 documentation.
+const (
+	MaxKeyLength      = 1024
+	MaxUserMetaBytes  = 2048
+	MaxSinglePutSize  = 5 << 30
+	MaxTags           = 10
+	MaxTagKeyLength   = 128
+	MaxTagValueLength = 256
+	MaxListKeys       = 1000
+	MaxDeleteObjects  = 1000
+)
+
+// Bucket describes a bucket.
+type Bucket struct {
+	Name    string
+	Region  string
+	Owner   string
+	Created time.Time
+}
+
+// ListBucketsInput pages through buckets in name order.
+type ListBucketsInput struct {
+	Prefix string
+	After  string // exclusive: list names greater than this (decoded continuation token)
+	Max    int    // 0 means no limit
+}
+
+// ListBucketsResult is one page of buckets. Next is non-empty when more
+// buckets follow; it is the name to pass as After.
+type ListBucketsResult struct {
+	Buckets []Bucket
+	Next    string
+}
+
+// Metadata is what a client stores with an object besides its bytes.
+type Metadata struct {
+	ContentType        string            `json:"ct,omitempty"`
+	ContentEncoding    string            `json:"ce,omitempty"`
+	ContentDisposition string            `json:"cd,omitempty"`
+	ContentLanguage    string            `json:"cl,omitempty"`
+	CacheControl       string            `json:"cc,omitempty"`
+	Expires            string            `json:"ex,omitempty"`
+	User               map[string]string `json:"um,omitempty"` // lower-case names without "x-amz-meta-"
+}
+
+// Tag is one object tag.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// ObjectInfo describes a stored object version.
+type ObjectInfo struct {
+	Bucket       string
+	Key          string
+	VersionID    string
+	Size         int64
+	ETag         string // unquoted: hex MD5, or hex-N for multipart objects
+	LastModified time.Time
+	Metadata     Metadata
+	Checksum     checksum.Value
+	TagCount     int
+	StorageClass string
+	PartsCount   int // 0 for single-part objects
+}
+
+// ExpectedChecksum is the additional checksum a client declared for an
+// upload. Value holds it when it came in a header; Late yields it after the
+// body has been read to EOF when it came in a trailer.
+type ExpectedChecksum struct {
+	Algorithm checksum.Algorithm
+	Value     string
+	Late      func() (string, error)
+}
+
+// WriteConditions are the conditional-write headers of PUT and Complete.
+type WriteConditions struct {
+	IfMatch     string // an ETag (quoted or not) or "*"
+	IfNoneMatch string // only "*" is meaningful for writes
+}
+
+// ReadConditions are RFC 9110 preconditions on GET/HEAD and copy sources.
+// Zero values mean absent.
+type ReadConditions struct {
+	IfMatch           string
+	IfNoneMatch       string
+	IfModifiedSince   time.Time
+	IfUnmodifiedSince time.Time
+}
+
+// PutInput is a single-request upload.
+type PutInput struct {
+	Bucket     string
+	Key        string
+	Body       io.Reader
+	Size       int64 // exact number of bytes Body must yield
+	Metadata   Metadata
+	Tags       []Tag
+	ContentMD5 []byte // raw 16-byte digest when the client sent Content-MD5
+	Checksum   ExpectedChecksum
+	Cond       WriteConditions
+}
+
+// Range is a byte range request. Suffix > 0 means the last Suffix bytes;
+// otherwise First..Last inclusive, with Last < 0 meaning to the end.
+type Range struct {
+	First  int64
+	Last   int64
+	Suffix int64
+}
+
+// GetInput reads an object or, with HeadOnly, only its description.
+type GetInput struct {
+	Bucket     string
+	Key        string
+	VersionID  string
+	Range      *Range
+	PartNumber int
+	Cond       ReadConditions
+	HeadOnly   bool
+}
+
+// ObjectReader is an opened object. Body yields Length bytes starting at
+// Offset; it is nil for HeadOnly reads. Partial is true when a range applied.
+type ObjectReader struct {
+	Info    ObjectInfo
+	Offset  int64
+	Length  int64
+	Partial bool
+	Body    io.ReadCloser
+}
+
+// DeleteInput deletes one object (version).
+type DeleteInput struct {
+	Bucket    string
+	Key       string
+	VersionID string
+}
+
+// DeleteResult reports one deletion; Err is set per key in batch deletes.
+type DeleteResult struct {
+	Key          string
+	VersionID    string
+	DeleteMarker bool
+	Err          error
+}
+
+// CopyInput copies (or, with the same source and destination and
+// ReplaceMetadata, rewrites the metadata of) an object.
+type CopyInput struct {
+	SrcBucket       string
+	SrcKey          string
+	SrcVersionID    string
+	SrcCond         ReadConditions
+	DstBucket       string
+	DstKey          string
+	ReplaceMetadata bool
+	Metadata        Metadata
+	ReplaceTags     bool
+	Tags            []Tag
+	Checksum        checksum.Algorithm // compute this checksum for the copy; None keeps the source's
+	Cond            WriteConditions
+}
+
+// ListInput lists current objects in key order. After is exclusive (marker,
+// start-after or decoded continuation token).
+type ListInput struct {
+	Bucket    string
+	Prefix    string
+	Delimiter string
+	After     string
+	MaxKeys   int
+}
+
+// ListResult is one page. When IsTruncated, NextMarker is the last key or
+// common prefix of the page, to pass as After for the next page.
+type ListResult struct {
+	Objects        []ObjectInfo
+	CommonPrefixes []string
+	IsTruncated    bool
+	NextMarker     string
+}
