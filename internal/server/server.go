@@ -1,0 +1,177 @@
+// Package server assembles a Hoard server from its layers: it opens the
+// engines in the data directory, builds the object service and the S3 wire
+// layer, and runs the HTTP server and background work until shut down. The
+// binary and the test harness share it, so tests run exactly what ships.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/s3api"
+	"github.com/hoard-s3/hoard/internal/sigv4"
+)
+
+// Config is what a server needs to start.
+type Config struct {
+	DataDir   string
+	Address   string // host:port; port 0 picks a free one
+	Region    string
+	Domain    string // virtual-hosted-style base domain; empty disables it
+	Root      RootCredentials
+	Logger    *slog.Logger
+	GCEvery   time.Duration // period of orphan reclamation; 0 means 10 minutes
+	DrainTime time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
+}
+
+// Server is a running Hoard server.
+type Server struct {
+	cfg     Config
+	lock    *os.File
+	meta    *pebblemeta.Store
+	service *object.Service
+	ln      net.Listener
+	http    *http.Server
+	stop    context.CancelFunc
+	bg      sync.WaitGroup
+}
+
+// Open locks the data directory, opens the engines, reclaims orphaned data
+// and starts listening. Call Serve to accept requests.
+func Open(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.GCEvery <= 0 {
+		cfg.GCEvery = 10 * time.Minute
+	}
+	if cfg.DrainTime <= 0 {
+		cfg.DrainTime = 30 * time.Second
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	s := &Server{cfg: cfg}
+	ok := false
+	defer func() {
+		if !ok {
+			s.closeStores()
+		}
+	}()
+	var err error
+	if s.lock, err = lockDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if s.meta, err = pebblemeta.Open(filepath.Join(cfg.DataDir, "meta")); err != nil {
+		return nil, fmt.Errorf("open metadata: %w", err)
+	}
+	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
+	if err != nil {
+		return nil, fmt.Errorf("open data files: %w", err)
+	}
+	s.service = object.New(s.meta, blobs, object.Config{})
+	handler := s3api.New(s3api.Config{
+		Service:  s.service,
+		Verifier: sigv4.NewVerifier(cfg.Region, iam.NewRoot(cfg.Root.AccessKey, cfg.Root.SecretKey)),
+		Region:   cfg.Region,
+		Domain:   cfg.Domain,
+		Logger:   cfg.Logger,
+	})
+	if s.ln, err = net.Listen("tcp", cfg.Address); err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
+	}
+	s.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 15 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	ok = true
+	return s, nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Service exposes the object service (for tools and tests in-process).
+func (s *Server) Service() *object.Service { return s.service }
+
+// Serve accepts requests until Shutdown. It reclaims orphans first and then
+// periodically in the background.
+func (s *Server) Serve() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	s.bg.Add(1)
+	go s.collectGarbage(ctx)
+	err := s.http.Serve(s.ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting requests, waits (bounded by DrainTime) for
+// in-flight ones, stops background work and closes the stores.
+func (s *Server) Shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTime)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if err != nil {
+		s.cfg.Logger.Warn("requests still running at shutdown; closing them", "err", err)
+		s.http.Close()
+	}
+	if s.stop != nil {
+		s.stop()
+	}
+	s.bg.Wait()
+	return errors.Join(err, s.closeStores())
+}
+
+func (s *Server) closeStores() error {
+	var errs []error
+	if s.meta != nil {
+		errs = append(errs, s.meta.Close())
+		s.meta = nil
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Close())
+		s.lock = nil
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Server) collectGarbage(ctx context.Context) {
+	defer s.bg.Done()
+	t := time.NewTicker(s.cfg.GCEvery)
+	defer t.Stop()
+	for {
+		n, err := s.service.CollectGarbage(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.cfg.Logger.Warn("reclaiming orphaned data failed", "err", err)
+		case n > 0:
+			s.cfg.Logger.Info("reclaimed orphaned data files", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
