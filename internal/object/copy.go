@@ -1,0 +1,138 @@
+package object
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/meta"
+)
+
+// MaxCopySourceSize is the largest source CopyObject accepts; larger
+// objects are copied with UploadPartCopy.
+const MaxCopySourceSize = 5 << 30
+
+// CopyObject copies an object, or rewrites the metadata of an object copied
+// onto itself.
+func (s *Service) CopyObject(ctx context.Context, in CopyInput) (*ObjectInfo, error) {
+	if err := validateCopy(in); err != nil {
+		return nil, err
+	}
+	if _, err := s.bucket(ctx, s.meta, in.DstBucket); err != nil {
+		return nil, err
+	}
+	self := in.SrcBucket == in.DstBucket && in.SrcKey == in.DstKey
+	for attempt := 0; ; attempt++ {
+		info, err := s.copyOnce(ctx, in, self)
+		if errors.Is(err, blob.ErrNotFound) && attempt == 0 {
+			continue // the source was overwritten while we opened it
+		}
+		return info, err
+	}
+}
+
+func validateCopy(in CopyInput) error {
+	for _, k := range []string{in.SrcKey, in.DstKey} {
+		if err := validKey(k); err != nil {
+			return err
+		}
+	}
+	if err := checkVersion(in.SrcVersionID); err != nil {
+		return err
+	}
+	if in.ReplaceMetadata {
+		if err := validMetadata(in.Metadata); err != nil {
+			return err
+		}
+	}
+	if in.ReplaceTags {
+		if err := validTags(in.Tags); err != nil {
+			return err
+		}
+	}
+	if in.Checksum != checksum.None && in.Checksum.New() == nil {
+		return fmt.Errorf("checksum algorithm %q: %w", in.Checksum, ErrInvalidArgument)
+	}
+	return validWriteConditions(in.Cond)
+}
+
+func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*ObjectInfo, error) {
+	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, true)
+	if err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	if err := checkCopySource(in.SrcCond, src.etag(), src.info("", "").LastModified); err != nil {
+		return nil, err
+	}
+	if src.Size > MaxCopySourceSize {
+		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", src.Size, int64(MaxCopySourceSize), ErrInvalidArgument)
+	}
+	alg := in.Checksum
+	if alg == checksum.None {
+		alg = src.ChecksumAlg
+	}
+	sameData := alg == src.ChecksumAlg || alg == checksum.None
+	if self && sameData {
+		if !in.ReplaceMetadata && !in.ReplaceTags {
+			return nil, fmt.Errorf("copy %s/%s onto itself: %w", in.SrcBucket, in.SrcKey, ErrCopyToSelf)
+		}
+		return s.rewriteMetadata(ctx, in)
+	}
+	body, err := s.openData(ctx, src, 0, src.Size)
+	if err != nil {
+		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
+	}
+	defer body.Close()
+	put := PutInput{
+		Bucket:   in.DstBucket,
+		Key:      in.DstKey,
+		Body:     body,
+		Size:     src.Size,
+		Metadata: src.Meta,
+		Tags:     src.Tags,
+		Checksum: ExpectedChecksum{Algorithm: alg},
+		Cond:     in.Cond,
+	}
+	if in.ReplaceMetadata {
+		put.Metadata = in.Metadata
+	}
+	if in.ReplaceTags {
+		put.Tags = in.Tags
+	}
+	return s.write(ctx, put)
+}
+
+// rewriteMetadata replaces the metadata and/or tags of an object copied
+// onto itself. The data stays where it is; the source conditions, the
+// destination conditions and the write are one transaction.
+func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInfo, error) {
+	var out *record
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		cur, err := s.existing(ctx, tx, in.DstBucket, in.DstKey, true)
+		if err != nil {
+			return err
+		}
+		if err := checkCopySource(in.SrcCond, cur.etag(), cur.info("", "").LastModified); err != nil {
+			return err
+		}
+		if err := checkWrite(in.Cond, cur); err != nil {
+			return err
+		}
+		if in.ReplaceMetadata {
+			cur.Meta = in.Metadata
+		}
+		if in.ReplaceTags {
+			cur.Tags = in.Tags
+		}
+		cur.ModTime = s.cfg.Now().UnixNano()
+		out = cur
+		return tx.Set(objectKey(in.DstBucket, in.DstKey), cur.encode())
+	})
+	if err != nil {
+		return nil, commitErr(fmt.Sprintf("copy %s/%s onto itself", in.DstBucket, in.DstKey), err, in.Cond.any())
+	}
+	info := out.info(in.DstBucket, in.DstKey)
+	return &info, nil
+}

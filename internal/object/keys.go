@@ -1,0 +1,103 @@
+package object
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+)
+
+// Metadata key layout. The engine orders keys bytewise, so each record kind
+// lives under its own one-letter prefix:
+//
+//	b/<bucket>                bucket record
+//	o/<bucket>/<key>          current object record
+//	r/<blobID>                reverse index: the record key that references the blob
+//	v/<bucket>/<key>\x00<ver> reserved for versioned records (keys hold no NUL)
+//
+// Bucket names never contain '/', so "o/<bucket>/" is an exact prefix of the
+// bucket's objects and nothing else; the key after it is arbitrary bytes and
+// listing order is byte order.
+const (
+	bucketPrefix = "b/"
+	objectPrefix = "o/"
+	reversePfx   = "r/"
+)
+
+func bucketKey(bucket string) []byte { return []byte(bucketPrefix + bucket) }
+
+// objectBase is the prefix under which all of a bucket's object records live.
+func objectBase(bucket string) []byte {
+	b := make([]byte, 0, len(objectPrefix)+len(bucket)+1)
+	b = append(b, objectPrefix...)
+	b = append(b, bucket...)
+	return append(b, '/')
+}
+
+func objectKey(bucket, key string) []byte {
+	return append(objectBase(bucket), key...)
+}
+
+func reverseKey(blobID string) []byte { return []byte(reversePfx + blobID) }
+
+// validBucketName applies the S3 naming rules for general purpose buckets.
+func validBucketName(name string) error {
+	if n := len(name); n < 3 || n > 63 {
+		return fmt.Errorf("bucket name %q must be 3 to 63 characters: %w", name, ErrInvalidBucketName)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return fmt.Errorf("bucket name %q has a character other than a-z 0-9 . -: %w", name, ErrInvalidBucketName)
+		}
+	}
+	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
+		return fmt.Errorf("bucket name %q must begin and end with a letter or digit: %w", name, ErrInvalidBucketName)
+	}
+	if strings.Contains(name, "..") {
+		return fmt.Errorf("bucket name %q has adjacent periods: %w", name, ErrInvalidBucketName)
+	}
+	if addr, err := netip.ParseAddr(name); err == nil && addr.Is4() {
+		return fmt.Errorf("bucket name %q is an IP address: %w", name, ErrInvalidBucketName)
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return fmt.Errorf("bucket name %q has reserved prefix %q: %w", name, p, ErrInvalidBucketName)
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", "--x-s3", ".mrap", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return fmt.Errorf("bucket name %q has reserved suffix %q: %w", name, s, ErrInvalidBucketName)
+		}
+	}
+	return nil
+}
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// validKey checks an object key: 1..1024 bytes of UTF-8 without NUL (XML 1.0
+// cannot carry NUL, so such a key could never be listed).
+func validKey(key string) error {
+	if key == "" {
+		return fmt.Errorf("empty object key: %w", ErrInvalidKey)
+	}
+	if len(key) > MaxKeyLength {
+		return fmt.Errorf("object key of %d bytes: %w", len(key), ErrKeyTooLong)
+	}
+	if !utf8.ValidString(key) {
+		return fmt.Errorf("object key is not valid UTF-8: %w", ErrInvalidKey)
+	}
+	if strings.IndexByte(key, 0) >= 0 {
+		return fmt.Errorf("object key contains NUL: %w", ErrInvalidKey)
+	}
+	return nil
+}
+
+// checkVersion accepts the versions that exist while versioning is off:
+// none given, or "null".
+func checkVersion(v string) error {
+	if v == "" || v == NullVersion {
+		return nil
+	}
+	return fmt.Errorf("version %q: %w", v, ErrNoSuchVersion)
+}

@@ -1,0 +1,119 @@
+package object
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hoard-s3/hoard/internal/meta"
+)
+
+// ListObjects lists current objects in key order. With a delimiter, each
+// common prefix is emitted once and the scan seeks past everything under
+// it, so a page costs the same however many keys a prefix holds.
+func (s *Service) ListObjects(ctx context.Context, in ListInput) (*ListResult, error) {
+	if _, err := s.bucket(ctx, s.meta, in.Bucket); err != nil {
+		return nil, err
+	}
+	maxKeys := in.MaxKeys
+	if maxKeys < 0 || maxKeys > MaxListKeys {
+		maxKeys = MaxListKeys
+	}
+	res := &ListResult{Objects: []ObjectInfo{}, CommonPrefixes: []string{}}
+	if maxKeys == 0 {
+		return res, nil
+	}
+	base := objectBase(in.Bucket)
+	lower := append(append([]byte(nil), base...), in.Prefix...)
+	it, err := s.meta.NewIter(ctx, lower, meta.PrefixEnd(lower))
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", in.Bucket, err)
+	}
+	defer it.Close()
+	l := lister{it: it, base: base, in: in, res: res}
+	if err := l.run(maxKeys); err != nil {
+		return nil, fmt.Errorf("list %s: %w", in.Bucket, err)
+	}
+	return res, nil
+}
+
+type lister struct {
+	it   meta.Iterator
+	base []byte
+	in   ListInput
+	res  *ListResult
+}
+
+// seek positions the iterator at the first bucket key >= key; an absent key
+// (nil, from PrefixEnd of all-0xff bytes) means nothing follows.
+func (l *lister) seek(key []byte) bool {
+	if key == nil {
+		return false
+	}
+	return l.it.SeekGE(append(append([]byte(nil), l.base...), key...))
+}
+
+// start positions the iterator at the first entry after In.After.
+func (l *lister) start() bool {
+	after, prefix := l.in.After, l.in.Prefix
+	if after < prefix {
+		return l.it.First()
+	}
+	if !strings.HasPrefix(after, prefix) {
+		return false // After is past every key under Prefix
+	}
+	if cp := l.commonPrefix(after); cp != "" {
+		// Every key under the common prefix rolls up into it, and the
+		// prefix sorts at or before After: skip all of them.
+		return l.seek(meta.PrefixEnd([]byte(cp)))
+	}
+	return l.seek([]byte(after + "\x00")) // the smallest key greater than After
+}
+
+// commonPrefix returns the common prefix key rolls up into, or "".
+func (l *lister) commonPrefix(key string) string {
+	d := l.in.Delimiter
+	if d == "" {
+		return ""
+	}
+	rest := key[len(l.in.Prefix):]
+	i := strings.Index(rest, d)
+	if i < 0 {
+		return ""
+	}
+	return key[:len(l.in.Prefix)+i+len(d)]
+}
+
+func (l *lister) run(maxKeys int) error {
+	n := 0
+	last := ""
+	ok := l.start()
+	for ok && n < maxKeys {
+		key := string(l.it.Key()[len(l.base):])
+		if cp := l.commonPrefix(key); cp != "" {
+			l.res.CommonPrefixes = append(l.res.CommonPrefixes, cp)
+			last, n = cp, n+1
+			ok = l.seek(meta.PrefixEnd([]byte(cp)))
+			continue
+		}
+		v, err := l.it.Value()
+		if err != nil {
+			return err
+		}
+		rec, err := decodeRecord(v, false)
+		if err != nil {
+			return fmt.Errorf("%q: %w", key, err)
+		}
+		l.res.Objects = append(l.res.Objects, rec.info(l.in.Bucket, key))
+		last, n = key, n+1
+		ok = l.it.Next()
+	}
+	if err := l.it.Error(); err != nil {
+		return err
+	}
+	if ok {
+		l.res.IsTruncated = true
+		l.res.NextMarker = last
+	}
+	return nil
+}

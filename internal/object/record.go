@@ -1,0 +1,286 @@
+package object
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/checksum"
+)
+
+// Object records are a compact binary encoding: a version byte, a header of
+// varints and length-prefixed strings, and the inline data as raw trailing
+// bytes, so a small PUT pays no base64 or escaping and a listing can decode
+// the header without touching the data.
+const recordV1 = 1
+
+// record is the stored form of one object version.
+type record struct {
+	VersionID    string
+	Size         int64
+	ModTime      int64  // Unix nanoseconds
+	ETag         []byte // raw MD5 (or multipart digest)
+	Parts        int    // 0 for single-part objects
+	ChecksumAlg  checksum.Algorithm
+	ChecksumRaw  []byte
+	StorageClass string // empty means STANDARD
+	Meta         Metadata
+	Tags         []Tag
+	BlobID       string // empty when the data is inline
+	Inline       []byte
+}
+
+// algCodes gives each checksum algorithm a stable one-byte code.
+var algCodes = []checksum.Algorithm{checksum.None, checksum.CRC32, checksum.CRC32C, checksum.CRC64NVME, checksum.SHA1, checksum.SHA256}
+
+func algCode(a checksum.Algorithm) byte {
+	for i, x := range algCodes {
+		if x == a {
+			return byte(i)
+		}
+	}
+	return 0
+}
+
+func (r *record) encode() []byte {
+	n := 64 + len(r.VersionID) + len(r.ETag) + len(r.ChecksumRaw) + len(r.BlobID) + len(r.Inline) + r.Meta.size()
+	for _, t := range r.Tags {
+		n += len(t.Key) + len(t.Value) + 4
+	}
+	b := make([]byte, 0, n)
+	b = append(b, recordV1)
+	b = appendString(b, r.VersionID)
+	b = binary.AppendUvarint(b, uint64(r.Size))
+	b = binary.AppendVarint(b, r.ModTime)
+	b = appendBytes(b, r.ETag)
+	b = binary.AppendUvarint(b, uint64(r.Parts))
+	b = append(b, algCode(r.ChecksumAlg))
+	b = appendBytes(b, r.ChecksumRaw)
+	b = appendString(b, r.StorageClass)
+	for _, s := range r.Meta.fixed() {
+		b = appendString(b, *s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.Meta.User)))
+	for k, v := range r.Meta.User {
+		b = appendString(b, k)
+		b = appendString(b, v)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.Tags)))
+	for _, t := range r.Tags {
+		b = appendString(b, t.Key)
+		b = appendString(b, t.Value)
+	}
+	b = appendString(b, r.BlobID)
+	return append(b, r.Inline...)
+}
+
+var errCorrupt = errors.New("corrupt object record")
+
+// decodeRecord parses an encoded record. With withData false the inline
+// bytes are not copied (listings need only the header).
+func decodeRecord(buf []byte, withData bool) (*record, error) {
+	if len(buf) == 0 || buf[0] != recordV1 {
+		return nil, fmt.Errorf("record version: %w", errCorrupt)
+	}
+	d := decoder{buf: buf[1:]}
+	r := &record{}
+	r.VersionID = d.str()
+	r.Size = int64(d.uvarint())
+	r.ModTime = d.varint()
+	r.ETag = d.bytes()
+	r.Parts = int(d.uvarint())
+	if c := d.byte(); int(c) < len(algCodes) {
+		r.ChecksumAlg = algCodes[c]
+	} else {
+		d.err = errCorrupt
+	}
+	r.ChecksumRaw = d.bytes()
+	r.StorageClass = d.str()
+	for _, s := range r.Meta.fixed() {
+		*s = d.str()
+	}
+	if n := d.count(); n > 0 {
+		r.Meta.User = make(map[string]string, n)
+		for i := 0; i < n; i++ {
+			k := d.str()
+			r.Meta.User[k] = d.str()
+		}
+	}
+	if n := d.count(); n > 0 {
+		r.Tags = make([]Tag, n)
+		for i := range r.Tags {
+			r.Tags[i] = Tag{Key: d.str(), Value: d.str()}
+		}
+	}
+	r.BlobID = d.str()
+	if d.err != nil {
+		return nil, fmt.Errorf("decode object record: %w", d.err)
+	}
+	if r.BlobID == "" && int64(len(d.buf)) != r.Size {
+		return nil, fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
+	}
+	if withData && r.BlobID == "" {
+		r.Inline = append([]byte(nil), d.buf...)
+	}
+	return r, nil
+}
+
+// etag renders the ETag as S3 shows it (unquoted).
+func (r *record) etag() string {
+	s := hex.EncodeToString(r.ETag)
+	if r.Parts > 0 {
+		s += "-" + strconv.Itoa(r.Parts)
+	}
+	return s
+}
+
+func (r *record) info(bucket, key string) ObjectInfo {
+	oi := ObjectInfo{
+		Bucket:       bucket,
+		Key:          key,
+		VersionID:    r.VersionID,
+		Size:         r.Size,
+		ETag:         r.etag(),
+		LastModified: time.Unix(0, r.ModTime).UTC(),
+		Metadata:     r.Meta,
+		TagCount:     len(r.Tags),
+		StorageClass: r.StorageClass,
+		PartsCount:   r.Parts,
+	}
+	if oi.StorageClass == "" {
+		oi.StorageClass = "STANDARD"
+	}
+	if r.ChecksumAlg != checksum.None {
+		oi.Checksum = checksum.Value{Algorithm: r.ChecksumAlg, Encoded: base64.StdEncoding.EncodeToString(r.ChecksumRaw)}
+	}
+	return oi
+}
+
+// fixed lists the system metadata fields in their encoding order.
+func (m *Metadata) fixed() []*string {
+	return []*string{&m.ContentType, &m.ContentEncoding, &m.ContentDisposition, &m.ContentLanguage, &m.CacheControl, &m.Expires}
+}
+
+func (m *Metadata) size() int {
+	n := 0
+	for _, s := range m.fixed() {
+		n += len(*s) + 2
+	}
+	for k, v := range m.User {
+		n += len(k) + len(v) + 4
+	}
+	return n
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBytes(b, s []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// decoder reads the header fields; the first error sticks and later reads
+// return zero values, so decodeRecord checks once at the end.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || len(d.buf) == 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	c := d.buf[0]
+	d.buf = d.buf[1:]
+	return c
+}
+
+// count reads a length that must fit in the remaining bytes, so a corrupt
+// count cannot make the decoder allocate without bound.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.buf)) {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) raw() []byte {
+	n := d.count()
+	if d.err != nil {
+		return nil
+	}
+	s := d.buf[:n]
+	d.buf = d.buf[n:]
+	return s
+}
+
+func (d *decoder) str() string { return string(d.raw()) }
+
+func (d *decoder) bytes() []byte {
+	s := d.raw()
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]byte(nil), s...)
+}
+
+// Bucket records: version byte, creation time, region, owner.
+const bucketV1 = 1
+
+func encodeBucket(b *Bucket) []byte {
+	out := []byte{bucketV1}
+	out = binary.AppendVarint(out, b.Created.UnixNano())
+	out = appendString(out, b.Region)
+	return appendString(out, b.Owner)
+}
+
+func decodeBucket(name string, buf []byte) (*Bucket, error) {
+	if len(buf) == 0 || buf[0] != bucketV1 {
+		return nil, fmt.Errorf("bucket record %q version: %w", name, errCorrupt)
+	}
+	d := decoder{buf: buf[1:]}
+	b := &Bucket{Name: name}
+	b.Created = time.Unix(0, d.varint()).UTC()
+	b.Region = d.str()
+	b.Owner = d.str()
+	if d.err != nil {
+		return nil, fmt.Errorf("decode bucket record %q: %w", name, d.err)
+	}
+	return b, nil
+}

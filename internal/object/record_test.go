@@ -1,0 +1,122 @@
+package object
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/hoard-s3/hoard/internal/checksum"
+)
+
+func sampleRecord() *record {
+	return &record{
+		VersionID:   NullVersion,
+		Size:        5,
+		ModTime:     1_700_000_000_123_456_789,
+		ETag:        []byte{0x5d, 0x41, 0x40, 0x2a, 0xbc, 0x4b, 0x2a, 0x76, 0xb9, 0x71, 0x9d, 0x91, 0x10, 0x17, 0xc5, 0x92},
+		ChecksumAlg: checksum.CRC32C,
+		ChecksumRaw: []byte{1, 2, 3, 4},
+		Meta: Metadata{
+			ContentType: "text/plain", CacheControl: "no-cache", Expires: "Thu, 01 Dec 1994 16:00:00 GMT",
+			User: map[string]string{"a": "1", "ünï": "cödé"},
+		},
+		Tags:   []Tag{{"k", "v"}, {"empty", ""}},
+		Inline: []byte("hello"),
+	}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	blobRec := sampleRecord()
+	blobRec.Inline, blobRec.BlobID, blobRec.Size, blobRec.Parts = nil, "0123abcd", 1<<33, 3
+	for _, r := range []*record{sampleRecord(), blobRec, {VersionID: NullVersion, Inline: []byte{}}} {
+		enc := r.encode()
+		if enc[0] != recordV1 {
+			t.Fatalf("version byte %d", enc[0])
+		}
+		got, err := decodeRecord(enc, true)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if r.BlobID == "" && len(r.Inline) == 0 {
+			got.Inline, r.Inline = nil, nil
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Fatalf("round trip:\n got %+v\nwant %+v", got, r)
+		}
+		head, err := decodeRecord(enc, false)
+		if err != nil || head.Inline != nil {
+			t.Fatalf("header decode: %v, inline %q", err, head.Inline)
+		}
+	}
+}
+
+func TestRecordInlineIsRaw(t *testing.T) {
+	data := bytes.Repeat([]byte{0, '"', '\\', 0xff}, 1024)
+	r := &record{VersionID: NullVersion, Size: int64(len(data)), Inline: data}
+	enc := r.encode()
+	if !bytes.HasSuffix(enc, data) || len(enc) > len(data)+32 {
+		t.Fatalf("inline data not stored raw: %d bytes for %d", len(enc), len(data))
+	}
+}
+
+func TestRecordInfo(t *testing.T) {
+	info := sampleRecord().info("b", "k")
+	if info.ETag != "5d41402abc4b2a76b9719d911017c592" {
+		t.Errorf("ETag %q", info.ETag)
+	}
+	if info.Checksum != (checksum.Value{Algorithm: checksum.CRC32C, Encoded: "AQIDBA=="}) {
+		t.Errorf("checksum %+v", info.Checksum)
+	}
+	if info.TagCount != 2 || info.StorageClass != "STANDARD" || info.VersionID != NullVersion {
+		t.Errorf("info %+v", info)
+	}
+	r := sampleRecord()
+	r.Parts = 2
+	if got := r.info("b", "k").ETag; got != "5d41402abc4b2a76b9719d911017c592-2" {
+		t.Errorf("multipart ETag %q", got)
+	}
+}
+
+// Every truncation or corruption of a record decodes to an error, never a
+// panic or an outsized allocation.
+func TestRecordCorrupt(t *testing.T) {
+	enc := sampleRecord().encode()
+	for i := 0; i < len(enc); i++ {
+		if _, err := decodeRecord(enc[:i], true); !errors.Is(err, errCorrupt) {
+			t.Fatalf("truncated at %d: %v", i, err)
+		}
+	}
+	for i := 0; i < len(enc); i++ {
+		bad := append([]byte(nil), enc...)
+		bad[i] ^= 0xff
+		decodeRecord(bad, true) // must not panic
+	}
+	huge := []byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}
+	if _, err := decodeRecord(huge, true); err == nil {
+		t.Fatal("huge length accepted")
+	}
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add(sampleRecord().encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := decodeRecord(b, true)
+		if err == nil {
+			if _, err := decodeRecord(r.encode(), true); err != nil {
+				t.Fatalf("re-encode: %v", err)
+			}
+		}
+	})
+}
+
+func TestBucketRecord(t *testing.T) {
+	b := &Bucket{Name: "x", Region: "eu-west-1", Owner: "me", Created: sampleTime}
+	got, err := decodeBucket("x", encodeBucket(b))
+	if err != nil || *got != *b {
+		t.Fatalf("bucket round trip: %+v, %v", got, err)
+	}
+	if _, err := decodeBucket("x", []byte{9}); err == nil {
+		t.Fatal("bad version accepted")
+	}
+}

@@ -1,0 +1,100 @@
+package object
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hoard-s3/hoard/internal/meta"
+)
+
+func (s *Service) log() *slog.Logger { return slog.Default().With("component", "object") }
+
+// current reads the current record of a key through r, header only; nil
+// when the key does not exist.
+func (s *Service) current(ctx context.Context, r meta.Reader, bucket, key string) (*record, error) {
+	return readRecord(ctx, r, bucket, key, false)
+}
+
+func readRecord(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {
+	v, err := r.Get(ctx, objectKey(bucket, key))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s/%s: %w", bucket, key, err)
+	}
+	rec, err := decodeRecord(v, withData)
+	if err != nil {
+		return nil, fmt.Errorf("%s/%s: %w", bucket, key, err)
+	}
+	return rec, nil
+}
+
+// existing reads a record that must exist: ErrNoSuchBucket or ErrNoSuchKey
+// otherwise.
+func (s *Service) existing(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {
+	rec, err := readRecord(ctx, r, bucket, key, withData)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		if _, err := s.bucket(ctx, r, bucket); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s/%s: %w", bucket, key, ErrNoSuchKey)
+	}
+	return rec, nil
+}
+
+// commitRecord makes rec the current record of bucket/key in one
+// transaction: it re-checks the bucket, evaluates the write conditions
+// against the record it replaces, writes the record and the reverse index of
+// its blob, and drops the reverse index of the replaced blob. It returns the
+// replaced blob, which the caller deletes once the commit is durable.
+func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *record, cond WriteConditions) (string, error) {
+	okey := objectKey(bucket, key)
+	val := rec.encode()
+	var old string
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		old = ""
+		if _, err := s.bucket(ctx, tx, bucket); err != nil {
+			return err
+		}
+		cur, err := s.current(ctx, tx, bucket, key)
+		if err != nil {
+			return err
+		}
+		if err := checkWrite(cond, cur); err != nil {
+			return err
+		}
+		if cur != nil && cur.BlobID != "" && cur.BlobID != rec.BlobID {
+			old = cur.BlobID
+			if err := tx.Delete(reverseKey(old)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Set(okey, val); err != nil {
+			return err
+		}
+		if rec.BlobID != "" {
+			return tx.Set(reverseKey(rec.BlobID), okey)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())
+	}
+	return old, nil
+}
+
+// commitErr wraps a transaction error. A conflict that outlived the
+// engine's retries is, for a conditional write, S3's 409
+// ConditionalRequestConflict.
+func commitErr(what string, err error, conditional bool) error {
+	if conditional && errors.Is(err, meta.ErrConflict) {
+		return fmt.Errorf("%s: %v: %w", what, err, ErrConditionalConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,95 @@
+package object
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hoard-s3/hoard/internal/meta"
+)
+
+// validTags applies S3's object tag rules: at most 10 tags, unique keys of
+// 1..128 characters, values of at most 256 characters, valid UTF-8, and no
+// keys in the reserved "aws:" namespace.
+func validTags(tags []Tag) error {
+	if len(tags) > MaxTags {
+		return fmt.Errorf("%d tags, at most %d: %w", len(tags), MaxTags, ErrInvalidTag)
+	}
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		if !utf8.ValidString(t.Key) || !utf8.ValidString(t.Value) {
+			return fmt.Errorf("tag is not valid UTF-8: %w", ErrInvalidTag)
+		}
+		if n := utf8.RuneCountInString(t.Key); n < 1 || n > MaxTagKeyLength {
+			return fmt.Errorf("tag key of %d characters: %w", n, ErrInvalidTag)
+		}
+		if n := utf8.RuneCountInString(t.Value); n > MaxTagValueLength {
+			return fmt.Errorf("tag value of %d characters: %w", n, ErrInvalidTag)
+		}
+		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
+			return fmt.Errorf("tag key %q uses the reserved aws: prefix: %w", t.Key, ErrInvalidTag)
+		}
+		if seen[t.Key] {
+			return fmt.Errorf("duplicate tag key %q: %w", t.Key, ErrInvalidTag)
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+// GetObjectTagging returns an object's tags and its version id.
+func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID string) ([]Tag, string, error) {
+	if err := validKey(key); err != nil {
+		return nil, "", err
+	}
+	if err := checkVersion(versionID); err != nil {
+		return nil, "", err
+	}
+	rec, err := s.existing(ctx, s.meta, bucket, key, false)
+	if err != nil {
+		return nil, "", err
+	}
+	tags := rec.Tags
+	if tags == nil {
+		tags = []Tag{}
+	}
+	return tags, rec.VersionID, nil
+}
+
+// PutObjectTagging replaces an object's tags. Like S3 it leaves the ETag
+// and Last-Modified alone.
+func (s *Service) PutObjectTagging(ctx context.Context, bucket, key, versionID string, tags []Tag) (string, error) {
+	if err := validTags(tags); err != nil {
+		return "", err
+	}
+	return s.setTags(ctx, bucket, key, versionID, tags)
+}
+
+// DeleteObjectTagging removes all of an object's tags.
+func (s *Service) DeleteObjectTagging(ctx context.Context, bucket, key, versionID string) (string, error) {
+	return s.setTags(ctx, bucket, key, versionID, nil)
+}
+
+func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, tags []Tag) (string, error) {
+	if err := validKey(key); err != nil {
+		return "", err
+	}
+	if err := checkVersion(versionID); err != nil {
+		return "", err
+	}
+	var version string
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		rec, err := s.existing(ctx, tx, bucket, key, true)
+		if err != nil {
+			return err
+		}
+		rec.Tags = tags
+		version = rec.VersionID
+		return tx.Set(objectKey(bucket, key), rec.encode())
+	})
+	if err != nil {
+		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)
+	}
+	return version, nil
+}
