@@ -3,10 +3,10 @@ package internal
 
 import (
 	_ "github.com/aws/aws-sdk-go-v2/aws"
+	_ "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	_ "github.com/aws/aws-sdk-go-v2/config"
 	_ "github.com/aws/aws-sdk-go-v2/credentials"
 	_ "github.com/aws/aws-sdk-go-v2/service/s3"
-	_ "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	_ "github.com/aws/smithy-go"
 	_ "github.com/cockroachdb/pebble/v2"
 	_ "github.com/google/uuid"

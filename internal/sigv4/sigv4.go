@@ -8,6 +8,7 @@ package sigv4
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 )
@@ -30,6 +31,12 @@ var (
 	ErrInvalidSecurityToken   = errors.New("invalid security token")        // InvalidToken 400
 	ErrUnsupportedAlgorithm   = errors.New("unsupported signing algorithm") // e.g. AWS4-ECDSA-P256-SHA256 (SigV4a): NotImplemented
 	ErrTrailerChecksumMissing = errors.New("declared trailer checksum missing")
+
+	// ErrMissingContentSHA256 is a header-signed S3 request without
+	// x-amz-content-sha256 (S3: InvalidRequest 400, "Missing required header
+	// for this request: x-amz-content-sha256"). It wraps
+	// ErrInvalidContentSHA256 so a caller that maps only that still answers 400.
+	ErrMissingContentSHA256 = fmt.Errorf("missing x-amz-content-sha256: %w", ErrInvalidContentSHA256)
 )
 
 // Credential is one access key as the credential store knows it.
@@ -60,7 +67,11 @@ const (
 type Auth struct {
 	Method    Method
 	AccessKey string
-	SignedAt  time.Time
+	// Service is the credential-scope service the request was signed for:
+	// "s3", or "iam", "sts", "kms" for those APIs served at the same
+	// endpoint. Signature V2 requests are always "s3".
+	Service  string
+	SignedAt time.Time
 	// Body yields the payload: for aws-chunked requests the decoded bytes
 	// (framing removed, every chunk signature verified); for a signed hex
 	// SHA-256 the bytes with the hash checked at EOF (the Read that reaches
