@@ -1,0 +1,165 @@
+package s3api
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/xml"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/object"
+)
+
+func (h *handler) deleteObject(req *request) (*response, error) {
+	if len(req.key) > object.MaxKeyLength {
+		return nil, errKeyTooLong
+	}
+	res, err := h.svc.DeleteObject(req.ctx, object.DeleteInput{
+		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := newResponse(http.StatusNoContent)
+	if res.DeleteMarker {
+		resp.header.Set("X-Amz-Delete-Marker", "true")
+	}
+	setVersionHeader(resp.header, res.VersionID)
+	return resp, nil
+}
+
+type deleteRequest struct {
+	XMLName xml.Name       `xml:"Delete"`
+	Quiet   bool           `xml:"Quiet"`
+	Objects []deleteObject `xml:"Object"`
+}
+
+type deleteObject struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId"`
+}
+
+type deleteResult struct {
+	XMLName xml.Name        `xml:"DeleteResult"`
+	NS      string          `xml:"xmlns,attr"`
+	Deleted []deletedEntry  `xml:"Deleted"`
+	Errors  []deleteErrorEl `xml:"Error"`
+}
+
+type deletedEntry struct {
+	Key                   string
+	VersionId             string `xml:",omitempty"`
+	DeleteMarker          bool   `xml:",omitempty"`
+	DeleteMarkerVersionId string `xml:",omitempty"`
+}
+
+type deleteErrorEl struct {
+	Key       string
+	VersionId string `xml:",omitempty"`
+	Code      string
+	Message   string
+}
+
+func (h *handler) deleteObjects(req *request) (*response, error) {
+	doc, err := h.decodeDelete(req)
+	if err != nil {
+		return nil, err
+	}
+	ins := make([]object.DeleteInput, len(doc.Objects))
+	for i, o := range doc.Objects {
+		ins[i] = object.DeleteInput{Bucket: req.bucket, Key: o.Key, VersionID: o.VersionID}
+	}
+	results, err := h.svc.DeleteObjects(req.ctx, req.bucket, ins)
+	if err != nil {
+		return nil, err
+	}
+	out := &deleteResult{NS: s3NS}
+	for _, r := range results {
+		h.addDeleteResult(req, out, r, doc.Quiet)
+	}
+	return xmlResponse(out), nil
+}
+
+func (h *handler) addDeleteResult(req *request, out *deleteResult, r object.DeleteResult, quiet bool) {
+	if r.Err != nil {
+		api, known := toAPIError(r.Err)
+		if !known {
+			h.log.Error("batch delete failed for a key", "request_id", req.id, "bucket", req.bucket, "key", r.Key, "err", r.Err)
+		}
+		out.Errors = append(out.Errors, deleteErrorEl{Key: r.Key, VersionId: r.VersionID, Code: api.Code, Message: api.Message})
+		return
+	}
+	if quiet {
+		return
+	}
+	e := deletedEntry{Key: r.Key, DeleteMarker: r.DeleteMarker}
+	if r.VersionID != object.NullVersion {
+		e.VersionId = r.VersionID
+	}
+	if r.DeleteMarker {
+		e.DeleteMarkerVersionId, e.VersionId = e.VersionId, ""
+	}
+	out.Deleted = append(out.Deleted, e)
+}
+
+// decodeDelete reads and checks the Delete document: at most 2 MiB and
+// 1,000 keys, with an integrity check S3 requires for this call.
+func (h *handler) decodeDelete(req *request) (*deleteRequest, error) {
+	md5sum, err := parseContentMD5(req.r)
+	if err != nil {
+		return nil, err
+	}
+	want, err := expectedChecksum(req)
+	if err != nil {
+		return nil, err
+	}
+	if md5sum == nil && want.Value == "" && want.Late == nil {
+		return nil, errInvalidRequest.withMessage("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	body, err := readBody(req, maxDeleteXML)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyDigests(body, md5sum, want); err != nil {
+		return nil, err
+	}
+	var doc deleteRequest
+	if err := decodeXML(body, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Objects) == 0 || len(doc.Objects) > object.MaxDeleteObjects {
+		return nil, errMalformedXML
+	}
+	return &doc, nil
+}
+
+// verifyDigests checks a small in-memory body against Content-MD5 and an
+// additional checksum (header or trailer).
+func verifyDigests(body, md5sum []byte, want object.ExpectedChecksum) error {
+	if md5sum != nil {
+		got := md5.Sum(body)
+		if !bytes.Equal(got[:], md5sum) {
+			return errBadDigest
+		}
+	}
+	if want.Algorithm == checksum.None {
+		return nil
+	}
+	value := want.Value
+	if want.Late != nil {
+		v, err := want.Late()
+		if err != nil {
+			return err
+		}
+		value = v
+	}
+	if value == "" {
+		return nil
+	}
+	hsh := want.Algorithm.New()
+	hsh.Write(body)
+	if checksum.Encode(hsh.Sum(nil)) != value {
+		return errChecksumMismatch.withMessage("The %s you specified did not match the calculated checksum.", want.Algorithm)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package s3api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/sigv4"
+)
+
+// apiError is an S3 error as the client sees it. Header carries extra
+// response headers (ETag on 304, Content-Range on 416).
+type apiError struct {
+	Code    string
+	Status  int
+	Message string
+	Header  http.Header
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// withMessage returns a copy of e with another message.
+func (e *apiError) withMessage(format string, args ...any) *apiError {
+	c := *e
+	c.Message = fmt.Sprintf(format, args...)
+	return &c
+}
+
+// withHeader returns a copy of e that also sends the header.
+func (e *apiError) withHeader(name, value string) *apiError {
+	c := *e
+	c.Header = e.Header.Clone()
+	if c.Header == nil {
+		c.Header = http.Header{}
+	}
+	c.Header.Set(name, value)
+	return &c
+}
+
+func newErr(code string, status int, msg string) *apiError {
+	return &apiError{Code: code, Status: status, Message: msg}
+}
+
+// Errors raised by the wire layer itself.
+var (
+	errAccessDenied        = newErr("AccessDenied", 403, "Access Denied")
+	errBadDigest           = newErr("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
+	errChecksumMismatch    = newErr("BadDigest", 400, "The checksum you specified did not match the calculated checksum.")
+	errEntityTooLarge      = newErr("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size.")
+	errIllegalLocation     = newErr("IllegalLocationConstraintException", 400, "The specified location-constraint is not valid for this endpoint.")
+	errIncompleteBody      = newErr("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	errInternal            = newErr("InternalError", 500, "We encountered an internal error. Please try again.")
+	errInvalidArgument     = newErr("InvalidArgument", 400, "Invalid Argument")
+	errInvalidBucketName   = newErr("InvalidBucketName", 400, "The specified bucket is not valid.")
+	errInvalidDigest       = newErr("InvalidDigest", 400, "The Content-MD5 you specified is not valid.")
+	errInvalidRange        = newErr("InvalidRange", 416, "The requested range is not satisfiable")
+	errInvalidRequest      = newErr("InvalidRequest", 400, "Invalid Request")
+	errInvalidTag          = newErr("InvalidTag", 400, "The tag provided was not a valid tag.")
+	errKeyTooLong          = newErr("KeyTooLongError", 400, "Your key is too long")
+	errMalformedXML        = newErr("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
+	errMaxMessageLength    = newErr("MaxMessageLengthExceeded", 400, "Your request was too big.")
+	errMetadataTooLarge    = newErr("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.")
+	errMethodNotAllowed    = newErr("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+	errMissingBody         = newErr("MissingRequestBodyError", 400, "Request Body is empty")
+	errMissingLength       = newErr("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
+	errNoSuchBucket        = newErr("NoSuchBucket", 404, "The specified bucket does not exist")
+	errNoSuchKey           = newErr("NoSuchKey", 404, "The specified key does not exist.")
+	errNotImplemented      = newErr("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.")
+	errNotModified         = newErr("NotModified", 304, "Not Modified")
+	errPreconditionFailed  = newErr("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+	errMalformedTrailer    = newErr("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.")
+	errInvalidContinuation = errInvalidArgument.withMessage("The continuation token provided is incorrect")
+)
+
+// errorTable maps sentinel errors of the layers below to S3 errors. The
+// first match wins, so errors that travel through the object service inside
+// others (body read errors of sigv4) come first.
+var errorTable = []struct {
+	err error
+	api *apiError
+}{
+	{sigv4.ErrContentSHA256Mismatch, newErr("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.")},
+	{sigv4.ErrMalformedChunk, errIncompleteBody.withMessage("The request body is not valid aws-chunked encoding.")},
+	{sigv4.ErrTrailerChecksumMissing, errMalformedTrailer},
+	{sigv4.ErrSignatureDoesNotMatch, newErr("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")},
+	{sigv4.ErrMissingAuth, errAccessDenied},
+	{sigv4.ErrInvalidAccessKeyID, newErr("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.")},
+	{sigv4.ErrRequestTimeTooSkewed, newErr("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.")},
+	{sigv4.ErrExpired, errAccessDenied.withMessage("Request has expired")},
+	{sigv4.ErrAuthHeaderMalformed, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")},
+	{sigv4.ErrQueryParamsMalformed, newErr("AuthorizationQueryParametersError", 400, "The authorization query parameters are malformed.")},
+	{sigv4.ErrMissingDate, errAccessDenied.withMessage("AWS authentication requires a valid Date or x-amz-date header")},
+	{sigv4.ErrInvalidRegion, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the region in the credential scope is wrong.")},
+	{sigv4.ErrInvalidContentSHA256, errInvalidArgument.withMessage("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-*, or a valid sha256 value.")},
+	{sigv4.ErrMissingDecodedLength, errMissingLength.withMessage("You must provide the x-amz-decoded-content-length header.")},
+	{sigv4.ErrInvalidSecurityToken, newErr("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")},
+	{sigv4.ErrUnsupportedAlgorithm, errNotImplemented.withMessage("The authorization mechanism you have provided is not supported.")},
+
+	{object.ErrInvalidBucketName, errInvalidBucketName},
+	{object.ErrNoSuchBucket, errNoSuchBucket},
+	{object.ErrBucketAlreadyOwned, newErr("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")},
+	{object.ErrBucketNotEmpty, newErr("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")},
+	{object.ErrNoSuchKey, errNoSuchKey},
+	{object.ErrInvalidKey, errInvalidArgument.withMessage("Object key is not valid: it must be 1 to 1024 bytes of UTF-8 without NUL.")},
+	{object.ErrKeyTooLong, errKeyTooLong},
+	{object.ErrPreconditionFailed, errPreconditionFailed},
+	{object.ErrNotModified, errNotModified},
+	{object.ErrInvalidRange, errInvalidRange},
+	{object.ErrBadDigest, errBadDigest},
+	{object.ErrChecksumMismatch, errChecksumMismatch},
+	{object.ErrInvalidChecksum, errInvalidRequest.withMessage("Value for the x-amz-checksum header is invalid.")},
+	{object.ErrIncompleteBody, errIncompleteBody},
+	{object.ErrEntityTooLarge, errEntityTooLarge},
+	{object.ErrMetadataTooLarge, errMetadataTooLarge},
+	{object.ErrInvalidTag, errInvalidTag},
+	{object.ErrCopyToSelf, errInvalidRequest.withMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")},
+	{object.ErrNoSuchVersion, newErr("NoSuchVersion", 404, "The specified version does not exist.")},
+	{object.ErrInvalidArgument, errInvalidArgument},
+	{object.ErrTooManyKeys, errMalformedXML},
+	{object.ErrConditionalConflict, newErr("ConditionalRequestConflict", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again.")},
+	{object.ErrNotImplemented, errNotImplemented},
+
+	// A client that hangs up mid-body.
+	{io.ErrUnexpectedEOF, errIncompleteBody},
+}
+
+// toAPIError maps any error to the S3 error the client gets. known is
+// false for errors outside the table, which become InternalError.
+func toAPIError(err error) (api *apiError, known bool) {
+	if errors.As(err, &api) {
+		return api, true
+	}
+	for _, e := range errorTable {
+		if errors.Is(err, e.err) {
+			return e.api, true
+		}
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errMaxMessageLength, true
+	}
+	return errInternal, false
+}

@@ -1,0 +1,41 @@
+package s3api
+
+// controller serves one operation. It reads the decoded request and returns
+// a response value or an error; it never writes HTTP itself.
+type controller func(h *handler, req *request) (*response, error)
+
+// operation is a named controller; the name appears in the access log.
+type operation struct {
+	name string
+	run  controller
+}
+
+var (
+	opListBuckets         = operation{"ListBuckets", (*handler).listBuckets}
+	opCreateBucket        = operation{"CreateBucket", (*handler).createBucket}
+	opHeadBucket          = operation{"HeadBucket", (*handler).headBucket}
+	opDeleteBucket        = operation{"DeleteBucket", (*handler).deleteBucket}
+	opGetBucketLocation   = operation{"GetBucketLocation", (*handler).getBucketLocation}
+	opGetBucketVersioning = operation{"GetBucketVersioning", (*handler).getBucketVersioning}
+	opListObjects         = operation{"ListObjects", (*handler).listObjectsV1}
+	opListObjectsV2       = operation{"ListObjectsV2", (*handler).listObjectsV2}
+	opDeleteObjects       = operation{"DeleteObjects", (*handler).deleteObjects}
+	opPutObject           = operation{"PutObject", (*handler).putObject}
+	opCopyObject          = operation{"CopyObject", (*handler).copyObject}
+	opGetObject           = operation{"GetObject", (*handler).getObject}
+	opHeadObject          = operation{"HeadObject", (*handler).headObject}
+	opDeleteObject        = operation{"DeleteObject", (*handler).deleteObject}
+	opGetObjectTagging    = operation{"GetObjectTagging", (*handler).getObjectTagging}
+	opPutObjectTagging    = operation{"PutObjectTagging", (*handler).putObjectTagging}
+	opDeleteObjectTagging = operation{"DeleteObjectTagging", (*handler).deleteObjectTagging}
+	opGetObjectAttributes = operation{"GetObjectAttributes", (*handler).getObjectAttributes}
+	opMethodNotAllowed    = operation{"MethodNotAllowed", methodNotAllowed}
+)
+
+func notImplemented(h *handler, req *request) (*response, error) {
+	return nil, errNotImplemented
+}
+
+func methodNotAllowed(h *handler, req *request) (*response, error) {
+	return nil, errMethodNotAllowed
+}

@@ -1,0 +1,160 @@
+package s3api
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// route is what the router learns from the request line and Host header.
+type route struct {
+	bucket string
+	key    string
+	op     operation
+}
+
+// resolve finds bucket and key. r.URL.Path is the request path decoded
+// exactly once by net/http (a %2F in the key becomes '/', a %25 becomes
+// '%'); it is never cleaned, so keys keep "//" and "../". The Host header
+// selects virtual-hosted style when it is a subdomain of the configured
+// domain; anything else (an IP, localhost, the bare domain) is path style.
+func (h *handler) resolve(r *http.Request) (bucket, key string) {
+	p := r.URL.Path
+	if b := h.hostBucket(r.Host); b != "" {
+		return b, strings.TrimPrefix(p, "/")
+	}
+	p = strings.TrimPrefix(p, "/")
+	bucket, key, _ = strings.Cut(p, "/")
+	return bucket, key
+}
+
+// hostBucket returns the bucket of a virtual-hosted-style Host, or "".
+func (h *handler) hostBucket(host string) string {
+	if h.cfg.Domain == "" {
+		return ""
+	}
+	if hst, _, err := net.SplitHostPort(host); err == nil {
+		host = hst
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	domain := strings.ToLower(strings.TrimSuffix(h.cfg.Domain, "."))
+	b, ok := strings.CutSuffix(host, "."+domain)
+	if !ok {
+		return ""
+	}
+	return b
+}
+
+// subresources are the query parameters that select an S3 operation other
+// than the plain one on a bucket or object. Those without a controller
+// answer 501 NotImplemented.
+var subresources = []string{
+	"accelerate", "acl", "analytics", "attributes", "cors", "delete",
+	"encryption", "intelligent-tiering", "inventory", "legal-hold",
+	"lifecycle", "location", "logging", "metadataConfiguration",
+	"metadataTable", "metrics", "notification", "object-lock",
+	"ownershipControls", "partNumber", "policy", "policyStatus",
+	"publicAccessBlock", "renameObject", "replication", "requestPayment",
+	"restore", "retention", "select", "session", "tagging", "torrent",
+	"uploadId", "uploads", "versioning", "versions", "website",
+}
+
+// subresource returns the first subresource present in q ("" for none).
+// partNumber alone is a GET/HEAD option, not a subresource.
+func subresource(q url.Values) string {
+	for _, s := range subresources {
+		if _, ok := q[s]; ok && s != "partNumber" {
+			return s
+		}
+	}
+	if _, ok := q["partNumber"]; ok {
+		if _, up := q["uploadId"]; up {
+			return "uploadId"
+		}
+	}
+	return ""
+}
+
+// pick selects the operation for a request.
+func (h *handler) pick(r *http.Request, bucket, key string) operation {
+	q := r.URL.Query()
+	sub := subresource(q)
+	switch {
+	case bucket == "":
+		return serviceOp(r.Method)
+	case key == "":
+		return bucketOp(r.Method, sub, q)
+	default:
+		return objectOp(r, sub)
+	}
+}
+
+func serviceOp(method string) operation {
+	if method == http.MethodGet {
+		return opListBuckets
+	}
+	return opMethodNotAllowed
+}
+
+func bucketOp(method, sub string, q url.Values) operation {
+	switch method + " " + sub {
+	case "GET ":
+		if q.Get("list-type") == "2" {
+			return opListObjectsV2
+		}
+		return opListObjects
+	case "GET location":
+		return opGetBucketLocation
+	case "GET versioning":
+		return opGetBucketVersioning
+	case "HEAD ":
+		return opHeadBucket
+	case "PUT ":
+		return opCreateBucket
+	case "DELETE ":
+		return opDeleteBucket
+	case "POST delete":
+		return opDeleteObjects
+	}
+	return unsupported(method, sub)
+}
+
+func objectOp(r *http.Request, sub string) operation {
+	switch r.Method + " " + sub {
+	case "GET ":
+		return opGetObject
+	case "HEAD ":
+		return opHeadObject
+	case "PUT ":
+		if r.Header.Get("X-Amz-Copy-Source") != "" {
+			return opCopyObject
+		}
+		return opPutObject
+	case "DELETE ":
+		return opDeleteObject
+	case "GET tagging":
+		return opGetObjectTagging
+	case "PUT tagging":
+		return opPutObjectTagging
+	case "DELETE tagging":
+		return opDeleteObjectTagging
+	case "GET attributes":
+		return opGetObjectAttributes
+	}
+	return unsupported(r.Method, sub)
+}
+
+// unsupported names an operation we do not serve yet; it answers 501.
+func unsupported(method, sub string) operation {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPost, http.MethodDelete:
+	default:
+		return opMethodNotAllowed
+	}
+	name := method + "?" + sub
+	if sub == "" {
+		name = method
+	}
+	return operation{name: "Unsupported(" + name + ")", run: notImplemented}
+}

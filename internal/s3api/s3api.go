@@ -1,0 +1,43 @@
+// Package s3api is the HTTP wire layer of the S3 API: routing, request
+// decoding, authentication, XML and S3 errors. It never touches disks.
+//
+// A request flows through ServeHTTP: the router resolves bucket, key and
+// operation; the verifier authenticates; a controller decodes the request,
+// calls the object service and returns a response value or an error. Only
+// response.go writes HTTP and only errors.go turns errors into S3 errors.
+package s3api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/sigv4"
+)
+
+// Config wires the wire layer to the services below it.
+type Config struct {
+	Service  *object.Service
+	Verifier *sigv4.Verifier
+	Region   string
+	Domain   string // enables virtual-hosted-style addressing: BUCKET.Domain
+	Logger   *slog.Logger
+}
+
+// New returns the S3 API handler.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	return &handler{cfg: cfg, svc: cfg.Service, log: cfg.Logger}
+}
+
+// handler serves the S3 API.
+type handler struct {
+	cfg Config
+	svc *object.Service
+	log *slog.Logger
+}

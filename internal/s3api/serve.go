@@ -1,0 +1,77 @@
+package s3api
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+)
+
+// ServeHTTP routes, authenticates and runs one request.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	req := newRequest(w, r)
+	req.w.Header().Set("X-Amz-Request-Id", req.id)
+	req.w.Header().Set("X-Amz-Id-2", req.hostID)
+	defer h.accessLog(req, start)
+	defer h.recoverPanic(req)
+
+	resp, err := h.serve(req)
+	if err != nil {
+		h.writeError(req, err)
+		return
+	}
+	h.write(req, resp)
+}
+
+// serve authenticates the request before anything else (an anonymous
+// client learns nothing, not even whether a bucket exists), then runs the
+// operation's controller.
+func (h *handler) serve(req *request) (*response, error) {
+	req.bucket, req.key = h.resolve(req.r)
+	req.op = h.pick(req.r, req.bucket, req.key)
+	if err := h.authenticate(req); err != nil {
+		return nil, err
+	}
+	return req.op.run(h, req)
+}
+
+// authenticate verifies the signature and adopts the verified body.
+func (h *handler) authenticate(req *request) error {
+	if h.cfg.Verifier == nil {
+		return errAccessDenied
+	}
+	// Signature V2 signs "/bucket/key"; on a virtual-hosted request the
+	// bucket is only in the Host header, so the verifier needs it.
+	auth, err := h.cfg.Verifier.VerifyWithBucket(req.r, h.hostBucket(req.r.Host))
+	if err != nil {
+		return fmt.Errorf("authenticate: %w", err)
+	}
+	req.auth = auth
+	req.body, req.length = auth.Body, auth.Length
+	if req.body == nil {
+		req.body, req.length = req.r.Body, req.r.ContentLength
+	}
+	return nil
+}
+
+// recoverPanic turns a panic into InternalError and a logged stack. The
+// server keeps running; http.ErrAbortHandler keeps its meaning.
+func (h *handler) recoverPanic(req *request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	h.log.Error("panic serving request", "request_id", req.id, "operation", req.op.name,
+		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	req.errCode = errInternal.Code
+	if req.w.status == 0 {
+		h.writeError(req, errInternal)
+		return
+	}
+	// Headers are out; cut the connection so the client sees a failure.
+	panic(http.ErrAbortHandler)
+}

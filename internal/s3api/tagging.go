@@ -1,0 +1,96 @@
+package s3api
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/object"
+)
+
+type tagging struct {
+	XMLName xml.Name `xml:"Tagging"`
+	NS      string   `xml:"xmlns,attr,omitempty"`
+	TagSet  tagSet   `xml:"TagSet"`
+}
+
+type tagSet struct {
+	Tags []tagXML `xml:"Tag"`
+}
+
+type tagXML struct {
+	Key   string `xml:"Key"`
+	Value string `xml:"Value"`
+}
+
+func (h *handler) getObjectTagging(req *request) (*response, error) {
+	tags, version, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
+	if err != nil {
+		return nil, err
+	}
+	doc := &tagging{NS: s3NS}
+	doc.TagSet.Tags = make([]tagXML, 0, len(tags))
+	for _, t := range tags {
+		doc.TagSet.Tags = append(doc.TagSet.Tags, tagXML{Key: t.Key, Value: t.Value})
+	}
+	resp := xmlResponse(doc)
+	setVersionHeader(resp.header, version)
+	return resp, nil
+}
+
+func (h *handler) putObjectTagging(req *request) (*response, error) {
+	tags, err := decodeTagging(req)
+	if err != nil {
+		return nil, err
+	}
+	version, err := h.svc.PutObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId"), tags)
+	if err != nil {
+		return nil, err
+	}
+	resp := newResponse(http.StatusOK)
+	setVersionHeader(resp.header, version)
+	return resp, nil
+}
+
+// decodeTagging reads a Tagging document. The service enforces the tag
+// limits; a repeated key is refused here as S3 does.
+func decodeTagging(req *request) ([]object.Tag, error) {
+	md5sum, err := parseContentMD5(req.r)
+	if err != nil {
+		return nil, err
+	}
+	want, err := expectedChecksum(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := readBody(req, maxSmallXML)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyDigests(body, md5sum, want); err != nil {
+		return nil, err
+	}
+	var doc tagging
+	if err := decodeXML(body, &doc); err != nil {
+		return nil, err
+	}
+	tags := make([]object.Tag, 0, len(doc.TagSet.Tags))
+	seen := map[string]bool{}
+	for _, t := range doc.TagSet.Tags {
+		if seen[t.Key] {
+			return nil, errInvalidTag.withMessage("Cannot provide multiple Tags with the same key")
+		}
+		seen[t.Key] = true
+		tags = append(tags, object.Tag{Key: t.Key, Value: t.Value})
+	}
+	return tags, nil
+}
+
+func (h *handler) deleteObjectTagging(req *request) (*response, error) {
+	version, err := h.svc.DeleteObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
+	if err != nil {
+		return nil, err
+	}
+	resp := newResponse(http.StatusNoContent)
+	setVersionHeader(resp.header, version)
+	return resp, nil
+}
