@@ -32,6 +32,9 @@ type Server struct {
 	DataDir string
 	srv     *server.Server
 	done    chan error
+	// transport is this server's own, so Stop can close the idle client
+	// connections that would otherwise hold graceful shutdown open.
+	transport *http.Transport
 }
 
 // Option adjusts the server configuration before it starts.
@@ -65,7 +68,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	s := &Server{Addr: srv.Addr(), URL: "http://" + srv.Addr(), DataDir: cfg.DataDir, srv: srv, done: make(chan error, 1)}
+	s := &Server{
+		Addr: srv.Addr(), URL: "http://" + srv.Addr(), DataDir: cfg.DataDir,
+		srv: srv, done: make(chan error, 1),
+		transport: http.DefaultTransport.(*http.Transport).Clone(),
+	}
 	go func() { s.done <- srv.Serve() }()
 	t.Cleanup(func() { s.Stop(t) })
 	return s
@@ -76,6 +83,8 @@ func (s *Server) Stop(t testing.TB) {
 	if s.srv == nil {
 		return
 	}
+	s.transport.CloseIdleConnections()
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 	if err := s.srv.Shutdown(); err != nil {
 		t.Errorf("shutdown: %v", err)
 	}
@@ -96,8 +105,13 @@ func (s *Server) Client(opts ...func(*s3.Options)) *s3.Client {
 		BaseEndpoint: aws.String(s.URL),
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
-		HTTPClient:   &http.Client{Timeout: 5 * time.Minute},
+		HTTPClient:   s.HTTPClient(),
 	}, opts...)
+}
+
+// HTTPClient returns a plain HTTP client for raw requests to this server.
+func (s *Server) HTTPClient() *http.Client {
+	return &http.Client{Transport: s.transport, Timeout: 5 * time.Minute}
 }
 
 // Context returns a context bounded for one test step.
