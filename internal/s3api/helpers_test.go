@@ -37,10 +37,6 @@ var bucketSeq atomic.Int64
 func newEnv(t *testing.T, opts ...testserver.Option) *env {
 	t.Helper()
 	srv := testserver.Start(t, opts...)
-	// Runs before the server stops: http.Server.Shutdown waits up to five
-	// seconds for connections the client dialed but never used, which
-	// bursts of concurrent requests leave behind.
-	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 	e := &env{t: t, srv: srv, c: srv.Client(), ctx: testserver.Context(t)}
 	e.bucket = e.newBucket()
 	return e
