@@ -84,11 +84,15 @@ func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) (*ListBu
 	return res, nil
 }
 
-// DeleteBucket removes an empty bucket. The emptiness check and the delete
-// are one transaction, so a concurrent PUT (which re-reads the bucket in its
-// own transaction) either lands first and blocks the delete or fails.
+// DeleteBucket removes a bucket that holds no objects. The emptiness check
+// and the delete are one transaction, so a concurrent PUT (which re-reads
+// the bucket in its own transaction) either lands first and blocks the
+// delete or fails. Uploads in progress do not block it: as in S3, they are
+// aborted with the bucket, and their parts' data freed.
 func (s *Service) DeleteBucket(ctx context.Context, name string) error {
-	return s.meta.Update(ctx, func(tx meta.Txn) error {
+	var freed []string
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		freed = freed[:0]
 		if _, err := s.bucket(ctx, tx, name); err != nil {
 			return err
 		}
@@ -108,6 +112,54 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 		if nonEmpty {
 			return fmt.Errorf("delete bucket %q: %w", name, ErrBucketNotEmpty)
 		}
+		freed, err = dropUploads(ctx, tx, name)
+		if err != nil {
+			return fmt.Errorf("delete bucket %q: %w", name, err)
+		}
+		if err := dropConfigs(ctx, tx, name); err != nil {
+			return fmt.Errorf("delete bucket %q: %w", name, err)
+		}
 		return tx.Delete(bucketKey(name))
 	})
+	if err != nil {
+		return err
+	}
+	s.deleteBlobs(freed)
+	return nil
+}
+
+// dropUploads aborts, inside tx, every upload in progress in a bucket and
+// returns the part blobs to delete after the commit.
+func dropUploads(ctx context.Context, tx meta.Txn, bucket string) ([]string, error) {
+	base := uploadBase(bucket)
+	it, err := tx.NewIter(ctx, base, meta.PrefixEnd(base))
+	if err != nil {
+		return nil, err
+	}
+	var uploads [][2]string
+	for ok := it.First(); ok; ok = it.Next() {
+		rest := string(it.Key()[len(base):])
+		i := strings.IndexByte(rest, 0)
+		if i < 0 {
+			it.Close()
+			return nil, fmt.Errorf("upload key %q: %w", rest, errCorrupt)
+		}
+		uploads = append(uploads, [2]string{rest[:i], rest[i+1:]})
+	}
+	ierr := it.Error()
+	if err := it.Close(); ierr == nil {
+		ierr = err
+	}
+	if ierr != nil {
+		return nil, ierr
+	}
+	var freed []string
+	for _, u := range uploads {
+		ids, err := dropUpload(ctx, tx, bucket, u[0], u[1])
+		if err != nil {
+			return nil, err
+		}
+		freed = append(freed, ids...)
+	}
+	return freed, nil
 }

@@ -15,7 +15,7 @@ func (s *Service) DeleteObject(ctx context.Context, in DeleteInput) (*DeleteResu
 	if err := checkVersion(in.VersionID); err != nil {
 		return nil, err
 	}
-	var freed string
+	var freed []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
 			return err
@@ -27,26 +27,18 @@ func (s *Service) DeleteObject(ctx context.Context, in DeleteInput) (*DeleteResu
 	if err != nil {
 		return nil, fmt.Errorf("delete %s/%s: %w", in.Bucket, in.Key, err)
 	}
-	if freed != "" {
-		s.deleteBlob(freed)
-	}
+	s.deleteBlobs(freed)
 	return &DeleteResult{Key: in.Key, VersionID: in.VersionID}, nil
 }
 
-// removeRecord deletes the current record of a key and its blob's reverse
-// index inside tx, returning the blob to delete after the commit.
-func removeRecord(ctx context.Context, tx meta.Txn, bucket, key string) (string, error) {
-	cur, err := readRecord(ctx, tx, bucket, key, false)
-	if err != nil || cur == nil {
-		return "", err
+// removeRecord deletes the current record of a key and the reverse index
+// of its blobs inside tx, returning the blobs to delete after the commit.
+func removeRecord(ctx context.Context, tx meta.Txn, bucket, key string) ([]string, error) {
+	old, err := replaceCurrent(ctx, tx, bucket, key, WriteConditions{})
+	if err != nil {
+		return nil, err
 	}
-	if err := tx.Delete(objectKey(bucket, key)); err != nil {
-		return "", err
-	}
-	if cur.BlobID == "" {
-		return "", nil
-	}
-	return cur.BlobID, tx.Delete(reverseKey(cur.BlobID))
+	return old, tx.Delete(objectKey(bucket, key))
 }
 
 // DeleteObjects deletes up to MaxDeleteObjects objects of one bucket in a
@@ -75,21 +67,17 @@ func (s *Service) DeleteObjects(ctx context.Context, bucket string, objs []Delet
 			if results[i].Err != nil {
 				continue
 			}
-			id, err := removeRecord(ctx, tx, bucket, o.Key)
+			ids, err := removeRecord(ctx, tx, bucket, o.Key)
 			if err != nil {
 				return fmt.Errorf("delete %s/%s: %w", bucket, o.Key, err)
 			}
-			if id != "" {
-				freed = append(freed, id)
-			}
+			freed = append(freed, ids...)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete objects in %s: %w", bucket, err)
 	}
-	for _, id := range freed {
-		s.deleteBlob(id)
-	}
+	s.deleteBlobs(freed)
 	return results, nil
 }

@@ -1,6 +1,9 @@
 package object
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors of the object service. The wire layer alone maps them to
 // S3 error codes and HTTP statuses; wrap them with fmt.Errorf("...: %w")
@@ -29,4 +32,20 @@ var (
 	ErrTooManyKeys         = errors.New("too many keys in batch")
 	ErrConditionalConflict = errors.New("conditional request conflict")
 	ErrNotImplemented      = errors.New("not implemented")
+
+	// Multipart upload errors.
+	ErrNoSuchUpload     = errors.New("no such upload")
+	ErrInvalidPart      = errors.New("invalid part")
+	ErrInvalidPartOrder = errors.New("part list not in ascending order")
+	ErrEntityTooSmall   = errors.New("part smaller than the minimum allowed size")
+	// ErrMalformedPartList is an empty or oversized part list in
+	// CompleteMultipartUpload (S3's MalformedXML).
+	ErrMalformedPartList = errors.New("malformed part list")
+	// ErrInvalidRequest is S3's InvalidRequest: a request whose parts
+	// contradict each other, such as a checksum type the upload does not use.
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrInvalidPartNumber is a GET/HEAD partNumber past the object's parts
+	// (S3's 416 InvalidPartNumber). It wraps ErrInvalidArgument so that a
+	// caller that does not know it still answers 400 InvalidArgument.
+	ErrInvalidPartNumber = fmt.Errorf("part number not satisfiable: %w", ErrInvalidArgument)
 )

@@ -8,10 +8,8 @@ import (
 	"io"
 
 	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/checksum"
 )
-
-// maxPartNumber is the largest part number S3 accepts.
-const maxPartNumber = 10000
 
 // GetObject opens an object. When a read condition fails with
 // ErrNotModified or ErrPreconditionFailed, the returned reader (without
@@ -27,7 +25,7 @@ func (s *Service) GetObject(ctx context.Context, in GetInput) (*ObjectReader, er
 	if in.PartNumber != 0 && in.Range != nil {
 		return nil, fmt.Errorf("both Range and partNumber: %w", ErrInvalidArgument)
 	}
-	if in.PartNumber < 0 || in.PartNumber > maxPartNumber {
+	if in.PartNumber < 0 || in.PartNumber > MaxPartNumber {
 		return nil, fmt.Errorf("part number %d: %w", in.PartNumber, ErrInvalidArgument)
 	}
 	// A concurrent overwrite may delete the blob between our reading the
@@ -43,7 +41,14 @@ func (s *Service) GetObject(ctx context.Context, in GetInput) (*ObjectReader, er
 }
 
 func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
-	rec, err := s.existing(ctx, s.meta, in.Bucket, in.Key, !in.HeadOnly)
+	mode := modeFull
+	if in.HeadOnly {
+		mode = modeHeader
+		if in.PartNumber != 0 {
+			mode = modeParts
+		}
+	}
+	rec, err := s.existingMode(ctx, s.meta, in.Bucket, in.Key, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +56,11 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err := checkRead(in.Cond, out.Info.ETag, out.Info.LastModified); err != nil {
 		return out, err
 	}
-	out.Offset, out.Length, out.Partial, err = selectBytes(in, rec)
+	if in.PartNumber != 0 && rec.multipart() {
+		err = selectPart(out, rec, in.PartNumber)
+	} else {
+		out.Offset, out.Length, out.Partial, err = selectBytes(in, rec)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -78,7 +87,33 @@ func selectBytes(in GetInput, rec *record) (off, n int64, partial bool, err erro
 		// (206 with Content-Range) covering the whole object.
 		return 0, rec.Size, rec.Size > 0, nil
 	}
-	return 0, 0, false, fmt.Errorf("part %d of an object with %d parts: %w", in.PartNumber, max(rec.Parts, 1), ErrInvalidArgument)
+	return 0, 0, false, fmt.Errorf("part %d of an object with %d parts: %w", in.PartNumber, max(rec.Parts, 1), ErrInvalidPartNumber)
+}
+
+// selectPart selects the nth part (counted from 1 in the object's order)
+// of a multipart object. The answer describes that part: its bytes, and its
+// own checksum, which covers exactly them.
+func selectPart(out *ObjectReader, rec *record, n int) error {
+	if n > rec.Parts {
+		return fmt.Errorf("part %d of an object with %d parts: %w", n, rec.Parts, ErrInvalidPartNumber)
+	}
+	it := rec.parts()
+	var off int64
+	for i := 1; ; i++ {
+		e, ok := it.next()
+		if !ok {
+			return fmt.Errorf("part table: %w", errCorrupt)
+		}
+		if i == n {
+			out.Offset, out.Length, out.Partial = off, e.Size, true
+			if out.Info.Checksum.Algorithm != checksum.None && e.Sum != "" {
+				out.Info.Checksum.Encoded = checksum.Encode([]byte(e.Sum))
+				out.Info.ChecksumType = ChecksumFullObject
+			}
+			return nil
+		}
+		off += e.Size
+	}
 }
 
 // resolveRange turns a byte range into offset and length within size, as
@@ -109,6 +144,9 @@ func resolveRange(r Range, size int64) (off, n int64, err error) {
 // openData returns a reader of n bytes at off. Blob data is streamed
 // straight from the file; nothing is buffered.
 func (s *Service) openData(ctx context.Context, rec *record, off, n int64) (io.ReadCloser, error) {
+	if rec.multipart() {
+		return s.openParts(ctx, rec, off, n)
+	}
 	if rec.BlobID == "" {
 		return io.NopCloser(bytes.NewReader(rec.Inline[off : off+n])), nil
 	}

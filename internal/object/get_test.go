@@ -66,7 +66,7 @@ func TestGetRanges(t *testing.T) {
 			{&Range{Suffix: n + 7}, 0, 0, n, true, nil},
 			{&Range{First: n, Last: -1}, 0, 0, 0, false, ErrInvalidRange},
 			{nil, 1, 0, n, true, nil},
-			{nil, 2, 0, 0, false, ErrInvalidArgument},
+			{nil, 2, 0, 0, false, ErrInvalidPartNumber},
 			{nil, -1, 0, 0, false, ErrInvalidArgument},
 			{&Range{First: 0, Last: 1}, 1, 0, 0, false, ErrInvalidArgument},
 		}

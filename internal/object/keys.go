@@ -1,6 +1,7 @@
 package object
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -13,6 +14,9 @@ import (
 //	b/<bucket>                bucket record
 //	o/<bucket>/<key>          current object record
 //	r/<blobID>                reverse index: the record key that references the blob
+//	                          (an object record, or a part record while in an upload)
+//	u/<bucket>/<key>\x00<id>  multipart upload in progress; ids sort by initiation time
+//	p/<id>/<part uint16 BE>   uploaded part of upload <id>, in part-number order
 //	v/<bucket>/<key>\x00<ver> reserved for versioned records (keys hold no NUL)
 //
 // Bucket names never contain '/', so "o/<bucket>/" is an exact prefix of the
@@ -22,6 +26,8 @@ const (
 	bucketPrefix = "b/"
 	objectPrefix = "o/"
 	reversePfx   = "r/"
+	uploadPrefix = "u/"
+	partPrefix   = "p/"
 )
 
 func bucketKey(bucket string) []byte { return []byte(bucketPrefix + bucket) }
@@ -39,6 +45,27 @@ func objectKey(bucket, key string) []byte {
 }
 
 func reverseKey(blobID string) []byte { return []byte(reversePfx + blobID) }
+
+// uploadBase is the prefix of a bucket's upload records.
+func uploadBase(bucket string) []byte { return []byte(uploadPrefix + bucket + "/") }
+
+func uploadKey(bucket, key, id string) []byte {
+	b := make([]byte, 0, len(uploadPrefix)+len(bucket)+len(key)+len(id)+2)
+	b = append(b, uploadPrefix...)
+	b = append(b, bucket...)
+	b = append(b, '/')
+	b = append(b, key...)
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// partBase is the prefix of an upload's part records. Upload ids are
+// validated hex, so the prefix cannot reach another upload's parts.
+func partBase(id string) []byte { return []byte(partPrefix + id + "/") }
+
+func partKey(id string, n int) []byte {
+	return binary.BigEndian.AppendUint16(partBase(id), uint16(n))
+}
 
 // validBucketName applies the S3 naming rules for general purpose buckets.
 func validBucketName(name string) error {

@@ -121,9 +121,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 		}
 		return nil, err
 	}
-	if old != "" {
-		s.deleteBlob(old)
-	}
+	s.deleteBlobs(old)
 	info := rec.info(in.Bucket, in.Key)
 	return &info, nil
 }
@@ -289,6 +287,12 @@ func (s *Service) discard(w blob.Writer) {
 		s.log().Warn("abort blob", "blob", w.ID(), "err", err)
 	}
 	s.deleteBlob(w.ID())
+}
+
+func (s *Service) deleteBlobs(ids []string) {
+	for _, id := range ids {
+		s.deleteBlob(id)
+	}
 }
 
 // deleteBlob removes a blob no record references any more. It outlives the

@@ -16,7 +16,15 @@ import (
 // varints and length-prefixed strings, and the inline data as raw trailing
 // bytes, so a small PUT pays no base64 or escaping and a listing can decode
 // the header without touching the data.
-const recordV1 = 1
+//
+// Version 2 records are multipart objects: the version 1 header (with no
+// blob id and no inline data), a checksum-type byte, and the part table as
+// the trailing bytes. Single-blob objects keep the version 1 encoding, so
+// records written before multipart existed read unchanged.
+const (
+	recordV1 = 1
+	recordV2 = 2
+)
 
 // record is the stored form of one object version.
 type record struct {
@@ -32,6 +40,8 @@ type record struct {
 	Tags         []Tag
 	BlobID       string // empty when the data is inline
 	Inline       []byte
+	Composite    bool   // the checksum is COMPOSITE (multipart only)
+	PartTable    string // encoded part table (see parttable.go); multipart only
 }
 
 // algCodes gives each checksum algorithm a stable one-byte code.
@@ -51,8 +61,13 @@ func (r *record) encode() []byte {
 	for _, t := range r.Tags {
 		n += len(t.Key) + len(t.Value) + 4
 	}
+	n += len(r.PartTable)
 	b := make([]byte, 0, n)
-	b = append(b, recordV1)
+	if r.multipart() {
+		b = append(b, recordV2)
+	} else {
+		b = append(b, recordV1)
+	}
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
 	b = binary.AppendVarint(b, r.ModTime)
@@ -75,17 +90,48 @@ func (r *record) encode() []byte {
 		b = appendString(b, t.Value)
 	}
 	b = appendString(b, r.BlobID)
+	if r.multipart() {
+		b = append(b, boolByte(r.Composite))
+		return append(b, r.PartTable...)
+	}
 	return append(b, r.Inline...)
 }
+
+// multipart reports whether the record's data is a table of part blobs.
+func (r *record) multipart() bool { return r.BlobID == "" && r.Parts > 0 }
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// decodeMode says how much of a record to decode.
+type decodeMode int
+
+const (
+	modeHeader decodeMode = iota // descriptive fields only (listings, HEAD)
+	modeParts                    // plus the part table, without inline data
+	modeFull                     // everything
+)
 
 var errCorrupt = errors.New("corrupt object record")
 
 // decodeRecord parses an encoded record. With withData false the inline
 // bytes are not copied (listings need only the header).
 func decodeRecord(buf []byte, withData bool) (*record, error) {
-	if len(buf) == 0 || buf[0] != recordV1 {
+	if withData {
+		return decodeRecordMode(buf, modeFull)
+	}
+	return decodeRecordMode(buf, modeHeader)
+}
+
+func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
+	if len(buf) == 0 || buf[0] != recordV1 && buf[0] != recordV2 {
 		return nil, fmt.Errorf("record version: %w", errCorrupt)
 	}
+	multipart := buf[0] == recordV2
 	d := decoder{buf: buf[1:]}
 	r := &record{}
 	r.VersionID = d.str()
@@ -117,13 +163,25 @@ func decodeRecord(buf []byte, withData bool) (*record, error) {
 		}
 	}
 	r.BlobID = d.str()
+	if multipart {
+		r.Composite = d.byte() == 1
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode object record: %w", d.err)
+	}
+	if multipart {
+		if r.BlobID != "" {
+			return nil, fmt.Errorf("multipart record with blob %s: %w", r.BlobID, errCorrupt)
+		}
+		if err := r.setPartTable(d.buf, mode); err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
 	if r.BlobID == "" && int64(len(d.buf)) != r.Size {
 		return nil, fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
 	}
-	if withData && r.BlobID == "" {
+	if mode == modeFull && r.BlobID == "" {
 		r.Inline = append([]byte(nil), d.buf...)
 	}
 	return r, nil
@@ -156,6 +214,11 @@ func (r *record) info(bucket, key string) ObjectInfo {
 	}
 	if r.ChecksumAlg != checksum.None {
 		oi.Checksum = checksum.Value{Algorithm: r.ChecksumAlg, Encoded: base64.StdEncoding.EncodeToString(r.ChecksumRaw)}
+		oi.ChecksumType = ChecksumFullObject
+		if r.Composite {
+			oi.Checksum.Encoded += "-" + strconv.Itoa(r.Parts)
+			oi.ChecksumType = ChecksumComposite
+		}
 	}
 	return oi
 }

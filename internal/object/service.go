@@ -4,8 +4,9 @@
 // errors.go and the wire layer maps them to S3 errors.
 //
 // The methods are spread over files by concern: bucket.go, put.go, get.go,
-// conditions.go, delete.go, copy.go, list.go, tagging.go, gc.go; record.go
-// and keys.go hold the stored formats.
+// conditions.go, delete.go, copy.go, list.go, tagging.go, gc.go; multipart
+// uploads in multipart.go, complete.go and mplist.go. record.go,
+// parttable.go, mprecord.go and keys.go hold the stored formats.
 package object
 
 import (
@@ -29,6 +30,9 @@ type Service struct {
 	meta  meta.Store
 	blobs blob.Store
 	cfg   Config
+	// minPartSize is S3's minimum size of every part but the last; tests
+	// lower it to build many-part objects cheaply.
+	minPartSize int64
 }
 
 // New returns a service over the given engines.
@@ -39,5 +43,5 @@ func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{meta: m, blobs: b, cfg: cfg}
+	return &Service{meta: m, blobs: b, cfg: cfg, minPartSize: MinPartSize}
 }

@@ -18,6 +18,14 @@ func (s *Service) current(ctx context.Context, r meta.Reader, bucket, key string
 }
 
 func readRecord(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {
+	mode := modeHeader
+	if withData {
+		mode = modeFull
+	}
+	return readRecordMode(ctx, r, bucket, key, mode)
+}
+
+func readRecordMode(ctx context.Context, r meta.Reader, bucket, key string, mode decodeMode) (*record, error) {
 	v, err := r.Get(ctx, objectKey(bucket, key))
 	if errors.Is(err, meta.ErrNotFound) {
 		return nil, nil
@@ -25,7 +33,7 @@ func readRecord(ctx context.Context, r meta.Reader, bucket, key string, withData
 	if err != nil {
 		return nil, fmt.Errorf("read %s/%s: %w", bucket, key, err)
 	}
-	rec, err := decodeRecord(v, withData)
+	rec, err := decodeRecordMode(v, mode)
 	if err != nil {
 		return nil, fmt.Errorf("%s/%s: %w", bucket, key, err)
 	}
@@ -35,7 +43,15 @@ func readRecord(ctx context.Context, r meta.Reader, bucket, key string, withData
 // existing reads a record that must exist: ErrNoSuchBucket or ErrNoSuchKey
 // otherwise.
 func (s *Service) existing(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {
-	rec, err := readRecord(ctx, r, bucket, key, withData)
+	mode := modeHeader
+	if withData {
+		mode = modeFull
+	}
+	return s.existingMode(ctx, r, bucket, key, mode)
+}
+
+func (s *Service) existingMode(ctx context.Context, r meta.Reader, bucket, key string, mode decodeMode) (*record, error) {
+	rec, err := readRecordMode(ctx, r, bucket, key, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -51,29 +67,20 @@ func (s *Service) existing(ctx context.Context, r meta.Reader, bucket, key strin
 // commitRecord makes rec the current record of bucket/key in one
 // transaction: it re-checks the bucket, evaluates the write conditions
 // against the record it replaces, writes the record and the reverse index of
-// its blob, and drops the reverse index of the replaced blob. It returns the
-// replaced blob, which the caller deletes once the commit is durable.
-func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *record, cond WriteConditions) (string, error) {
+// its blob, and drops the reverse index of the replaced blobs. It returns the
+// replaced blobs, which the caller deletes once the commit is durable.
+func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *record, cond WriteConditions) ([]string, error) {
 	okey := objectKey(bucket, key)
 	val := rec.encode()
-	var old string
+	var old []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		old = ""
 		if _, err := s.bucket(ctx, tx, bucket); err != nil {
 			return err
 		}
-		cur, err := s.current(ctx, tx, bucket, key)
+		var err error
+		old, err = replaceCurrent(ctx, tx, bucket, key, cond)
 		if err != nil {
 			return err
-		}
-		if err := checkWrite(cond, cur); err != nil {
-			return err
-		}
-		if cur != nil && cur.BlobID != "" && cur.BlobID != rec.BlobID {
-			old = cur.BlobID
-			if err := tx.Delete(reverseKey(old)); err != nil {
-				return err
-			}
 		}
 		if err := tx.Set(okey, val); err != nil {
 			return err
@@ -84,7 +91,33 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 		return nil
 	})
 	if err != nil {
-		return "", commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())
+		return nil, commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())
+	}
+	return old, nil
+}
+
+// replaceCurrent prepares, inside tx, the replacement of bucket/key: it
+// evaluates the write conditions against the current record and drops the
+// reverse index of every blob that record references, returning those
+// blobs for deletion once the transaction is durable. The caller then
+// writes or deletes the record. Records never share blobs (every write
+// creates fresh ones), so all of them are free.
+func replaceCurrent(ctx context.Context, tx meta.Txn, bucket, key string, cond WriteConditions) ([]string, error) {
+	cur, err := readRecordMode(ctx, tx, bucket, key, modeParts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWrite(cond, cur); err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, nil
+	}
+	old := cur.blobIDs()
+	for _, id := range old {
+		if err := tx.Delete(reverseKey(id)); err != nil {
+			return nil, err
+		}
 	}
 	return old, nil
 }

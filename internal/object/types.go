@@ -71,6 +71,7 @@ type ObjectInfo struct {
 	LastModified time.Time
 	Metadata     Metadata
 	Checksum     checksum.Value
+	ChecksumType ChecksumType // set when Checksum is
 	TagCount     int
 	StorageClass string
 	PartsCount   int // 0 for single-part objects
