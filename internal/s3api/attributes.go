@@ -17,8 +17,21 @@ type objectAttributes struct {
 	ObjectSize   *int64          `xml:"ObjectSize,omitempty"`
 }
 
+// objectParts is GetObjectAttributes' ObjectParts: one page of the parts
+// of a multipart object.
 type objectParts struct {
-	TotalPartsCount int
+	TotalPartsCount      int `xml:"PartsCount"`
+	PartNumberMarker     int
+	NextPartNumberMarker int
+	MaxParts             int
+	IsTruncated          bool
+	Parts                []objectPart `xml:"Part"`
+}
+
+type objectPart struct {
+	PartNumber int
+	Size       int64
+	checksumFields
 }
 
 var knownAttributes = map[string]bool{
@@ -54,23 +67,25 @@ func (h *handler) getObjectAttributes(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := h.svc.GetObject(req.ctx, object.GetInput{
-		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"), HeadOnly: true,
-	})
+	in, err := decodeObjectParts(req)
 	if err != nil {
 		return nil, err
 	}
-	info := rd.Info
+	res, err := h.svc.GetObjectParts(req.ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	info := res.Info
 	doc := &objectAttributes{NS: s3NS}
 	if want["ETag"] {
 		doc.ETag = strings.Trim(info.ETag, `"`)
 	}
 	if want["Checksum"] && !info.Checksum.IsZero() {
-		f := checksumXML(info.Checksum)
+		f := typedChecksumXML(info.Checksum, objectChecksumType(&info))
 		doc.Checksum = &f
 	}
-	if want["ObjectParts"] && info.PartsCount > 0 {
-		doc.ObjectParts = &objectParts{TotalPartsCount: info.PartsCount}
+	if want["ObjectParts"] && res.PartsCount > 0 {
+		doc.ObjectParts = objectPartsXML(res)
 	}
 	if want["StorageClass"] {
 		doc.StorageClass = storageClass(info.StorageClass)
@@ -83,4 +98,27 @@ func (h *handler) getObjectAttributes(req *request) (*response, error) {
 	resp.header.Set("Last-Modified", httpTime(info.LastModified))
 	setVersionHeader(resp.header, info.VersionID)
 	return resp, nil
+}
+
+// decodeObjectParts reads the paging headers of the ObjectParts attribute.
+func decodeObjectParts(req *request) (object.GetObjectPartsInput, error) {
+	in := object.GetObjectPartsInput{Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId")}
+	var err error
+	if in.MaxParts, err = intParam(req.header("X-Amz-Max-Parts"), "x-amz-max-parts"); err != nil {
+		return in, err
+	}
+	in.PartNumberMarker, err = intParam(req.header("X-Amz-Part-Number-Marker"), "x-amz-part-number-marker")
+	return in, err
+}
+
+func objectPartsXML(res *object.ObjectPartsResult) *objectParts {
+	p := &objectParts{
+		TotalPartsCount: res.PartsCount, PartNumberMarker: res.PartNumberMarker,
+		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: res.MaxParts, IsTruncated: res.IsTruncated,
+	}
+	for _, part := range res.Parts {
+		p.Parts = append(p.Parts, objectPart{PartNumber: part.PartNumber, Size: part.Size,
+			checksumFields: typedChecksumXML(part.Checksum, "")})
+	}
+	return p
 }

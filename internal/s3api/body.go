@@ -63,3 +63,29 @@ func (b *exactBody) confirmEOF() error {
 	}
 	return io.ErrNoProgress
 }
+
+// readVerifiedBody reads a small request document (at most limit bytes)
+// and checks it against Content-MD5 and any x-amz-checksum-* the client
+// sent. With required, one of them must be present, as S3 demands for
+// calls such as DeleteObjects and PutBucketCors.
+func readVerifiedBody(req *request, limit int64, required bool) ([]byte, error) {
+	md5sum, err := parseContentMD5(req.r)
+	if err != nil {
+		return nil, err
+	}
+	want, err := expectedChecksum(req)
+	if err != nil {
+		return nil, err
+	}
+	if required && md5sum == nil && want.Value == "" && want.Late == nil {
+		return nil, errInvalidRequest.withMessage("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	body, err := readBody(req, limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyDigests(body, md5sum, want); err != nil {
+		return nil, err
+	}
+	return body, nil
+}

@@ -9,8 +9,14 @@ import (
 	"github.com/hoard-s3/hoard/internal/object"
 )
 
-// checksumXML fills the Checksum* elements for a stored checksum.
+// checksumXML fills the Checksum* elements for a stored full-object checksum.
 func checksumXML(v checksum.Value) checksumFields {
+	return typedChecksumXML(v, object.ChecksumFullObject)
+}
+
+// typedChecksumXML fills the Checksum* elements with the given type; an
+// empty type leaves ChecksumType out (as in a part's entry).
+func typedChecksumXML(v checksum.Value, typ object.ChecksumType) checksumFields {
 	var f checksumFields
 	switch v.Algorithm {
 	case checksum.CRC32:
@@ -26,17 +32,34 @@ func checksumXML(v checksum.Value) checksumFields {
 	default:
 		return f
 	}
-	f.ChecksumType = "FULL_OBJECT"
+	f.ChecksumType = string(typ)
 	return f
 }
 
-// setChecksumHeader sends a stored checksum as x-amz-checksum-<alg>.
+// setChecksumHeader sends a stored full-object checksum as
+// x-amz-checksum-<alg>.
 func setChecksumHeader(h http.Header, v checksum.Value) {
+	setTypedChecksumHeader(h, v, object.ChecksumFullObject)
+}
+
+// setTypedChecksumHeader sends a checksum and, when typ is set, its type.
+func setTypedChecksumHeader(h http.Header, v checksum.Value, typ object.ChecksumType) {
 	if v.IsZero() || v.Encoded == "" {
 		return
 	}
 	h.Set(v.Algorithm.Header(), v.Encoded)
-	h.Set("X-Amz-Checksum-Type", "FULL_OBJECT")
+	if typ != "" {
+		h.Set("X-Amz-Checksum-Type", string(typ))
+	}
+}
+
+// objectChecksumType is the type of a stored object's checksum; objects
+// written in one piece have a full-object checksum.
+func objectChecksumType(info *object.ObjectInfo) object.ChecksumType {
+	if info.ChecksumType != "" {
+		return info.ChecksumType
+	}
+	return object.ChecksumFullObject
 }
 
 // parseContentMD5 decodes Content-MD5: base64 of exactly 16 bytes.

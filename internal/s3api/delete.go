@@ -105,22 +105,8 @@ func (h *handler) addDeleteResult(req *request, out *deleteResult, r object.Dele
 // decodeDelete reads and checks the Delete document: at most 2 MiB and
 // 1,000 keys, with an integrity check S3 requires for this call.
 func (h *handler) decodeDelete(req *request) (*deleteRequest, error) {
-	md5sum, err := parseContentMD5(req.r)
+	body, err := readVerifiedBody(req, maxDeleteXML, true)
 	if err != nil {
-		return nil, err
-	}
-	want, err := expectedChecksum(req)
-	if err != nil {
-		return nil, err
-	}
-	if md5sum == nil && want.Value == "" && want.Late == nil {
-		return nil, errInvalidRequest.withMessage("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
-	}
-	body, err := readBody(req, maxDeleteXML)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifyDigests(body, md5sum, want); err != nil {
 		return nil, err
 	}
 	var doc deleteRequest

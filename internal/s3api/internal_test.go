@@ -111,11 +111,17 @@ func TestRouting(t *testing.T) {
 		{"GET", "/", "bkt.S3.Example.com", "bkt", "", "ListObjects"},
 		{"GET", "/?location", "s3.example.com", "", "", "ListBuckets"},
 		{"POST", "/b?delete", "x", "b", "", "DeleteObjects"},
-		{"PUT", "/b/k?partNumber=1&uploadId=x", "x", "b", "k", "Unsupported(PUT?uploadId)"},
+		{"PUT", "/b/k?partNumber=1&uploadId=x", "x", "b", "k", "UploadPart"},
+		{"POST", "/b/k?uploads", "x", "b", "k", "CreateMultipartUpload"},
+		{"POST", "/b/k?uploadId=x", "x", "b", "k", "CompleteMultipartUpload"},
+		{"GET", "/b?uploads", "x", "b", "", "ListMultipartUploads"},
+		{"POST", "/b", "x", "b", "", "PostObject"},
+		{"PUT", "/b?cors", "x", "b", "", "PutBucketCors"},
 		{"GET", "/b/k?partNumber=2", "x", "b", "k", "GetObject"},
 		{"GET", "/b?acl", "x", "b", "", "Unsupported(GET?acl)"},
 		{"DELETE", "/b/k?tagging", "x", "b", "k", "DeleteObjectTagging"},
-		{"OPTIONS", "/b/k", "x", "b", "k", "MethodNotAllowed"},
+		{"OPTIONS", "/b/k", "x", "b", "k", "PreflightCORS"},
+		{"OPTIONS", "/", "x", "", "", "MethodNotAllowed"},
 	}
 	for _, c := range cases {
 		r := httptest.NewRequest(c.method, c.target, nil)

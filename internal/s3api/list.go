@@ -53,8 +53,7 @@ type listParams struct {
 func decodeListParams(req *request) (*listParams, error) {
 	q := req.query
 	p := &listParams{
-		in:     object.ListInput{Bucket: req.bucket, Prefix: q.Get("prefix"), Delimiter: q.Get("delimiter"), MaxKeys: object.MaxListKeys},
-		encode: func(s string) string { return s },
+		in: object.ListInput{Bucket: req.bucket, Prefix: q.Get("prefix"), Delimiter: q.Get("delimiter"), MaxKeys: object.MaxListKeys},
 	}
 	if v, ok := q["max-keys"]; ok {
 		n, err := strconv.Atoi(v[0])
@@ -63,11 +62,9 @@ func decodeListParams(req *request) (*listParams, error) {
 		}
 		p.in.MaxKeys = min(n, object.MaxListKeys)
 	}
-	if v, ok := q["encoding-type"]; ok {
-		if !strings.EqualFold(v[0], "url") {
-			return nil, errInvalidArgument.withMessage("Invalid Encoding Method specified in Request")
-		}
-		p.encode, p.encType = s3URLEncode, "url"
+	var err error
+	if p.encode, p.encType, err = encodingType(req); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -91,7 +88,7 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 			Size: o.Size, StorageClass: storageClass(o.StorageClass),
 		}
 		if !o.Checksum.IsZero() {
-			e.ChecksumAlgorithm, e.ChecksumType = string(o.Checksum.Algorithm), "FULL_OBJECT"
+			e.ChecksumAlgorithm, e.ChecksumType = string(o.Checksum.Algorithm), string(objectChecksumType(&o))
 		}
 		if withOwner {
 			e.Owner = &owner{ID: ownerID(req)}

@@ -53,7 +53,7 @@ func (h *handler) setReadHeaders(req *request, in object.GetInput, rd *object.Ob
 	}
 	// A checksum describes the whole object; S3 sends it only then.
 	if strings.EqualFold(req.header("X-Amz-Checksum-Mode"), "ENABLED") && !rd.Partial {
-		setChecksumHeader(resp.header, rd.Info.Checksum)
+		setTypedChecksumHeader(resp.header, rd.Info.Checksum, objectChecksumType(&rd.Info))
 	}
 }
 
@@ -99,10 +99,10 @@ func decodeGet(req *request, headOnly bool) (object.GetInput, error) {
 		return in, err
 	}
 	in.Range = rng
-	if v, ok := req.query["partNumber"]; ok {
-		n, err := strconv.Atoi(v[0])
-		if err != nil || n < 1 || n > 10000 {
-			return in, errInvalidArgument.withMessage("Part number must be an integer between 1 and 10000, inclusive")
+	if _, ok := req.query["partNumber"]; ok {
+		n, err := partNumberParam(req)
+		if err != nil {
+			return in, err
 		}
 		if rng != nil {
 			return in, errInvalidRequest.withMessage("Cannot specify both Range header and partNumber query parameter")

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/object"
@@ -13,11 +14,8 @@ func (h *handler) putObject(req *request) (*response, error) {
 		return nil, err
 	}
 	info, err := h.svc.PutObject(req.ctx, in)
-	if errors.Is(err, object.ErrChecksumMismatch) {
-		return nil, errChecksumMismatch.withMessage("The %s you specified did not match the calculated checksum.", in.Checksum.Algorithm)
-	}
 	if err != nil {
-		return nil, err
+		return nil, namedMismatch(err, in.Checksum)
 	}
 	resp := newResponse(http.StatusOK)
 	resp.header.Set("ETag", quoteETag(info.ETag))
@@ -29,34 +27,62 @@ func (h *handler) putObject(req *request) (*response, error) {
 // decodePut checks everything it can before the body is read, so a bad
 // request is refused without consuming gigabytes.
 func (h *handler) decodePut(req *request) (object.PutInput, error) {
-	if req.length < 0 {
-		return object.PutInput{}, errMissingLength
-	}
-	in := object.PutInput{Bucket: req.bucket, Key: req.key, Body: newExactBody(req.body, req.length), Size: req.length}
-	if req.length > object.MaxSinglePutSize {
-		return in, errEntityTooLarge
-	}
-	if len(req.key) > object.MaxKeyLength {
-		return in, errKeyTooLong
-	}
-	if err := checkWriteHeaders(req.r); err != nil {
+	in := object.PutInput{Bucket: req.bucket, Key: req.key}
+	body, err := decodeUploadBody(req)
+	if err != nil {
 		return in, err
 	}
-	var err error
-	if in.Metadata, err = metadataFromRequest(req.r); err != nil {
-		return in, err
-	}
-	if in.Tags, err = parseTaggingHeader(req.r); err != nil {
-		return in, err
-	}
-	if in.ContentMD5, err = parseContentMD5(req.r); err != nil {
-		return in, err
-	}
-	if in.Checksum, err = expectedChecksum(req); err != nil {
+	in.Body, in.Size, in.ContentMD5, in.Checksum = body.r, body.size, body.md5, body.checksum
+	if err := decodePutHeaders(req.r, &in); err != nil {
 		return in, err
 	}
 	in.Cond, err = writeConditions(req.r)
 	return in, err
+}
+
+// decodePutHeaders reads what an object write takes from its headers
+// (or, for a browser form, from the fields): key limits, unsupported
+// features, metadata and tags.
+func decodePutHeaders(r *http.Request, in *object.PutInput) error {
+	if len(in.Key) > object.MaxKeyLength {
+		return errKeyTooLong
+	}
+	if err := checkWriteHeaders(r); err != nil {
+		return err
+	}
+	var err error
+	if in.Metadata, err = metadataFromRequest(r); err != nil {
+		return err
+	}
+	in.Tags, err = parseTaggingHeader(r)
+	return err
+}
+
+// uploadBody is the payload of PutObject and UploadPart with the digests
+// the client declared for it.
+type uploadBody struct {
+	r        io.Reader
+	size     int64
+	md5      []byte
+	checksum object.ExpectedChecksum
+}
+
+// decodeUploadBody checks length and digests of an upload body. Both a
+// single PUT and a part are limited to 5 GiB.
+func decodeUploadBody(req *request) (uploadBody, error) {
+	if req.length < 0 {
+		return uploadBody{}, errMissingLength
+	}
+	if req.length > object.MaxSinglePutSize {
+		return uploadBody{}, errEntityTooLarge
+	}
+	b := uploadBody{r: newExactBody(req.body, req.length), size: req.length}
+	var err error
+	if b.md5, err = parseContentMD5(req.r); err != nil {
+		return b, err
+	}
+	b.checksum, err = expectedChecksum(req)
+	return b, err
 }
 
 // writeConditions reads If-Match / If-None-Match of a conditional write.
@@ -70,4 +96,12 @@ func writeConditions(r *http.Request) (object.WriteConditions, error) {
 		return c, errNotImplemented
 	}
 	return c, nil
+}
+
+// namedMismatch names the algorithm in a checksum mismatch, as S3 does.
+func namedMismatch(err error, want object.ExpectedChecksum) error {
+	if errors.Is(err, object.ErrChecksumMismatch) {
+		return errChecksumMismatch.withMessage("The %s you specified did not match the calculated checksum.", want.Algorithm)
+	}
+	return err
 }

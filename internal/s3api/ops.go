@@ -30,6 +30,19 @@ var (
 	opDeleteObjectTagging = operation{"DeleteObjectTagging", (*handler).deleteObjectTagging}
 	opGetObjectAttributes = operation{"GetObjectAttributes", (*handler).getObjectAttributes}
 	opMethodNotAllowed    = operation{"MethodNotAllowed", methodNotAllowed}
+
+	opGetBucketCors           = operation{"GetBucketCors", (*handler).getBucketCors}
+	opPutBucketCors           = operation{"PutBucketCors", (*handler).putBucketCors}
+	opDeleteBucketCors        = operation{"DeleteBucketCors", (*handler).deleteBucketCors}
+	opPreflight               = operation{"PreflightCORS", (*handler).preflight}
+	opPostObject              = operation{"PostObject", (*handler).postObject}
+	opCreateMultipartUpload   = operation{"CreateMultipartUpload", (*handler).createMultipartUpload}
+	opUploadPart              = operation{"UploadPart", (*handler).uploadPart}
+	opUploadPartCopy          = operation{"UploadPartCopy", (*handler).uploadPartCopy}
+	opCompleteMultipartUpload = operation{"CompleteMultipartUpload", (*handler).completeMultipartUpload}
+	opAbortMultipartUpload    = operation{"AbortMultipartUpload", (*handler).abortMultipartUpload}
+	opListParts               = operation{"ListParts", (*handler).listParts}
+	opListMultipartUploads    = operation{"ListMultipartUploads", (*handler).listMultipartUploads}
 )
 
 func notImplemented(h *handler, req *request) (*response, error) {

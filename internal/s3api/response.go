@@ -104,9 +104,13 @@ type errorDoc struct {
 	Message    string
 	BucketName string `xml:",omitempty"`
 	Key        string `xml:",omitempty"`
-	Resource   string
-	RequestID  string `xml:"RequestId"`
-	HostID     string `xml:"HostId"`
+	UploadID   string `xml:"UploadId,omitempty"`
+	// Method and ResourceType describe a refused CORS preflight.
+	Method       string `xml:",omitempty"`
+	ResourceType string `xml:",omitempty"`
+	Resource     string
+	RequestID    string `xml:"RequestId"`
+	HostID       string `xml:"HostId"`
 }
 
 // writeError is the one place errors become S3 error responses.
@@ -146,6 +150,13 @@ func (h *handler) errorDoc(req *request, api *apiError) *errorDoc {
 		d.BucketName = req.bucket
 	case "NoSuchKey", "KeyTooLongError":
 		d.Key = req.key
+	case "NoSuchUpload":
+		d.UploadID = req.query.Get("uploadId")
+	case "AccessForbidden":
+		d.Method, d.ResourceType = req.header("Access-Control-Request-Method"), "BUCKET"
+		if req.key != "" {
+			d.ResourceType = "OBJECT"
+		}
 	}
 	return d
 }

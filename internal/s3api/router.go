@@ -81,6 +81,8 @@ func (h *handler) pick(r *http.Request, bucket, key string) operation {
 	q := r.URL.Query()
 	sub := subresource(q)
 	switch {
+	case r.Method == http.MethodOptions && bucket != "":
+		return opPreflight
 	case bucket == "":
 		return serviceOp(r.Method)
 	case key == "":
@@ -116,6 +118,16 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opDeleteBucket
 	case "POST delete":
 		return opDeleteObjects
+	case "POST ":
+		return opPostObject
+	case "GET cors":
+		return opGetBucketCors
+	case "PUT cors":
+		return opPutBucketCors
+	case "DELETE cors":
+		return opDeleteBucketCors
+	case "GET uploads":
+		return opListMultipartUploads
 	}
 	return unsupported(method, sub)
 }
@@ -141,6 +153,19 @@ func objectOp(r *http.Request, sub string) operation {
 		return opDeleteObjectTagging
 	case "GET attributes":
 		return opGetObjectAttributes
+	case "POST uploads":
+		return opCreateMultipartUpload
+	case "PUT uploadId":
+		if r.Header.Get("X-Amz-Copy-Source") != "" {
+			return opUploadPartCopy
+		}
+		return opUploadPart
+	case "POST uploadId":
+		return opCompleteMultipartUpload
+	case "DELETE uploadId":
+		return opAbortMultipartUpload
+	case "GET uploadId":
+		return opListParts
 	}
 	return unsupported(r.Method, sub)
 }

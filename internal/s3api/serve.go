@@ -17,6 +17,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.recoverPanic(req)
 
 	resp, err := h.serve(req)
+	h.addCORSHeaders(req)
 	if err != nil {
 		h.writeError(req, err)
 		return
@@ -30,10 +31,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) serve(req *request) (*response, error) {
 	req.bucket, req.key = h.resolve(req.r)
 	req.op = h.pick(req.r, req.bucket, req.key)
+	if selfAuthenticated(req.op) {
+		return req.op.run(h, req)
+	}
 	if err := h.authenticate(req); err != nil {
 		return nil, err
 	}
 	return req.op.run(h, req)
+}
+
+// selfAuthenticated names the operations that do not carry a request
+// signature: a CORS preflight (browsers send it without credentials) and
+// a browser form upload, whose signed policy the controller checks.
+func selfAuthenticated(op operation) bool {
+	return op.name == opPreflight.name || op.name == opPostObject.name
 }
 
 // authenticate verifies the signature and adopts the verified body.

@@ -54,21 +54,16 @@ func (h *handler) putObjectTagging(req *request) (*response, error) {
 // decodeTagging reads a Tagging document. The service enforces the tag
 // limits; a repeated key is refused here as S3 does.
 func decodeTagging(req *request) ([]object.Tag, error) {
-	md5sum, err := parseContentMD5(req.r)
+	body, err := readVerifiedBody(req, maxSmallXML, false)
 	if err != nil {
 		return nil, err
 	}
-	want, err := expectedChecksum(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := readBody(req, maxSmallXML)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifyDigests(body, md5sum, want); err != nil {
-		return nil, err
-	}
+	return parseTaggingXML(body)
+}
+
+// parseTaggingXML reads a Tagging document (a request body, or the tagging
+// field of a browser form).
+func parseTaggingXML(body []byte) ([]object.Tag, error) {
 	var doc tagging
 	if err := decodeXML(body, &doc); err != nil {
 		return nil, err
