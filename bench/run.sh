@@ -162,6 +162,7 @@ WORKLOADS=(
 	"put-4KiB|ops/s|PUT|put --obj.size 4KiB --concurrent 16 --noclear"
 	"get-4KiB|ops/s|GET|get --obj.size 4KiB --objects 500 --concurrent 16 --noclear"
 	"mixed-1MiB|ops/s||mixed --obj.size 1MiB --objects 100 --concurrent 8 --disable-multipart --noclear"
+	"multipart-1GiB|MiB/s|PUTPART|multipart-put --parts 16 --part.size 64MiB --part.concurrent 4 --concurrent 1"
 )
 
 declare -A PID_OF PORT_OF
@@ -204,6 +205,10 @@ warp_on() { run_warp "$3" "$1" "$2" || failed "${2%%|*} round $1 on $3 (see $OUT
 list_on() {
 	log "listing round $1 on $2"
 	listbench "$2" list "$1" || failed "listing round $1 on $2 (see $OUT/listbench.log)"
+}
+delete_on() {
+	log "deleting $LIST_KEYS keys on $1"
+	listbench "$1" delete "$ROUNDS" || failed "deleting $LIST_KEYS keys on $1 (see $OUT/listbench.log)"
 }
 load_on() {
 	log "loading $LIST_KEYS keys on $1"
@@ -250,6 +255,8 @@ for round in $(seq "$ROUNDS"); do
 	done
 	pair $((round + i)) list_on "$round"
 done
+# DeleteObjects empties the listing bucket, so it runs once, last.
+pair "$ROUNDS" delete_on
 
 "$BIN/benchtable" -results "$RESULTS" -a "$A" -b "$B" -a-name "$A_NAME" -b-name "$B_NAME" >"$OUT/table.md" ||
 	echo "(no results)" >"$OUT/table.md"

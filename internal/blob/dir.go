@@ -41,6 +41,9 @@ type Dir struct {
 	fs   FS
 	// Grace protects committed blobs younger than this from GC.
 	Grace time.Duration
+	// Reserve is the free space data files leave to the metadata engine
+	// (space.go); 0 means DefaultReserve of the file system's size.
+	Reserve uint64
 
 	now func() time.Time // replaced in tests
 

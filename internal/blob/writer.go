@@ -8,10 +8,11 @@ import (
 )
 
 // bufSize bounds the memory a writer holds. Buffers are pooled so that a
-// small blob does not cost a fresh 1 MiB allocation.
+// small blob does not cost a fresh 1 MiB allocation, and aligned so that
+// full ones can be written with O_DIRECT (direct.go).
 const bufSize = 1 << 20
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, bufSize); return &b }}
+var bufPool = sync.Pool{New: func() any { b := alignedBuf(); return &b }}
 
 var (
 	errCommitted = errors.New("blob: writer already committed")
@@ -27,11 +28,16 @@ func (d *Dir) Create(ctx context.Context) (Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := d.checkSpace(id, 0); err != nil {
+		return nil, err
+	}
 	f, err := d.fs.Create(d.tmpPath(id))
 	if err != nil {
 		return nil, wrapErr("create", id, err)
 	}
-	return &writer{d: d, id: id, f: f}, nil
+	_, direct := f.(fdFile)
+	direct = direct && directWrites
+	return &writer{d: d, id: id, f: f, canDirect: direct}, nil
 }
 
 // writer buffers writes to a temporary file. Any failure removes the file
@@ -42,6 +48,8 @@ type writer struct {
 	f   File // nil once closed
 	buf *[]byte
 	err error // sticky: errCommitted, errAborted or the first failure
+	// canDirect: the file may switch to O_DIRECT; direct: it has.
+	canDirect, direct bool
 }
 
 func (w *writer) ID() string { return w.id }
@@ -53,7 +61,7 @@ func (w *writer) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
 		if w.buf == nil {
-			if len(p) >= bufSize {
+			if len(p) >= bufSize && !w.canDirect {
 				// A large write gains nothing from a copy into the buffer.
 				m, err := w.f.Write(p)
 				n += m
@@ -70,7 +78,7 @@ func (w *writer) Write(p []byte) (int, error) {
 		n += k
 		p = p[k:]
 		if len(*w.buf) == cap(*w.buf) {
-			if err := w.flush(); err != nil {
+			if err := w.flushFull(); err != nil {
 				return n, w.fail("write", err)
 			}
 		}
@@ -78,10 +86,39 @@ func (w *writer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// flush writes out and releases the buffer.
+// flushFull writes out a full buffer, with O_DIRECT where the file allows
+// it, and keeps the buffer for the next bytes.
+func (w *writer) flushFull() error {
+	if err := w.d.checkSpace(w.id, uint64(len(*w.buf))); err != nil {
+		return err
+	}
+	if w.canDirect && !w.direct {
+		w.direct = setDirect(w.f, true)
+		w.canDirect = w.direct
+	}
+	_, err := w.f.Write(*w.buf)
+	if err != nil && w.direct && isDirectRefusal(err) {
+		// Nothing was written: retry through the page cache for good.
+		setDirect(w.f, false)
+		w.direct, w.canDirect = false, false
+		_, err = w.f.Write(*w.buf)
+	}
+	*w.buf = (*w.buf)[:0]
+	return err
+}
+
+// flush writes out and releases the buffer: the tail of the blob, through
+// the page cache since its length is not aligned.
 func (w *writer) flush() error {
 	if w.buf == nil {
 		return nil
+	}
+	if w.direct {
+		if !setDirect(w.f, false) {
+			w.releaseBuf()
+			return errors.New("cannot leave O_DIRECT for the tail")
+		}
+		w.direct = false
 	}
 	_, err := w.f.Write(*w.buf)
 	w.releaseBuf()

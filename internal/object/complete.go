@@ -134,6 +134,7 @@ func (s *Service) assemble(up *uploadRec, stored []storedPart, in CompleteMultip
 		Composite:   up.Composite,
 		Meta:        up.Meta,
 		Tags:        up.Tags,
+		Enc:         up.Enc,
 	}
 	etag := md5.New()
 	comp := up.Alg.New()

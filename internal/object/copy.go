@@ -8,6 +8,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // MaxCopySourceSize is the largest source CopyObject accepts; larger
@@ -55,6 +56,12 @@ func validateCopy(in CopyInput) error {
 	if in.Checksum != checksum.None && in.Checksum.New() == nil {
 		return fmt.Errorf("checksum algorithm %q: %w", in.Checksum, ErrInvalidArgument)
 	}
+	if err := validSSE(in.SSE, true); err != nil {
+		return err
+	}
+	if err := validSSE(in.SrcSSE, false); err != nil {
+		return fmt.Errorf("copy source: %w", err)
+	}
 	return validWriteConditions(in.Cond)
 }
 
@@ -74,13 +81,24 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		alg = src.ChecksumAlg
 	}
 	sameData := alg == src.ChecksumAlg || alg == checksum.None
-	if self && sameData {
+	// Naming an encryption, or copying an SSE-C object (whose key the
+	// destination does not inherit), rewrites the data: S3 allows that
+	// onto the object itself.
+	reseal := in.SSE.Mode != SSEDefault || src.Enc != nil && src.Enc.Type == sse.C
+	if _, err := s.openKey(ctx, in.SrcBucket, in.SrcKey, src.Enc, in.SrcSSE, false); err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	if self && sameData && !reseal {
 		if !in.ReplaceMetadata && !in.ReplaceTags {
 			return nil, fmt.Errorf("copy %s/%s onto itself: %w", in.SrcBucket, in.SrcKey, ErrCopyToSelf)
 		}
 		return s.rewriteMetadata(ctx, in)
 	}
-	body, err := s.openData(ctx, src, 0, src.Size)
+	dk, err := s.openKey(ctx, in.SrcBucket, in.SrcKey, src.Enc, in.SrcSSE, true)
+	if err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	body, err := s.openData(ctx, src, dk, 0, src.Size)
 	if err != nil {
 		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
 	}
@@ -94,6 +112,7 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		Tags:     src.Tags,
 		Checksum: ExpectedChecksum{Algorithm: alg},
 		Cond:     in.Cond,
+		SSE:      in.SSE,
 	}
 	if in.ReplaceMetadata {
 		put.Metadata = in.Metadata

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // GetObject opens an object. When a read condition fails with
@@ -52,6 +53,10 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err != nil {
 		return nil, err
 	}
+	dk, err := s.openKey(ctx, in.Bucket, in.Key, rec.Enc, in.SSE, !in.HeadOnly)
+	if err != nil {
+		return nil, err
+	}
 	out := &ObjectReader{Info: rec.info(in.Bucket, in.Key)}
 	if err := checkRead(in.Cond, out.Info.ETag, out.Info.LastModified); err != nil {
 		return out, err
@@ -67,7 +72,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if in.HeadOnly {
 		return out, nil
 	}
-	out.Body, err = s.openData(ctx, rec, out.Offset, out.Length)
+	out.Body, err = s.openData(ctx, rec, dk, out.Offset, out.Length)
 	if err != nil {
 		return nil, fmt.Errorf("open %s/%s: %w", in.Bucket, in.Key, err)
 	}
@@ -141,30 +146,72 @@ func resolveRange(r Range, size int64) (off, n int64, err error) {
 	return r.First, last - r.First + 1, nil
 }
 
-// openData returns a reader of n bytes at off. Blob data is streamed
-// straight from the file; nothing is buffered.
-func (s *Service) openData(ctx context.Context, rec *record, off, n int64) (io.ReadCloser, error) {
+// openData returns a reader of n plaintext bytes at off, decrypting with
+// the data key dk when the record is sealed. Data is streamed from the
+// file; only the packages the range covers are read and opened.
+func (s *Service) openData(ctx context.Context, rec *record, dk []byte, off, n int64) (io.ReadCloser, error) {
+	if rec.encrypted() && dk == nil {
+		return nil, fmt.Errorf("sealed data without a data key: %w", errCorrupt)
+	}
 	if rec.multipart() {
-		return s.openParts(ctx, rec, off, n)
+		return s.openParts(ctx, rec, dk, off, n)
 	}
 	if rec.BlobID == "" {
-		return io.NopCloser(bytes.NewReader(rec.Inline[off : off+n])), nil
+		if dk == nil {
+			return io.NopCloser(bytes.NewReader(rec.Inline[off : off+n])), nil
+		}
+		r, err := sectionOf(bytes.NewReader(rec.Inline), rec.Size, dk, off, n)
+		if err != nil {
+			return nil, err
+		}
+		if rc, ok := r.(io.ReadCloser); ok {
+			return rc, nil
+		}
+		return io.NopCloser(r), nil
 	}
 	br, err := s.blobs.Open(ctx, rec.BlobID)
 	if err != nil {
 		return nil, fmt.Errorf("open blob %s: %w", rec.BlobID, err)
 	}
-	if br.Size() != rec.Size {
+	if want := rec.storedSize(rec.Size); br.Size() != want {
 		br.Close()
-		return nil, fmt.Errorf("blob %s has %d bytes, record says %d: %w", rec.BlobID, br.Size(), rec.Size, errCorrupt)
+		return nil, fmt.Errorf("blob %s has %d bytes, record says %d: %w", rec.BlobID, br.Size(), want, errCorrupt)
 	}
-	return &blobBody{SectionReader: io.NewSectionReader(br, off, n), blob: br}, nil
+	body, err := sectionOf(br, rec.Size, dk, off, n)
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return &blobBody{Reader: body, blob: br}, nil
+}
+
+// sectionOf reads n plaintext bytes at off of stored data holding size
+// plaintext bytes, sealed under dk unless dk is nil.
+func sectionOf(src io.ReaderAt, size int64, dk []byte, off, n int64) (io.Reader, error) {
+	if dk == nil {
+		return io.NewSectionReader(src, off, n), nil
+	}
+	r, err := sse.NewReader(src, size, dk, off, n)
+	if err != nil {
+		return nil, err
+	}
+	// Damage in the first package fails the request before any byte is
+	// sent; later damage can only cut the body short.
+	if err := r.Prime(); err != nil {
+		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
+	}
+	return r, nil
 }
 
 // blobBody reads a section of a blob and closes the blob with it.
 type blobBody struct {
-	*io.SectionReader
+	io.Reader
 	blob blob.Reader
 }
 
-func (b *blobBody) Close() error { return b.blob.Close() }
+func (b *blobBody) Close() error {
+	if c, ok := b.Reader.(io.Closer); ok {
+		c.Close()
+	}
+	return b.blob.Close()
+}

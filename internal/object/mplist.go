@@ -82,6 +82,9 @@ func (s *Service) GetObjectParts(ctx context.Context, in GetObjectPartsInput) (*
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.openKey(ctx, in.Bucket, in.Key, rec.Enc, in.SSE, false); err != nil {
+		return nil, err
+	}
 	res := &ObjectPartsResult{Info: rec.info(in.Bucket, in.Key), Parts: []PartInfo{}, PartNumberMarker: in.PartNumberMarker, MaxParts: max}
 	if !rec.multipart() {
 		return res, nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/checksum"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // Upload ids are 8 bytes of initiation time (big-endian Unix nanoseconds)
@@ -54,13 +55,23 @@ type uploadRec struct {
 	Composite bool
 	Meta      Metadata
 	Tags      []Tag
+	Enc       *sse.Envelope // nil: parts are stored in plaintext
 }
 
-const uploadV1 = 1
+// Version 2 upload records end with the length-prefixed key envelope of
+// an encrypted upload; version 1 records (plaintext uploads) have none.
+const (
+	uploadV1 = 1
+	uploadV2 = 2
+)
 
 func (u *uploadRec) encode() []byte {
 	b := make([]byte, 0, 32+u.Meta.size())
-	b = append(b, uploadV1)
+	if u.Enc != nil {
+		b = append(b, uploadV2)
+	} else {
+		b = append(b, uploadV1)
+	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
 	for _, s := range u.Meta.fixed() {
@@ -76,11 +87,14 @@ func (u *uploadRec) encode() []byte {
 		b = appendString(b, t.Key)
 		b = appendString(b, t.Value)
 	}
+	if u.Enc != nil {
+		b = appendBytes(b, u.Enc.Append(nil))
+	}
 	return b
 }
 
 func decodeUpload(buf []byte) (*uploadRec, error) {
-	if len(buf) == 0 || buf[0] != uploadV1 {
+	if len(buf) == 0 || buf[0] != uploadV1 && buf[0] != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
 	d := decoder{buf: buf[1:]}
@@ -108,8 +122,19 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 			u.Tags[i] = Tag{Key: d.str(), Value: d.str()}
 		}
 	}
+	var env []byte
+	if buf[0] == uploadV2 {
+		env = d.raw()
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode upload record: %w", d.err)
+	}
+	if buf[0] == uploadV2 {
+		e, err := sse.DecodeEnvelope(env)
+		if err != nil {
+			return nil, fmt.Errorf("decode upload record: %w", errCorrupt)
+		}
+		u.Enc = e
 	}
 	return u, nil
 }
@@ -130,6 +155,7 @@ func (u *uploadRec) info(bucket, key, id string) MultipartUpload {
 		StorageClass:      "STANDARD",
 		ChecksumAlgorithm: u.Alg,
 		ChecksumType:      u.checksumType(),
+		SSE:               sseInfo(u.Enc),
 	}
 }
 

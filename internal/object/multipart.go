@@ -10,6 +10,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // CreateMultipartUpload starts a multipart upload and returns its id.
@@ -27,8 +28,15 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.bucket(ctx, s.meta, in.Bucket); err != nil {
+		return nil, err
+	}
+	sl, err := s.newSeal(ctx, in.Bucket, in.Key, in.SSE)
+	if err != nil {
+		return nil, err
+	}
 	now := s.cfg.Now()
-	up.Initiated, up.Meta, up.Tags = now.UnixNano(), in.Metadata, in.Tags
+	up.Initiated, up.Meta, up.Tags, up.Enc = now.UnixNano(), in.Metadata, in.Tags, sl.env
 	id, err := newUploadID(now)
 	if err != nil {
 		return nil, err
@@ -122,11 +130,15 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 	if a := in.Checksum.Algorithm; a != checksum.None && a != up.Alg && !up.Defaulted {
 		return nil, fmt.Errorf("part checksum %s in an upload using %s: %w", a, up.Alg, ErrInvalidRequest)
 	}
-	p, w, err := s.ingestPart(ctx, up.Alg, in)
+	dk, err := s.openKey(ctx, in.Bucket, in.Key, up.Enc, in.SSE, true)
+	if err != nil {
+		return nil, err
+	}
+	p, w, err := s.ingestPart(ctx, up.Alg, in, dk)
 	if err != nil {
 		return nil, fmt.Errorf("part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up.Alg, p, w)
+	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
 }
 
 // teeHash feeds a second hash with everything written to the first.
@@ -142,8 +154,10 @@ func (t teeHash) Write(p []byte) (int, error) {
 
 // ingestPart streams a part body into a new blob, hashing MD5 and the
 // upload's checksum (and the client's, when it declared another) in the
-// same pass, and verifies the client's digests. The blob is not committed.
-func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in UploadPartInput) (*partRec, blob.Writer, error) {
+// same pass, and verifies the client's digests. With the upload's data key
+// dk the part is sealed under its own key derived from dk, the part number
+// and the blob id. The blob is not committed.
+func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in UploadPartInput, dk []byte) (*partRec, blob.Writer, error) {
 	md := md5.New()
 	ck := alg.New()
 	var other hash.Hash
@@ -152,7 +166,20 @@ func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in Upl
 		ck = teeHash{Hash: ck, also: other}
 	}
 	sk := &sink{limit: -1, create: func() (blob.Writer, error) { return s.blobs.Create(ctx) }}
-	n, err := pump(ctx, in.Body, in.Size, md, ck, sk)
+	var key []byte
+	if dk != nil {
+		// The part key depends on the blob id: create the blob first.
+		w, err := s.blobs.Create(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("create blob: %w", err)
+		}
+		sk.w = w
+		if key, err = sse.PartKey(dk, in.PartNumber, w.ID()); err != nil {
+			s.discard(w)
+			return nil, nil, err
+		}
+	}
+	n, err := sealedPump(ctx, in.Body, in.Size, md, ck, sk, key)
 	if err == nil && sk.w == nil {
 		// An empty part still gets its own (empty) blob, so every part is
 		// a blob and readers need no special case.
@@ -182,7 +209,7 @@ func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in Upl
 // commitPart makes an ingested part durable: the blob first, then, in one
 // synced transaction that re-checks the upload, the part record and its
 // reverse index. A replaced part's blob is deleted afterwards.
-func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int, alg checksum.Algorithm, p *partRec, w blob.Writer) (*PartInfo, error) {
+func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int, up *uploadRec, p *partRec, w blob.Writer) (*PartInfo, error) {
 	if err := w.Commit(ctx); err != nil {
 		s.discard(w)
 		return nil, fmt.Errorf("commit part %d of %s/%s: %w", n, bucket, key, err)
@@ -221,7 +248,8 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 	if old != "" {
 		s.deleteBlob(old)
 	}
-	info := p.info(n, alg)
+	info := p.info(n, up.Alg)
+	info.SSE = sseInfo(up.Enc)
 	return &info, nil
 }
 
@@ -242,7 +270,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (*
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		info, err := s.copyPartOnce(ctx, in, up.Alg)
+		info, err := s.copyPartOnce(ctx, in, up)
 		if errors.Is(err, blob.ErrNotFound) && attempt == 0 {
 			continue // the source was overwritten while we opened it
 		}
@@ -250,8 +278,16 @@ func (s *Service) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (*
 	}
 }
 
-func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, alg checksum.Algorithm) (*PartInfo, error) {
+func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *uploadRec) (*PartInfo, error) {
+	dst, err := s.openKey(ctx, in.Bucket, in.Key, up.Enc, in.SSE, true)
+	if err != nil {
+		return nil, err
+	}
 	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, true)
+	if err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	srcKey, err := s.openKey(ctx, in.SrcBucket, in.SrcKey, src.Enc, in.SrcSSE, true)
 	if err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
@@ -268,16 +304,16 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, alg 
 	if n > MaxPartSize {
 		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", n, int64(MaxPartSize), ErrInvalidRequest)
 	}
-	body, err := s.openData(ctx, src, off, n)
+	body, err := s.openData(ctx, src, srcKey, off, n)
 	if err != nil {
 		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
 	}
 	defer body.Close()
-	p, w, err := s.ingestPart(ctx, alg, UploadPartInput{Body: body, Size: n})
+	p, w, err := s.ingestPart(ctx, up.Alg, UploadPartInput{Body: body, Size: n, PartNumber: in.PartNumber}, dst)
 	if err != nil {
 		return nil, fmt.Errorf("copy part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, alg, p, w)
+	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
 }
 
 // AbortMultipartUpload discards an upload and frees all its parts' data.

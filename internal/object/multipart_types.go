@@ -39,6 +39,7 @@ type CreateMultipartInput struct {
 	Tags              []Tag
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      ChecksumType
+	SSE               SSERequest
 }
 
 // MultipartUpload describes an upload in progress.
@@ -50,6 +51,7 @@ type MultipartUpload struct {
 	StorageClass      string
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      ChecksumType
+	SSE               SSEInfo
 }
 
 // UploadPartInput uploads one part. Size is the exact body length, or -1
@@ -63,6 +65,7 @@ type UploadPartInput struct {
 	Size       int64
 	ContentMD5 []byte
 	Checksum   ExpectedChecksum
+	SSE        SSERequest // the upload's customer key when it uses SSE-C
 }
 
 // UploadPartCopyInput fills a part from (a byte range of) an existing
@@ -77,6 +80,8 @@ type UploadPartCopyInput struct {
 	SrcVersionID string
 	SrcRange     *Range
 	SrcCond      ReadConditions
+	SSE          SSERequest // the upload's customer key when it uses SSE-C
+	SrcSSE       SSERequest // the source's customer key
 }
 
 // PartInfo describes an uploaded part, or a part of a completed object (whose
@@ -87,6 +92,7 @@ type PartInfo struct {
 	Size         int64
 	LastModified time.Time
 	Checksum     checksum.Value
+	SSE          SSEInfo // set by UploadPart and UploadPartCopy
 }
 
 // CompletedPart is one entry of CompleteMultipartUpload's part list. ETag
@@ -162,6 +168,7 @@ type GetObjectPartsInput struct {
 	VersionID        string
 	MaxParts         int // 0 means MaxListParts
 	PartNumberMarker int
+	SSE              SSERequest // the customer key of an SSE-C object
 }
 
 // ObjectPartsResult is one page of an object's parts. PartsCount is 0 and

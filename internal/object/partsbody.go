@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // partsBody streams a byte range of a multipart object, walking its part
@@ -20,14 +21,15 @@ type partsBody struct {
 	skip  int64 // bytes still to skip before the range starts
 	left  int64 // bytes of the range not yet returned
 	cur   blob.Reader
-	sec   *io.SectionReader
+	sec   io.Reader
+	dk    []byte // the object's data key; nil for plaintext parts
 }
 
 // openParts opens n bytes at off of a multipart record. The first blob is
 // opened before returning, so that a blob deleted by a concurrent overwrite
 // surfaces as blob.ErrNotFound to the caller, which re-reads the record.
-func (s *Service) openParts(ctx context.Context, rec *record, off, n int64) (io.ReadCloser, error) {
-	b := &partsBody{ctx: ctx, blobs: s.blobs, parts: rec.parts(), skip: off, left: n}
+func (s *Service) openParts(ctx context.Context, rec *record, dk []byte, off, n int64) (io.ReadCloser, error) {
+	b := &partsBody{ctx: ctx, blobs: s.blobs, parts: rec.parts(), skip: off, left: n, dk: dk}
 	if n > 0 {
 		if err := b.advance(); err != nil {
 			b.Close()
@@ -53,12 +55,25 @@ func (b *partsBody) advance() error {
 		if err != nil {
 			return fmt.Errorf("open part %d blob %s: %w", e.Number, e.BlobID, err)
 		}
-		if br.Size() != e.Size {
-			br.Close()
-			return fmt.Errorf("part %d blob %s has %d bytes, record says %d: %w", e.Number, e.BlobID, br.Size(), e.Size, errCorrupt)
+		want := e.Size
+		var key []byte
+		if b.dk != nil {
+			want = sse.CiphertextSize(e.Size)
+			if key, err = sse.PartKey(b.dk, e.Number, e.BlobID); err != nil {
+				br.Close()
+				return err
+			}
 		}
-		b.cur = br
-		b.sec = io.NewSectionReader(br, b.skip, min(e.Size-b.skip, b.left))
+		if br.Size() != want {
+			br.Close()
+			return fmt.Errorf("part %d blob %s has %d bytes, record says %d: %w", e.Number, e.BlobID, br.Size(), want, errCorrupt)
+		}
+		sec, err := sectionOf(br, e.Size, key, b.skip, min(e.Size-b.skip, b.left))
+		if err != nil {
+			br.Close()
+			return err
+		}
+		b.cur, b.sec = br, sec
 		b.skip = 0
 		return nil
 	}
@@ -91,6 +106,9 @@ func (b *partsBody) Read(p []byte) (int, error) {
 }
 
 func (b *partsBody) closeCur() {
+	if c, ok := b.sec.(io.Closer); ok {
+		c.Close()
+	}
 	if b.cur != nil {
 		b.cur.Close()
 	}

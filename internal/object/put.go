@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // PutObject stores an object. It answers only when data and metadata are
@@ -92,7 +93,11 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 			return nil, err
 		}
 	}
-	st, err := s.ingest(ctx, in)
+	sl, err := s.newSeal(ctx, in.Bucket, in.Key, in.SSE)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.ingest(ctx, in, sl.key)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +111,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 		Meta:        in.Metadata,
 		Tags:        in.Tags,
 		Inline:      st.inline,
+		Enc:         sl.env,
 	}
 	if st.blob != nil {
 		rec.BlobID = st.blob.ID()
@@ -141,9 +147,10 @@ type staged struct {
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 // ingest reads the body once, feeding MD5, the additional checksum and the
-// destination in the same pass, then verifies the client's digests. On error
-// any data written is discarded.
-func (s *Service) ingest(ctx context.Context, in PutInput) (*staged, error) {
+// destination in the same pass, then verifies the client's digests. With a
+// data key the destination receives sealed packages; digests are always of
+// the plaintext. On error any data written is discarded.
+func (s *Service) ingest(ctx context.Context, in PutInput, key []byte) (*staged, error) {
 	st := &staged{alg: in.Checksum.Algorithm}
 	if st.alg == checksum.None {
 		// S3 computes CRC64NVME for every object whose client declared none.
@@ -151,13 +158,17 @@ func (s *Service) ingest(ctx context.Context, in PutInput) (*staged, error) {
 	}
 	md := md5.New()
 	ck := st.alg.New()
-	sk := &sink{limit: s.cfg.InlineThreshold, create: func() (blob.Writer, error) { return s.blobs.Create(ctx) }}
+	stored := func(n int64) int64 { return n }
+	if key != nil {
+		stored = sse.CiphertextSize
+	}
+	sk := &sink{limit: stored(s.cfg.InlineThreshold), create: func() (blob.Writer, error) { return s.blobs.Create(ctx) }}
 	if in.Size > s.cfg.InlineThreshold {
 		sk.limit = -1 // known to be large: straight to a blob
 	} else if in.Size >= 0 {
-		sk.buf = make([]byte, 0, in.Size)
+		sk.buf = make([]byte, 0, stored(in.Size))
 	}
-	n, err := pump(ctx, in.Body, in.Size, md, ck, sk)
+	n, err := sealedPump(ctx, in.Body, in.Size, md, ck, sk, key)
 	if err == nil {
 		st.size, st.md5, st.sum = n, md.Sum(nil), ck.Sum(nil)
 		err = verifyDigests(in, st)
@@ -175,9 +186,29 @@ func (s *Service) ingest(ctx context.Context, in PutInput) (*staged, error) {
 	return st, nil
 }
 
+// sealedPump is pump through an encrypting writer when key is set.
+func sealedPump(ctx context.Context, body io.Reader, size int64, md, ck hash.Hash, dst io.Writer, key []byte) (int64, error) {
+	if key == nil {
+		return pump(ctx, body, size, md, ck, dst)
+	}
+	w, err := sse.NewWriter(dst, key)
+	if err != nil {
+		return 0, err
+	}
+	n, err := pump(ctx, body, size, md, ck, w)
+	if err != nil {
+		w.Close()
+		return n, err
+	}
+	if err := w.Close(); err != nil {
+		return n, fmt.Errorf("store data: %w", err)
+	}
+	return n, nil
+}
+
 // pump copies exactly size bytes (or, when size < 0, everything up to EOF
-// within the single-PUT limit) from body to the hashes and the sink.
-func pump(ctx context.Context, body io.Reader, size int64, md, ck hash.Hash, sk *sink) (int64, error) {
+// within the single-PUT limit) from body to the hashes and dst.
+func pump(ctx context.Context, body io.Reader, size int64, md, ck hash.Hash, dst io.Writer) (int64, error) {
 	if body == nil {
 		body = bytes.NewReader(nil)
 	}
@@ -201,7 +232,7 @@ func pump(ctx context.Context, body io.Reader, size int64, md, ck hash.Hash, sk 
 		if n > 0 {
 			md.Write(chunk[:n])
 			ck.Write(chunk[:n])
-			if err := sk.Write(chunk[:n]); err != nil {
+			if _, err := dst.Write(chunk[:n]); err != nil {
 				return total, fmt.Errorf("store data: %w", err)
 			}
 			total += int64(n)
@@ -259,26 +290,25 @@ type sink struct {
 	create func() (blob.Writer, error)
 }
 
-func (k *sink) Write(p []byte) error {
+func (k *sink) Write(p []byte) (int, error) {
 	if k.w == nil && k.limit >= 0 && int64(len(k.buf)+len(p)) <= k.limit {
 		k.buf = append(k.buf, p...)
-		return nil
+		return len(p), nil
 	}
 	if k.w == nil {
 		w, err := k.create()
 		if err != nil {
-			return fmt.Errorf("create blob: %w", err)
+			return 0, fmt.Errorf("create blob: %w", err)
 		}
 		k.w = w
 		if len(k.buf) > 0 {
 			if _, err := w.Write(k.buf); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		k.buf = nil
 	}
-	_, err := k.w.Write(p)
-	return err
+	return k.w.Write(p)
 }
 
 // discard drops an uncommitted (or committed but unreferenced) blob.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // Object records are a compact binary encoding: a version byte, a header of
@@ -21,9 +22,16 @@ import (
 // blob id and no inline data), a checksum-type byte, and the part table as
 // the trailing bytes. Single-blob objects keep the version 1 encoding, so
 // records written before multipart existed read unchanged.
+//
+// Versions 3 and 4 are versions 1 and 2 of encrypted objects: after the
+// blob id comes the length-prefixed key envelope (sse.Envelope), and the
+// inline data or the part blobs hold sealed packages. Plaintext records
+// keep versions 1 and 2.
 const (
 	recordV1 = 1
 	recordV2 = 2
+	recordV3 = 3
+	recordV4 = 4
 )
 
 // record is the stored form of one object version.
@@ -40,8 +48,20 @@ type record struct {
 	Tags         []Tag
 	BlobID       string // empty when the data is inline
 	Inline       []byte
-	Composite    bool   // the checksum is COMPOSITE (multipart only)
-	PartTable    string // encoded part table (see parttable.go); multipart only
+	Composite    bool          // the checksum is COMPOSITE (multipart only)
+	PartTable    string        // encoded part table (see parttable.go); multipart only
+	Enc          *sse.Envelope // nil for plaintext data
+}
+
+// encrypted reports whether the record's data is sealed.
+func (r *record) encrypted() bool { return r.Enc != nil && r.Enc.Type != sse.None }
+
+// storedSize is the size of n bytes of the record's data as stored.
+func (r *record) storedSize(n int64) int64 {
+	if r.encrypted() {
+		return sse.CiphertextSize(n)
+	}
+	return n
 }
 
 // algCodes gives each checksum algorithm a stable one-byte code.
@@ -62,12 +82,20 @@ func (r *record) encode() []byte {
 		n += len(t.Key) + len(t.Value) + 4
 	}
 	n += len(r.PartTable)
-	b := make([]byte, 0, n)
-	if r.multipart() {
-		b = append(b, recordV2)
-	} else {
-		b = append(b, recordV1)
+	var env []byte
+	if r.encrypted() {
+		env = r.Enc.Append(nil)
+		n += len(env) + 4
 	}
+	b := make([]byte, 0, n)
+	v := byte(recordV1)
+	if r.multipart() {
+		v = recordV2
+	}
+	if env != nil {
+		v += 2
+	}
+	b = append(b, v)
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
 	b = binary.AppendVarint(b, r.ModTime)
@@ -90,6 +118,9 @@ func (r *record) encode() []byte {
 		b = appendString(b, t.Value)
 	}
 	b = appendString(b, r.BlobID)
+	if env != nil {
+		b = appendBytes(b, env)
+	}
 	if r.multipart() {
 		b = append(b, boolByte(r.Composite))
 		return append(b, r.PartTable...)
@@ -128,10 +159,11 @@ func decodeRecord(buf []byte, withData bool) (*record, error) {
 }
 
 func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
-	if len(buf) == 0 || buf[0] != recordV1 && buf[0] != recordV2 {
+	if len(buf) == 0 || buf[0] < recordV1 || buf[0] > recordV4 {
 		return nil, fmt.Errorf("record version: %w", errCorrupt)
 	}
-	multipart := buf[0] == recordV2
+	multipart := buf[0] == recordV2 || buf[0] == recordV4
+	encrypted := buf[0] >= recordV3
 	d := decoder{buf: buf[1:]}
 	r := &record{}
 	r.VersionID = d.str()
@@ -163,11 +195,22 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 		}
 	}
 	r.BlobID = d.str()
+	var env []byte
+	if encrypted {
+		env = d.raw()
+	}
 	if multipart {
 		r.Composite = d.byte() == 1
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode object record: %w", d.err)
+	}
+	if encrypted {
+		e, err := sse.DecodeEnvelope(env)
+		if err != nil || e.Type == sse.None {
+			return nil, fmt.Errorf("decode object record: key envelope: %w", errCorrupt)
+		}
+		r.Enc = e
 	}
 	if multipart {
 		if r.BlobID != "" {
@@ -178,7 +221,7 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 		}
 		return r, nil
 	}
-	if r.BlobID == "" && int64(len(d.buf)) != r.Size {
+	if r.BlobID == "" && int64(len(d.buf)) != r.storedSize(r.Size) {
 		return nil, fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
 	}
 	if mode == modeFull && r.BlobID == "" {
@@ -208,6 +251,7 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		TagCount:     len(r.Tags),
 		StorageClass: r.StorageClass,
 		PartsCount:   r.Parts,
+		SSE:          sseInfo(r.Enc),
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"

@@ -5,15 +5,19 @@
 //
 // The methods are spread over files by concern: bucket.go, put.go, get.go,
 // conditions.go, delete.go, copy.go, list.go, tagging.go, gc.go; multipart
-// uploads in multipart.go, complete.go and mplist.go. record.go,
-// parttable.go, mprecord.go and keys.go hold the stored formats.
+// uploads in multipart.go, complete.go and mplist.go; encryption at rest in
+// encryption.go (modes, keys), bucketenc.go (bucket defaults) and
+// rewrap.go (root key rotation). record.go, parttable.go, mprecord.go and
+// keys.go hold the stored formats.
 package object
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // Config tunes the service.
@@ -23,6 +27,15 @@ type Config struct {
 	InlineThreshold int64
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Keyring holds the root keys that wrap SSE-S3 data keys. Without one
+	// the service makes an in-memory key, which dies with the process:
+	// fine for tests, never for a data directory.
+	Keyring *sse.Keyring
+	// KeyService serves SSE-KMS; nil makes SSE-KMS requests fail with
+	// ErrKMSUnavailable.
+	KeyService sse.KeyService
+	// Encryption seals objects that ask for no encryption (on by default).
+	Encryption EncryptionSwitch
 }
 
 // Service is the object service.
@@ -30,6 +43,8 @@ type Service struct {
 	meta  meta.Store
 	blobs blob.Store
 	cfg   Config
+	// keyring is cfg.Keyring or the in-memory fallback.
+	keyring *sse.Keyring
 	// minPartSize is S3's minimum size of every part but the last; tests
 	// lower it to build many-part objects cheaply.
 	minPartSize int64
@@ -43,5 +58,15 @@ func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{meta: m, blobs: b, cfg: cfg, minPartSize: MinPartSize}
+	s := &Service{meta: m, blobs: b, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
+	if s.keyring == nil {
+		kr, err := sse.NewKeyring()
+		if err != nil {
+			// crypto/rand does not fail (the runtime aborts instead), so
+			// this cannot happen on a working system.
+			panic(fmt.Sprintf("object: in-memory root key: %v", err))
+		}
+		s.keyring = kr
+	}
+	return s
 }

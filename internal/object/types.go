@@ -75,6 +75,7 @@ type ObjectInfo struct {
 	TagCount     int
 	StorageClass string
 	PartsCount   int // 0 for single-part objects
+	SSE          SSEInfo
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an
@@ -112,6 +113,7 @@ type PutInput struct {
 	ContentMD5 []byte // raw 16-byte digest when the client sent Content-MD5
 	Checksum   ExpectedChecksum
 	Cond       WriteConditions
+	SSE        SSERequest
 }
 
 // Range is a byte range request. Suffix > 0 means the last Suffix bytes;
@@ -131,6 +133,7 @@ type GetInput struct {
 	PartNumber int
 	Cond       ReadConditions
 	HeadOnly   bool
+	SSE        SSERequest // the customer key of an SSE-C object
 }
 
 // ObjectReader is an opened object. Body yields Length bytes starting at
@@ -173,6 +176,10 @@ type CopyInput struct {
 	Tags            []Tag
 	Checksum        checksum.Algorithm // compute this checksum for the copy; None keeps the source's
 	Cond            WriteConditions
+	// SSE is the destination's encryption (SSEDefault: the destination
+	// bucket's default); SrcSSE carries the source's customer key.
+	SSE    SSERequest
+	SrcSSE SSERequest
 }
 
 // ListInput lists current objects in key order. After is exclusive (marker,

@@ -16,6 +16,10 @@ func (h *handler) accessLog(req *request, start time.Time) {
 	if req.auth != nil {
 		access = req.auth.AccessKey
 	}
+	elapsed := time.Since(start)
+	if h.cfg.Observe != nil {
+		h.cfg.Observe(req.op.name, status, req.in.n, req.w.n, elapsed)
+	}
 	h.log.LogAttrs(req.ctx, slog.LevelInfo, "request",
 		slog.String("method", req.r.Method),
 		slog.String("operation", req.op.name),
@@ -25,9 +29,10 @@ func (h *handler) accessLog(req *request, start time.Time) {
 		slog.String("error_code", req.errCode),
 		slog.Int64("bytes_in", req.in.n),
 		slog.Int64("bytes_out", req.w.n),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", elapsed),
 		slog.String("request_id", req.id),
 		slog.String("access_key", access),
 		slog.String("remote_addr", req.r.RemoteAddr),
+		slog.String("sse_applied", req.sseApplied),
 	)
 }

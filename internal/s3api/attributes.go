@@ -104,6 +104,9 @@ func (h *handler) getObjectAttributes(req *request) (*response, error) {
 func decodeObjectParts(req *request) (object.GetObjectPartsInput, error) {
 	in := object.GetObjectPartsInput{Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId")}
 	var err error
+	if in.SSE, err = readSSE(req.r.Header, ssePrefix); err != nil {
+		return in, err
+	}
 	if in.MaxParts, err = intParam(req.header("X-Amz-Max-Parts"), "x-amz-max-parts"); err != nil {
 		return in, err
 	}

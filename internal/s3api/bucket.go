@@ -87,6 +87,8 @@ func (h *handler) createBucket(req *request) (*response, error) {
 	// re-creates a bucket it already owns; other regions say 409.
 	if isAPIError(err, "BucketAlreadyOwnedByYou") && h.cfg.Region == "us-east-1" {
 		err = nil
+	} else if err == nil {
+		err = h.afterCreateBucket(req)
 	}
 	if err != nil {
 		return nil, err

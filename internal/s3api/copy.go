@@ -38,6 +38,8 @@ func (h *handler) copyObject(req *request) (*response, error) {
 	}
 	resp := xmlResponse(doc)
 	setVersionHeader(resp.header, info.VersionID)
+	setSSEHeaders(resp.header, info.SSE, true)
+	req.applied(info.SSE)
 	if in.SrcVersionID != "" {
 		resp.header.Set("X-Amz-Copy-Source-Version-Id", in.SrcVersionID)
 	}
@@ -54,6 +56,12 @@ func decodeCopy(req *request) (object.CopyInput, error) {
 		return in, errKeyTooLong
 	}
 	if err := checkWriteHeaders(req.r); err != nil {
+		return in, err
+	}
+	if in.SSE, err = writeSSE(req.r.Header); err != nil {
+		return in, err
+	}
+	if in.SrcSSE, err = readSSE(req.r.Header, sseCopyPrefix); err != nil {
 		return in, err
 	}
 	if in.ReplaceMetadata, err = directive(req.r, "X-Amz-Metadata-Directive"); err != nil {

@@ -69,10 +69,17 @@ func (h *handler) deleteObjects(req *request) (*response, error) {
 	for i, o := range doc.Objects {
 		ins[i] = object.DeleteInput{Bucket: req.bucket, Key: o.Key, VersionID: o.VersionID}
 	}
-	results, err := h.svc.DeleteObjects(req.ctx, req.bucket, ins)
+	ins, denied, err := h.authorizeKeys(req, ins)
 	if err != nil {
 		return nil, err
 	}
+	var results []object.DeleteResult
+	if len(ins) > 0 {
+		if results, err = h.svc.DeleteObjects(req.ctx, req.bucket, ins); err != nil {
+			return nil, err
+		}
+	}
+	results = append(results, denied...)
 	out := &deleteResult{NS: s3NS}
 	for _, r := range results {
 		h.addDeleteResult(req, out, r, doc.Quiet)

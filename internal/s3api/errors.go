@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // apiError is an S3 error as the client sees it. Header carries extra
@@ -51,6 +53,7 @@ var (
 	errEntityTooLarge      = newErr("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size.")
 	errIllegalLocation     = newErr("IllegalLocationConstraintException", 400, "The specified location-constraint is not valid for this endpoint.")
 	errIncompleteBody      = newErr("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	errStorageFull         = newErr("XHoardStorageFull", http.StatusInsufficientStorage, "The server's storage is full. Delete objects or add capacity, then retry.")
 	errInternal            = newErr("InternalError", 500, "We encountered an internal error. Please try again.")
 	errInvalidArgument     = newErr("InvalidArgument", 400, "Invalid Argument")
 	errInvalidBucketName   = newErr("InvalidBucketName", 400, "The specified bucket is not valid.")
@@ -96,7 +99,18 @@ var errorTable = []struct {
 	{sigv4.ErrInvalidContentSHA256, errInvalidArgument.withMessage("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-*, or a valid sha256 value.")},
 	{sigv4.ErrMissingDecodedLength, errMissingLength.withMessage("You must provide the x-amz-decoded-content-length header.")},
 	{sigv4.ErrInvalidSecurityToken, newErr("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")},
+	{sigv4.ErrExpiredToken, newErr("ExpiredToken", 400, "The provided token has expired.")},
 	{sigv4.ErrUnsupportedAlgorithm, errNotImplemented.withMessage("The authorization mechanism you have provided is not supported.")},
+
+	// Encryption errors wrap generic ones below, so they come first.
+	{object.ErrSSECustomerKeyMismatch, errAccessDenied},
+	{object.ErrSSECustomerKeyRequired, errInvalidRequest.withMessage("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")},
+	{object.ErrSSENotApplicable, errInvalidRequest.withMessage("The encryption parameters are not applicable to this object.")},
+	{object.ErrInvalidEncryption, errInvalidArgument.withMessage("The encryption parameters are not valid.")},
+	{object.ErrKMSUnavailable, errNotImplemented.withMessage("Server-side encryption with KMS keys is not available: no key service is configured.")},
+	{sse.ErrKeyNotFound, newErr("KMS.NotFoundException", 400, "Invalid keyId")},
+	{sse.ErrKeyDisabled, newErr("KMS.DisabledException", 400, "The KMS key is disabled.")},
+	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
 	{object.ErrInvalidBucketName, errInvalidBucketName},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
@@ -128,6 +142,12 @@ var errorTable = []struct {
 	{object.ErrTooManyKeys, errMalformedXML},
 	{object.ErrConditionalConflict, newErr("ConditionalRequestConflict", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again.")},
 	{object.ErrNotImplemented, errNotImplemented},
+
+	// A full disk. S3 itself never answers this; like MinIO we use 507
+	// Insufficient Storage, which SDKs do not retry automatically (a 503
+	// would make every client hammer a server that cannot take writes),
+	// with a code of our own that names the cause.
+	{blob.ErrNoSpace, errStorageFull},
 
 	// A client that hangs up mid-body.
 	{io.ErrUnexpectedEOF, errIncompleteBody},

@@ -113,6 +113,7 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 		h.Set("X-Amz-Storage-Class", info.StorageClass)
 	}
 	setVersionHeader(h, info.VersionID)
+	setSSEHeaders(h, info.SSE, false)
 }
 
 // setVersionHeader sends x-amz-version-id only for real versions: objects

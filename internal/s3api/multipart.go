@@ -33,6 +33,8 @@ func (h *handler) createMultipartUpload(req *request) (*response, error) {
 		return nil, err
 	}
 	resp := xmlResponse(&initiateMultipartUploadResult{NS: s3NS, Bucket: req.bucket, Key: req.key, UploadID: up.UploadID})
+	setSSEHeaders(resp.header, up.SSE, true)
+	req.applied(up.SSE)
 	if up.ChecksumAlgorithm != checksum.None {
 		resp.header.Set("X-Amz-Checksum-Algorithm", string(up.ChecksumAlgorithm))
 		resp.header.Set("X-Amz-Checksum-Type", string(up.ChecksumType))
@@ -48,7 +50,7 @@ func decodeCreateMultipart(req *request) (object.CreateMultipartInput, error) {
 	if err := decodePutHeaders(req.r, &put); err != nil {
 		return in, err
 	}
-	in.Metadata, in.Tags = put.Metadata, put.Tags
+	in.Metadata, in.Tags, in.SSE = put.Metadata, put.Tags, put.SSE
 	var err error
 	if in.ChecksumAlgorithm, err = copyChecksum(req.r); err != nil {
 		return in, err
@@ -96,13 +98,17 @@ func (h *handler) uploadPart(req *request) (*response, error) {
 	if err := checkWriteHeaders(req.r); err != nil {
 		return nil, err
 	}
+	key, err := readSSE(req.r.Header, ssePrefix)
+	if err != nil {
+		return nil, err
+	}
 	body, err := decodeUploadBody(req)
 	if err != nil {
 		return nil, err
 	}
 	part, err := h.svc.UploadPart(req.ctx, object.UploadPartInput{
 		Bucket: req.bucket, Key: req.key, UploadID: id, PartNumber: n,
-		Body: body.r, Size: body.size, ContentMD5: body.md5, Checksum: body.checksum,
+		Body: body.r, Size: body.size, ContentMD5: body.md5, Checksum: body.checksum, SSE: key,
 	})
 	if err != nil {
 		return nil, namedMismatch(err, body.checksum)
@@ -110,6 +116,8 @@ func (h *handler) uploadPart(req *request) (*response, error) {
 	resp := newResponse(http.StatusOK)
 	resp.header.Set("ETag", quoteETag(part.ETag))
 	setTypedChecksumHeader(resp.header, part.Checksum, "")
+	setSSEHeaders(resp.header, part.SSE, false)
+	req.applied(part.SSE)
 	return resp, nil
 }
 
@@ -140,6 +148,8 @@ func (h *handler) uploadPartCopy(req *request) (*response, error) {
 	if in.SrcVersionID != "" {
 		resp.header.Set("X-Amz-Copy-Source-Version-Id", in.SrcVersionID)
 	}
+	setSSEHeaders(resp.header, part.SSE, false)
+	req.applied(part.SSE)
 	return resp, nil
 }
 
@@ -159,7 +169,11 @@ func decodePartCopy(req *request) (object.UploadPartCopyInput, error) {
 		return in, err
 	}
 	in.SrcCond = readConditions(req.r, "X-Amz-Copy-Source-")
-	return in, nil
+	if in.SSE, err = readSSE(req.r.Header, ssePrefix); err != nil {
+		return in, err
+	}
+	in.SrcSSE, err = readSSE(req.r.Header, sseCopyPrefix)
+	return in, err
 }
 
 // parseCopyRange reads x-amz-copy-source-range, which unlike Range must be

@@ -52,6 +52,8 @@ func (h *handler) completeMultipartUpload(req *request) (*response, error) {
 	}
 	resp := xmlResponse(doc)
 	setVersionHeader(resp.header, info.VersionID)
+	setSSEHeaders(resp.header, info.SSE, false)
+	req.applied(info.SSE)
 	return resp, nil
 }
 

@@ -94,6 +94,10 @@ func decodeGet(req *request, headOnly bool) (object.GetInput, error) {
 	if len(req.key) > object.MaxKeyLength {
 		return in, errKeyTooLong
 	}
+	var err error
+	if in.SSE, err = readSSE(req.r.Header, ssePrefix); err != nil {
+		return in, err
+	}
 	rng, err := parseRange(req.header("Range"))
 	if err != nil {
 		return in, err

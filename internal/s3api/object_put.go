@@ -21,6 +21,8 @@ func (h *handler) putObject(req *request) (*response, error) {
 	resp.header.Set("ETag", quoteETag(info.ETag))
 	setChecksumHeader(resp.header, info.Checksum)
 	setVersionHeader(resp.header, info.VersionID)
+	setSSEHeaders(resp.header, info.SSE, true)
+	req.applied(info.SSE)
 	return resp, nil
 }
 
@@ -42,7 +44,7 @@ func (h *handler) decodePut(req *request) (object.PutInput, error) {
 
 // decodePutHeaders reads what an object write takes from its headers
 // (or, for a browser form, from the fields): key limits, unsupported
-// features, metadata and tags.
+// features, encryption, metadata and tags.
 func decodePutHeaders(r *http.Request, in *object.PutInput) error {
 	if len(in.Key) > object.MaxKeyLength {
 		return errKeyTooLong
@@ -51,6 +53,9 @@ func decodePutHeaders(r *http.Request, in *object.PutInput) error {
 		return err
 	}
 	var err error
+	if in.SSE, err = writeSSE(r.Header); err != nil {
+		return err
+	}
 	if in.Metadata, err = metadataFromRequest(r); err != nil {
 		return err
 	}

@@ -43,6 +43,10 @@ var (
 	opAbortMultipartUpload    = operation{"AbortMultipartUpload", (*handler).abortMultipartUpload}
 	opListParts               = operation{"ListParts", (*handler).listParts}
 	opListMultipartUploads    = operation{"ListMultipartUploads", (*handler).listMultipartUploads}
+
+	opGetBucketEncryption    = operation{"GetBucketEncryption", (*handler).getBucketEncryption}
+	opPutBucketEncryption    = operation{"PutBucketEncryption", (*handler).putBucketEncryption}
+	opDeleteBucketEncryption = operation{"DeleteBucketEncryption", (*handler).deleteBucketEncryption}
 )
 
 func notImplemented(h *handler, req *request) (*response, error) {

@@ -33,6 +33,9 @@ func (h *handler) postObject(req *request) (*response, error) {
 		return nil, postError(err)
 	}
 	req.key = form.Key
+	if err := h.authorizeForm(req, formHeader(form)); err != nil {
+		return nil, postError(err)
+	}
 	in, err := formPutInput(req, form)
 	if err != nil {
 		return nil, postError(err)
@@ -41,7 +44,10 @@ func (h *handler) postObject(req *request) (*response, error) {
 	if err != nil {
 		return nil, postError(namedMismatch(err, in.Checksum))
 	}
-	return postSuccess(req, form, info), nil
+	req.applied(info.SSE)
+	resp := postSuccess(req, form, info)
+	setSSEHeaders(resp.header, info.SSE, true)
+	return resp, nil
 }
 
 // readForm authenticates the form against the credential store the

@@ -24,6 +24,7 @@ type request struct {
 	key    string
 	query  url.Values
 	auth   *sigv4.Auth
+	authz  *authzState // set by authorization (authz.go)
 	// body is the authenticated payload (aws-chunked framing removed);
 	// length is its declared size, -1 when unknown.
 	body   io.Reader
@@ -33,6 +34,9 @@ type request struct {
 	in *countingReader
 	// errCode is the S3 error code sent, for the access log.
 	errCode string
+	// sseApplied is the encryption a write applied ("SSE_S3",
+	// "Default_SSE_S3", ...), for the access log.
+	sseApplied string
 }
 
 func newRequest(w http.ResponseWriter, r *http.Request) *request {

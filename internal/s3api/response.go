@@ -34,6 +34,9 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // encodeXML renders v as an XML document.
 func encodeXML(v any) ([]byte, error) {
+	if a, ok := v.(xmlAppender); ok {
+		return a.appendXML(append(make([]byte, 0, a.xmlSizeHint()), xmlHeader...)), nil
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xmlHeader)
 	if err := xml.NewEncoder(&buf).Encode(v); err != nil {

@@ -43,7 +43,7 @@ func (h *handler) hostBucket(host string) string {
 	if !ok {
 		return ""
 	}
-	return b
+	return vhostBucket(b)
 }
 
 // subresources are the query parameters that select an S3 operation other
@@ -128,6 +128,17 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opDeleteBucketCors
 	case "GET uploads":
 		return opListMultipartUploads
+	case "GET encryption":
+		return opGetBucketEncryption
+	case "PUT encryption":
+		return opPutBucketEncryption
+	case "DELETE encryption":
+		return opDeleteBucketEncryption
+	case "GET accelerate", "PUT accelerate":
+		return accelerateOp(method)
+	}
+	if op, ok := accessBucketOps[method+" "+sub]; ok {
+		return op
 	}
 	return unsupported(method, sub)
 }
@@ -166,6 +177,9 @@ func objectOp(r *http.Request, sub string) operation {
 		return opAbortMultipartUpload
 	case "GET uploadId":
 		return opListParts
+	}
+	if op, ok := accessObjectOps[r.Method+" "+sub]; ok {
+		return op
 	}
 	return unsupported(r.Method, sub)
 }

@@ -10,7 +10,10 @@ package s3api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/hoard-s3/hoard/internal/iamapi"
+	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
@@ -22,6 +25,20 @@ type Config struct {
 	Region   string
 	Domain   string // enables virtual-hosted-style addressing: BUCKET.Domain
 	Logger   *slog.Logger
+	// KMS serves the KMS API at the same endpoint; nil leaves it off.
+	KMS *kmsapi.Handler
+	// IAM serves the IAM and STS query APIs at the same endpoint; nil
+	// leaves them off.
+	IAM *iamapi.Handler
+	// Identities resolves access keys to principals for authorization;
+	// nil treats every signed request as the account root's.
+	Identities Identities
+	// EdgeSecret is shared with the edges allowed to relay requests
+	// (see accelerate.go); nil trusts no edge.
+	EdgeSecret []byte
+	// Observe, when set, is told about every finished request, from the
+	// same place as the access log (metrics use it).
+	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
 }
 
 // New returns the S3 API handler.

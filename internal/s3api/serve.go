@@ -1,14 +1,23 @@
 package s3api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/hoard-s3/hoard/internal/sigv4"
 )
 
 // ServeHTTP routes, authenticates and runs one request.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.serveKMS(w, r) {
+		return
+	}
+	if h.serveIAM(w, r) {
+		return
+	}
 	start := time.Now()
 	req := newRequest(w, r)
 	req.w.Header().Set("X-Amz-Request-Id", req.id)
@@ -29,15 +38,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // client learns nothing, not even whether a bucket exists), then runs the
 // operation's controller.
 func (h *handler) serve(req *request) (*response, error) {
+	if err := h.admitEdge(req); err != nil {
+		return nil, err
+	}
 	req.bucket, req.key = h.resolve(req.r)
 	req.op = h.pick(req.r, req.bucket, req.key)
+	h.pickControl(req)
 	if selfAuthenticated(req.op) {
-		return req.op.run(h, req)
+		if err := h.checkAccelerate(req); err != nil {
+			return nil, err
+		}
+		return h.run(req)
 	}
 	if err := h.authenticate(req); err != nil {
 		return nil, err
 	}
-	return req.op.run(h, req)
+	if err := h.checkAccelerate(req); err != nil {
+		return nil, err
+	}
+	if err := h.authorize(req); err != nil {
+		return nil, err
+	}
+	return h.run(req)
 }
 
 // selfAuthenticated names the operations that do not carry a request
@@ -55,6 +77,14 @@ func (h *handler) authenticate(req *request) error {
 	// Signature V2 signs "/bucket/key"; on a virtual-hosted request the
 	// bucket is only in the Host header, so the verifier needs it.
 	auth, err := h.cfg.Verifier.VerifyWithBucket(req.r, h.hostBucket(req.r.Host))
+	if errors.Is(err, sigv4.ErrMissingAuth) {
+		// Anonymous: authorization decides what it may do.
+		req.body, req.length = req.r.Body, req.r.ContentLength
+		return nil
+	}
+	if err == nil {
+		err = checkS3Scope(auth)
+	}
 	if err != nil {
 		return fmt.Errorf("authenticate: %w", err)
 	}

@@ -7,12 +7,8 @@ import (
 
 // Request headers asking for features that are not built yet. Storing the
 // object without honouring them would silently break the client's
-// expectation (encryption, retention), so such requests answer 501.
+// expectation (retention, redirects), so such requests answer 501.
 var unsupportedWriteHeaders = []string{
-	"X-Amz-Server-Side-Encryption",
-	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
-	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
 	"X-Amz-Object-Lock-Mode",
 	"X-Amz-Object-Lock-Retain-Until-Date",
 	"X-Amz-Object-Lock-Legal-Hold",
@@ -22,8 +18,7 @@ var unsupportedWriteHeaders = []string{
 var errACLNotSupported = newErr("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
 
 // checkWriteHeaders refuses object writes that ask for what we cannot
-// honour. Buckets enforce object ownership (ACLs disabled, the S3 default
-// since 2023), so only the ACLs that mean "owner only" are accepted.
+// honour.
 func checkWriteHeaders(r *http.Request) error {
 	for _, h := range unsupportedWriteHeaders {
 		if r.Header.Get(h) != "" {
@@ -33,9 +28,8 @@ func checkWriteHeaders(r *http.Request) error {
 	if sc := r.Header.Get("X-Amz-Storage-Class"); sc != "" && sc != "STANDARD" {
 		return errNotImplemented.withMessage("Storage class %s is not implemented; only STANDARD is.", sc)
 	}
-	if !ownerOnlyACL(r) {
-		return errACLNotSupported
-	}
+	// ACL headers were checked by authorization (acceptObjectACL) against
+	// the bucket's Object Ownership and Block Public Access.
 	return nil
 }
 
@@ -44,15 +38,11 @@ func checkCreateBucketHeaders(r *http.Request) error {
 	if strings.EqualFold(r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
 		return errNotImplemented.withMessage("Object Lock is not implemented.")
 	}
-	if o := r.Header.Get("X-Amz-Object-Ownership"); o != "" && o != "BucketOwnerEnforced" {
-		return errNotImplemented.withMessage("Object ownership %s is not implemented; only BucketOwnerEnforced is.", o)
-	}
-	if !ownerOnlyACL(r) {
-		return newErr("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
-	}
-	return nil
+	_, _, err := checkCreateBucketACL(r)
+	return err
 }
 
+// ownerOnlyACL reports whether a request sets no ACL beyond the owner's.
 func ownerOnlyACL(r *http.Request) bool {
 	switch r.Header.Get("X-Amz-Acl") {
 	case "", "private", "bucket-owner-full-control":

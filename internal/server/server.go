@@ -18,10 +18,15 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/iamapi"
+	"github.com/hoard-s3/hoard/internal/kms"
+	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // Config is what a server needs to start.
@@ -34,6 +39,20 @@ type Config struct {
 	Logger    *slog.Logger
 	GCEvery   time.Duration // period of orphan reclamation; 0 means 10 minutes
 	DrainTime time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
+	// Encryption switches default encryption of new objects (on unless
+	// set to object.EncryptionOff, which exists for benchmarks).
+	Encryption object.EncryptionSwitch
+	// EdgeSecret is shared with the edges allowed to relay requests; nil
+	// trusts none.
+	EdgeSecret []byte
+	// MaxRequests caps requests served at once (503 SlowDown beyond);
+	// 0 means DefaultMaxRequests().
+	MaxRequests int
+	// MetricsToken is the bearer token /metrics requires; empty answers
+	// every scrape 403.
+	MetricsToken string
+	// Console configures the web console; a zero value serves none.
+	Console ConsoleConfig
 }
 
 // Server is a running Hoard server.
@@ -42,10 +61,15 @@ type Server struct {
 	lock    *os.File
 	meta    *pebblemeta.Store
 	service *object.Service
+	keyring *sse.Keyring
+	kms     *kms.Service
+	iam     *iam.Service
 	ln      net.Listener
 	http    *http.Server
 	stop    context.CancelFunc
 	bg      sync.WaitGroup
+	metrics *metrics.Metrics
+	console *consoleServer
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -84,19 +108,45 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open data files: %w", err)
 	}
-	s.service = object.New(s.meta, blobs, object.Config{})
+	// The root keyring is loaded (and on first start generated and saved)
+	// before anything can be written, so no object is ever sealed under a
+	// key that is not on disk.
+	if s.keyring, err = sse.LoadKeyring(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("load root keys: %w", err)
+	}
+	// The built-in key service serves SSE-KMS; its master keys are wrapped
+	// under the same root keyring.
+	s.kms = kms.New(s.meta, s.keyring, kms.Config{Region: cfg.Region, AccountID: iam.DefaultAccountID})
+	// Identities live in the metadata store, their secrets wrapped under
+	// the root keyring; the root key pair comes from the configuration.
+	s.iam = iam.New(s.meta, s.keyring, iam.Config{
+		AccountID: iam.DefaultAccountID,
+		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+	})
+	s.service = object.New(s.meta, blobs, object.Config{Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption})
+	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
-		Verifier: sigv4.NewVerifier(cfg.Region, iam.NewRoot(cfg.Root.AccessKey, cfg.Root.SecretKey)),
+		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
 		Region:   cfg.Region,
 		Domain:   cfg.Domain,
 		Logger:   cfg.Logger,
+		KMS:      kmsapi.New(s.kms, cfg.Logger),
+		IAM:      iamapi.New(s.iam, cfg.Logger),
+		// Every S3 request is authorized against these identities.
+		Identities: s.iam,
+
+		EdgeSecret: cfg.EdgeSecret,
+		Observe:    s.metrics.Observe,
 	})
 	if s.ln, err = net.Listen("tcp", cfg.Address); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
 	}
+	if handler, err = s.openConsole(handler); err != nil {
+		return nil, err
+	}
 	s.http = &http.Server{
-		Handler:           handler,
+		Handler:           s.guard(withHealth(handler)),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -112,6 +162,12 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // Service exposes the object service (for tools and tests in-process).
 func (s *Server) Service() *object.Service { return s.service }
 
+// KeyService exposes the built-in key service (for the KMS API and tests).
+func (s *Server) KeyService() *kms.Service { return s.kms }
+
+// Identities exposes the identity service (for tools and tests in-process).
+func (s *Server) Identities() *iam.Service { return s.iam }
+
 // Serve accepts requests until Shutdown. It reclaims orphans first and then
 // periodically in the background.
 func (s *Server) Serve() error {
@@ -119,6 +175,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -136,6 +193,7 @@ func (s *Server) Shutdown() error {
 		s.cfg.Logger.Warn("requests still running at shutdown; closing them", "err", err)
 		s.http.Close()
 	}
+	err = errors.Join(err, s.shutdownConsole(ctx))
 	if s.stop != nil {
 		s.stop()
 	}
@@ -168,10 +226,36 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case n > 0:
 			s.cfg.Logger.Info("reclaimed orphaned data files", "count", n)
 		}
+		s.purgeDeletedKeys(ctx)
+		s.purgeExpiredSessions(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// purgeDeletedKeys removes KMS keys whose scheduled deletion date passed
+// (they are already unusable; this reclaims their records and aliases).
+func (s *Server) purgeDeletedKeys(ctx context.Context) {
+	n, err := s.kms.PurgeDeleted(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("removing deleted KMS keys failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Info("removed KMS keys past their deletion date", "count", n)
+	}
+}
+
+// purgeExpiredSessions removes the records of expired temporary
+// credentials (they are already refused).
+func (s *Server) purgeExpiredSessions(ctx context.Context) {
+	n, err := s.iam.PurgeExpiredSessions(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("removing expired STS sessions failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Info("removed expired STS sessions", "count", n)
 	}
 }

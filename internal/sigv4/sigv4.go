@@ -29,6 +29,7 @@ var (
 	ErrMalformedChunk         = errors.New("malformed aws-chunked encoding")   // IncompleteBody 400
 	ErrMissingDecodedLength   = errors.New("missing x-amz-decoded-content-length")
 	ErrInvalidSecurityToken   = errors.New("invalid security token")        // InvalidToken 400
+	ErrExpiredToken           = errors.New("security token has expired")    // ExpiredToken 400
 	ErrUnsupportedAlgorithm   = errors.New("unsupported signing algorithm") // e.g. AWS4-ECDSA-P256-SHA256 (SigV4a): NotImplemented
 	ErrTrailerChecksumMissing = errors.New("declared trailer checksum missing")
 

@@ -30,8 +30,10 @@ type Server struct {
 	URL     string // http://127.0.0.1:PORT
 	Addr    string // 127.0.0.1:PORT
 	DataDir string
-	srv     *server.Server
-	done    chan error
+	// ConsoleURL is the web console's base URL (WithConsole only).
+	ConsoleURL string
+	srv        *server.Server
+	done       chan error
 	// transport is this server's own, so Stop can close the idle client
 	// connections that would otherwise hold graceful shutdown open.
 	transport *http.Transport
@@ -42,6 +44,11 @@ type Option func(*server.Config)
 
 // WithDomain enables virtual-hosted-style addressing under domain.
 func WithDomain(domain string) Option { return func(c *server.Config) { c.Domain = domain } }
+
+// WithConsole serves the web console on a random loopback port too.
+func WithConsole() Option {
+	return func(c *server.Config) { c.Console.Address = "127.0.0.1:0" }
+}
 
 // WithDataDir reuses a data directory (for restart tests).
 func WithDataDir(dir string) Option { return func(c *server.Config) { c.DataDir = dir } }
@@ -72,6 +79,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 		Addr: srv.Addr(), URL: "http://" + srv.Addr(), DataDir: cfg.DataDir,
 		srv: srv, done: make(chan error, 1),
 		transport: http.DefaultTransport.(*http.Transport).Clone(),
+	}
+	if a := srv.ConsoleAddr(); a != "" {
+		s.ConsoleURL = "http://" + a
 	}
 	go func() { s.done <- srv.Serve() }()
 	t.Cleanup(func() { s.Stop(t) })

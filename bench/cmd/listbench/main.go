@@ -5,6 +5,7 @@
 //	wait  poll ListBuckets until the server answers (or -timeout)
 //	load  create -bucket and PUT -keys empty objects with -concurrency workers
 //	list  time -pages single pages of 1,000 keys, then -full complete listings
+//	delete  remove the loaded keys with DeleteObjects, 1,000 a request
 package main
 
 import (
@@ -44,7 +45,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "", "wait, load or list")
+	flag.StringVar(&o.mode, "mode", "", "wait, load, list or delete")
 	flag.StringVar(&o.endpoint, "endpoint", "http://127.0.0.1:9000", "server URL")
 	flag.StringVar(&o.accessKey, "access-key", os.Getenv("BENCH_ACCESS_KEY"), "access key (default $BENCH_ACCESS_KEY)")
 	flag.StringVar(&o.secretKey, "secret-key", os.Getenv("BENCH_SECRET_KEY"), "secret key (default $BENCH_SECRET_KEY)")
@@ -75,8 +76,10 @@ func main() {
 		err = withMeasure(o, func(m *measure) error { return load(ctx, client, o, m) })
 	case "list":
 		err = list(ctx, client, o)
+	case "delete":
+		err = deleteAll(ctx, client, o)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list [flags]")
+		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list|delete [flags]")
 		os.Exit(2)
 	}
 	if err != nil {

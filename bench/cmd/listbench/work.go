@@ -92,6 +92,9 @@ func list(ctx context.Context, c *s3.Client, o options) error {
 	if err != nil {
 		return err
 	}
+	if err := listRaw(ctx, o); err != nil {
+		return err
+	}
 	return withMeasure(o, func(m *measure) error {
 		var lat []time.Duration
 		m.begin()

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/edgeauth"
+	"github.com/hoard-s3/hoard/internal/server"
+)
+
+// serverOptions are the flags of `hoard server`.
+type serverOptions struct {
+	data, address  string
+	region, domain string
+	logFormat      string
+	logLevel       string
+	drain          time.Duration
+	edgeSecretFile string
+	maxRequests    int
+	metricsToken   string
+	console        server.ConsoleConfig
+}
+
+func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
+	o := &serverOptions{}
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(w)
+	fs.StringVar(&o.data, "data", "./data", "data directory (created if missing)")
+	fs.StringVar(&o.address, "address", ":9000", "`host:port` to listen on; port 0 picks a free port")
+	fs.StringVar(&o.region, "region", "us-east-1", "region the server answers for (requests must be signed for it)")
+	fs.StringVar(&o.domain, "domain", "", "base `domain` for virtual-hosted-style requests (BUCKET.domain); empty: path style only")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	// Below the 30 s that systemd and Kubernetes wait before SIGKILL, so a
+	// drain that runs long still ends with the stores closed cleanly.
+	fs.DurationVar(&o.drain, "shutdown-timeout", 20*time.Second, "how long a graceful shutdown waits for requests in flight")
+	fs.StringVar(&o.edgeSecretFile, "edge-secret-file", "", "`file` holding the secret shared with trusted edges (default $HOARD_EDGE_SECRET; none: trust no edge)")
+	fs.IntVar(&o.maxRequests, "max-requests", server.DefaultMaxRequests(), "requests served at once; more wait briefly, then get 503 SlowDown")
+	fs.StringVar(&o.metricsToken, "metrics-token-file", "", "`file` holding the bearer token that GET /metrics requires (default $HOARD_METRICS_TOKEN; none: /metrics answers 403)")
+	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
+	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	fs.Usage = func() { serverUsage(w) }
+	return fs, o
+}
+
+func serverUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage: hoard server [flags]
+
+Serves the S3 API from a data directory. The root credentials come from
+HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY; when both are unset, a key
+pair is generated on first start, printed once and kept in the data
+directory (mode 0600). SIGINT or SIGTERM shut down gracefully; a second
+signal exits at once.
+
+Flags:
+`)
+	fs, _ := serverFlags(w)
+	fs.PrintDefaults()
+}
+
+func runServer(a *app, args []string) int {
+	fs, o := serverFlags(a.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.stderr, "hoard server: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	logger, err := newLogger(a.stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
+		return 2
+	}
+	// Signals are caught from here on, so one that arrives while the
+	// stores open still ends in a clean shutdown.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	srv, err := openServer(a, o, logger)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard: %v\n", err)
+		return 1
+	}
+	return serveUntilSignal(a, srv, sigs, logger)
+}
+
+// openServer loads the root credentials and opens the server; it prints
+// newly generated credentials and then the listening line, which scripts
+// wait for.
+func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, error) {
+	// LoadRootCredentials may keep a new pair in the directory, so it must exist first.
+	if err := os.MkdirAll(o.data, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	root, generated, err := server.LoadRootCredentials(o.data,
+		a.getenv("HOARD_ROOT_ACCESS_KEY"), a.getenv("HOARD_ROOT_SECRET_KEY"))
+	if err != nil {
+		return nil, err
+	}
+	edgeSecret, err := edgeauth.LoadSecret(o.edgeSecretFile, a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	metricsToken, err := loadMetricsToken(o.metricsToken, a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := server.Open(server.Config{
+		MaxRequests:  o.maxRequests,
+		MetricsToken: metricsToken,
+		EdgeSecret:   edgeSecret,
+		DataDir:      o.data,
+		Address:      o.address,
+		Region:       o.region,
+		Domain:       o.domain,
+		Root:         root,
+		Logger:       logger,
+		DrainTime:    o.drain,
+		Console:      o.console,
+	})
+	if err != nil {
+		return nil, err
+	}
+	url := dialURL(srv.Addr())
+	if generated {
+		printCredentials(a.stdout, root, filepath.Join(o.data, "root-credentials.json"), url, o.region)
+	}
+	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
+	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)
+	if addr := srv.ConsoleAddr(); addr != "" {
+		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", dialURL(addr))
+	}
+	return srv, nil
+}
+
+// serveUntilSignal serves until SIGINT/SIGTERM, then drains and closes.
+// A second signal during the drain exits at once: the operator insists,
+// and the stores are crash-safe by design.
+func serveUntilSignal(a *app, srv *server.Server, sigs <-chan os.Signal, logger *slog.Logger) int {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve() }()
+
+	select {
+	case err := <-served:
+		logger.Error("server stopped", "err", err)
+		if cerr := srv.Shutdown(); cerr != nil {
+			logger.Error("closing stores", "err", cerr)
+		}
+		return 1
+	case sig := <-sigs:
+		logger.Info("shutting down", "signal", sig.String())
+	}
+	go func() {
+		sig := <-sigs
+		logger.Warn("second signal: exiting without draining", "signal", sig.String())
+		a.exit(128 + int(sig.(syscall.Signal)))
+	}()
+	err := srv.Shutdown()
+	if serr := <-served; serr != nil {
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
+		logger.Error("shutdown", "err", err)
+		return 1
+	}
+	logger.Info("stopped cleanly")
+	return 0
+}

@@ -1,0 +1,68 @@
+package kmsapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/sigv4"
+)
+
+// ServeVerified answers a KMS request the wire layer has authenticated: auth
+// and err are what sigv4.Verifier returned for r. Authentication failures
+// are answered as KMS answers them (JSON, not S3 XML), and a request signed
+// for another service is refused, so an S3 signature never reaches keys.
+func (h *Handler) ServeVerified(w http.ResponseWriter, r *http.Request, auth *sigv4.Auth, err error) {
+	if err == nil && auth == nil {
+		err = sigv4.ErrMissingAuth
+	}
+	if err == nil && auth.Service != "kms" {
+		err = errWrongService
+	}
+	if err != nil {
+		if w.Header().Get("X-Amzn-RequestId") == "" {
+			w.Header().Set("X-Amzn-RequestId", newRequestID())
+		}
+		h.writeError(w, r, err)
+		return
+	}
+	body := auth.Body
+	if body == nil {
+		body = r.Body
+	}
+	h.Serve(w, r, body)
+}
+
+var errWrongService = newError("InvalidSignatureException", http.StatusBadRequest,
+	"Credential should be scoped to correct service: 'kms'.")
+
+// authMapping answers authentication failures in the words of AWS's JSON
+// services.
+var authMapping = []struct {
+	err error
+	api *APIError
+}{
+	{sigv4.ErrMissingAuth, newError("MissingAuthenticationTokenException", http.StatusBadRequest, "Request is missing Authentication Token")},
+	{sigv4.ErrInvalidAccessKeyID, newError("UnrecognizedClientException", http.StatusBadRequest, "The security token included in the request is invalid.")},
+	{sigv4.ErrInvalidSecurityToken, newError("UnrecognizedClientException", http.StatusBadRequest, "The security token included in the request is invalid.")},
+	{sigv4.ErrExpiredToken, newError("ExpiredTokenException", http.StatusBadRequest, "The security token included in the request is expired")},
+	{sigv4.ErrSignatureDoesNotMatch, newError("InvalidSignatureException", http.StatusBadRequest, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")},
+	{sigv4.ErrContentSHA256Mismatch, newError("InvalidSignatureException", http.StatusBadRequest, "The request body does not match its signed hash.")},
+	{sigv4.ErrInvalidContentSHA256, newError("InvalidSignatureException", http.StatusBadRequest, "The request payload hash is not valid.")},
+	{sigv4.ErrRequestTimeTooSkewed, newError("InvalidSignatureException", http.StatusBadRequest, "Signature expired: the request time is too far from the server time.")},
+	{sigv4.ErrExpired, newError("InvalidSignatureException", http.StatusBadRequest, "Signature expired.")},
+	{sigv4.ErrInvalidRegion, newError("InvalidSignatureException", http.StatusBadRequest, "Credential should be scoped to a valid region.")},
+	{sigv4.ErrMissingDate, newError("IncompleteSignatureException", http.StatusBadRequest, "Authorization requires a valid X-Amz-Date or Date header.")},
+	{sigv4.ErrAuthHeaderMalformed, newError("IncompleteSignatureException", http.StatusBadRequest, "The Authorization header is malformed.")},
+	{sigv4.ErrQueryParamsMalformed, newError("IncompleteSignatureException", http.StatusBadRequest, "The authorization query parameters are malformed.")},
+	{sigv4.ErrUnsupportedAlgorithm, newError("IncompleteSignatureException", http.StatusBadRequest, "The signing algorithm is not supported.")},
+	{sigv4.ErrMalformedChunk, newError("SerializationException", http.StatusBadRequest, "The request body is not valid aws-chunked encoding.")},
+}
+
+func authError(err error) (*APIError, bool) {
+	for _, m := range authMapping {
+		if errors.Is(err, m.err) {
+			return m.api, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,133 @@
+package kmsapi_test
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/hoard-s3/hoard/internal/kms"
+	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+)
+
+const (
+	region  = "us-east-1"
+	account = "123456789012"
+)
+
+type gcmWrapper struct{ aead cipher.AEAD }
+
+func newWrapper(t testing.TB) *gcmWrapper {
+	key := make([]byte, 32)
+	rand.Read(key)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &gcmWrapper{aead: aead}
+}
+
+func (w *gcmWrapper) Wrap(plain, aad []byte) ([]byte, error) {
+	nonce := make([]byte, w.aead.NonceSize())
+	rand.Read(nonce)
+	return w.aead.Seal(nonce, nonce, plain, aad), nil
+}
+
+func (w *gcmWrapper) Unwrap(wrapped, aad []byte) ([]byte, error) {
+	n := w.aead.NonceSize()
+	if len(wrapped) < n {
+		return nil, errors.New("short")
+	}
+	return w.aead.Open(nil, wrapped[:n], wrapped[n:], aad)
+}
+
+// newHandler builds the handler over an in-memory metadata store.
+func newHandler(t testing.TB) *kmsapi.Handler {
+	t.Helper()
+	store, err := pebblemeta.OpenWith("meta", pebblemeta.Options{
+		FS: vfs.NewMem(), CacheSize: 1 << 20, MemTableSize: 4 << 20,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := kms.New(store, newWrapper(t), kms.Config{Region: region, AccountID: account})
+	return kmsapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+type env struct {
+	url    string
+	client *awskms.Client
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	srv := httptest.NewServer(newHandler(t))
+	t.Cleanup(srv.Close)
+	client := awskms.New(awskms.Options{
+		Region:           region,
+		BaseEndpoint:     aws.String(srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		RetryMaxAttempts: 1,
+	})
+	return &env{url: srv.URL, client: client}
+}
+
+// raw sends a hand-made request and returns status, error type and body.
+func (e *env) raw(t *testing.T, method, target, contentType, body string) (int, string, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, e.url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target != "" {
+		req.Header.Set("X-Amz-Target", target)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), string(b)
+}
+
+// wantAPIError checks that err is the SDK's typed error T.
+func wantAPIError[T error](t *testing.T, err error) {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("err = %v, want %T", err, target)
+	}
+}
+
+// wantCode checks the error code of a KMS error the SDK has no type for.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Fatalf("err = %v, want %s", err, code)
+	}
+}

@@ -1,0 +1,142 @@
+package object
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/hoard-s3/hoard/internal/meta"
+)
+
+// Access control documents the wire layer reads on every request (bucket
+// policy, Block Public Access, ownership, ACLs) and the account-wide
+// settings live under their own prefixes:
+//
+//	a/<name>                   account-wide setting <name>
+//	l/<bucket>/<key>           ACL of the current object <key>
+//
+// An object ACL records the identity of the object version it was set on
+// (modification time and ETag); a later write of the key makes it stale,
+// and a stale ACL reads as none. So an object's ACL goes with the object
+// without touching the write and delete paths: a replaced or deleted
+// object never inherits it, and the next ACL write overwrites it.
+const (
+	accountPrefix = "a/"
+	objACLPrefix  = "l/"
+)
+
+// BucketConfigs reads configuration documents of a bucket (nil for each
+// one it does not have) without checking that the bucket exists: the
+// authorizer calls it on every request and the operation reports a
+// missing bucket itself.
+func (s *Service) BucketConfigs(ctx context.Context, bucket string, names ...string) ([][]byte, error) {
+	out := make([][]byte, len(names))
+	for i, name := range names {
+		if err := validConfigName(name); err != nil {
+			return nil, err
+		}
+		doc, err := s.meta.Get(ctx, configKey(bucket, name))
+		if errors.Is(err, meta.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s configuration of %q: %w", name, bucket, err)
+		}
+		out[i] = doc
+	}
+	return out, nil
+}
+
+// GetAccountConfig returns an account-wide setting, or
+// ErrNoSuchBucketConfig when it was never set.
+func (s *Service) GetAccountConfig(ctx context.Context, name string) ([]byte, error) {
+	if err := validConfigName(name); err != nil {
+		return nil, err
+	}
+	doc, err := s.meta.Get(ctx, []byte(accountPrefix+name))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, fmt.Errorf("account %s configuration: %w", name, ErrNoSuchBucketConfig)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read account %s configuration: %w", name, err)
+	}
+	return doc, nil
+}
+
+// PutAccountConfig stores an account-wide setting; a nil doc deletes it.
+func (s *Service) PutAccountConfig(ctx context.Context, name string, doc []byte) error {
+	if err := validConfigName(name); err != nil {
+		return err
+	}
+	if len(doc) > MaxBucketConfigBytes {
+		return fmt.Errorf("account configuration %s of %d bytes: %w", name, len(doc), ErrEntityTooLarge)
+	}
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		if doc == nil {
+			return tx.Delete([]byte(accountPrefix + name))
+		}
+		return tx.Set([]byte(accountPrefix+name), doc)
+	})
+	if err != nil {
+		return fmt.Errorf("put account %s configuration: %w", name, err)
+	}
+	return nil
+}
+
+type objectACL struct {
+	Stamp string `json:"s"`
+	Doc   []byte `json:"d"`
+}
+
+func objACLKey(bucket, key string) []byte { return []byte(objACLPrefix + bucket + "/" + key) }
+
+func aclStamp(r *record) string {
+	return strconv.FormatInt(r.ModTime, 36) + "-" + hex.EncodeToString(r.ETag)
+}
+
+// PutObjectACL attaches an ACL document to the current version of an
+// object (ErrNoSuchKey when there is none).
+func (s *Service) PutObjectACL(ctx context.Context, bucket, key string, doc []byte) error {
+	if len(doc) > MaxBucketConfigBytes {
+		return fmt.Errorf("object ACL of %d bytes: %w", len(doc), ErrEntityTooLarge)
+	}
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		rec, err := s.existing(ctx, tx, bucket, key, false)
+		if err != nil {
+			return err
+		}
+		v, err := json.Marshal(objectACL{Stamp: aclStamp(rec), Doc: doc})
+		if err != nil {
+			return err
+		}
+		return tx.Set(objACLKey(bucket, key), v)
+	})
+	if err != nil {
+		return fmt.Errorf("put ACL of %s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
+// ObjectACL returns the ACL document of the current version of an object:
+// nil when it has none (or the object does not exist).
+func (s *Service) ObjectACL(ctx context.Context, bucket, key string) ([]byte, error) {
+	v, err := s.meta.Get(ctx, objACLKey(bucket, key))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read ACL of %s/%s: %w", bucket, key, err)
+	}
+	var acl objectACL
+	if err := json.Unmarshal(v, &acl); err != nil {
+		return nil, fmt.Errorf("ACL of %s/%s: %w", bucket, key, errCorrupt)
+	}
+	rec, err := s.current(ctx, s.meta, bucket, key)
+	if err != nil || rec == nil || aclStamp(rec) != acl.Stamp {
+		return nil, err
+	}
+	return acl.Doc, nil
+}

@@ -1,0 +1,353 @@
+package s3api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/policy"
+)
+
+// Authorization happens here, once per request, after authentication:
+// the operation's permission (authz_actions.go) names the IAM actions and
+// the resource, and AWS's evaluation logic decides over the caller's
+// identity policies, its session policy, the bucket policy (minus what
+// RestrictPublicBuckets takes away) and, where ACLs are enabled, the ACLs.
+
+// Identities resolves an access key to its principal and policies.
+type Identities interface {
+	Principal(ctx context.Context, accessKey string) (iam.Principal, error)
+	AccountID() string
+}
+
+// caller is the requester with its policies compiled.
+type caller struct {
+	p           iam.Principal
+	identity    []*policy.Policy
+	session     *policy.Policy
+	canonicalID string
+	// tags: one of the caller's policies names s3:ExistingObjectTag/….
+	tags bool
+}
+
+func (c *caller) anonymous() bool { return c.p.Type == policy.PrincipalAnonymous }
+func (c *caller) root() bool      { return c.p.Type == policy.PrincipalRoot }
+
+// authzState is what authorization leaves on the request.
+type authzState struct {
+	who  *caller
+	cond map[string][]string
+	// pendingACL is an object ACL the request sets, stored once the
+	// write succeeded.
+	pendingACL *acl
+}
+
+// ownerAccount is the account that owns every bucket.
+func (h *handler) ownerAccount() string {
+	if h.cfg.Identities == nil {
+		return ""
+	}
+	return h.cfg.Identities.AccountID()
+}
+
+// resolveCaller finds who signed the request (anonymous when nobody did).
+func (h *handler) resolveCaller(req *request) (*caller, error) {
+	if req.authz != nil {
+		return req.authz.who, nil
+	}
+	c := &caller{}
+	switch {
+	case req.auth == nil:
+		c.p.Type = policy.PrincipalAnonymous
+		c.p.ARN = "*"
+	case h.cfg.Identities == nil:
+		// Without an identity service the only key is the root's.
+		c.p.Type = policy.PrincipalRoot
+		c.p.AccessKey = req.auth.AccessKey
+	default:
+		p, err := h.cfg.Identities.Principal(req.ctx, req.auth.AccessKey)
+		if err != nil {
+			return nil, fmt.Errorf("resolve principal: %w", err)
+		}
+		c.p = p
+		if err := c.compile(); err != nil {
+			h.log.Error("stored policy does not parse; denying", "request_id", req.id, "principal", p.ARN, "err", err)
+			return nil, errAccessDenied
+		}
+	}
+	c.canonicalID = ownerID(req)
+	req.authz = &authzState{who: c}
+	return c, nil
+}
+
+func (c *caller) compile() error {
+	for _, doc := range c.p.Policies {
+		// Stored documents were validated against their own kind's limit
+		// when attached; the role limit is the largest.
+		pp, err := cachedPolicy(doc, policy.KindRole)
+		if err != nil {
+			return err
+		}
+		c.identity = append(c.identity, pp.p)
+		c.tags = c.tags || pp.tags
+	}
+	if c.p.SessionPolicy != "" {
+		pp, err := cachedPolicy(c.p.SessionPolicy, policy.KindSession)
+		if err != nil {
+			return err
+		}
+		c.session = pp.p
+		c.tags = c.tags || pp.tags
+	}
+	return nil
+}
+
+// authorize decides whether the caller may run the request's operation.
+func (h *handler) authorize(req *request) error {
+	perm, ok := permissionOf(req.op.name)
+	if !ok {
+		h.log.Error("operation without a permission; denying", "operation", req.op.name)
+		return errAccessDenied
+	}
+	if perm.none {
+		return nil
+	}
+	who, err := h.resolveCaller(req)
+	if err != nil {
+		return err
+	}
+	if perm.inController {
+		return h.preauthorize(req, who)
+	}
+	if len(perm.actions) == 0 {
+		if who.anonymous() {
+			return errAccessDenied
+		}
+		return nil
+	}
+	for _, a := range perm.actionsFor(req) {
+		if err := h.allow(req, a, perm.scope, req.bucket, req.key); err != nil {
+			return err
+		}
+	}
+	return h.authorizeExtras(req)
+}
+
+// authorizeExtras asks what some operations need beyond their action: read
+// access to a copy source, and the ACL permission and rules of a write
+// that sets an ACL.
+func (h *handler) authorizeExtras(req *request) error {
+	switch req.op.name {
+	case opCopyObject.name, opUploadPartCopy.name:
+		b, k, v, err := parseCopySource(req.header("X-Amz-Copy-Source"))
+		if err != nil {
+			return err
+		}
+		action := "s3:GetObject"
+		if v != "" {
+			action = "s3:GetObjectVersion"
+		}
+		if err := h.allow(req, action, onObject, b, k); err != nil {
+			return err
+		}
+	}
+	switch req.op.name {
+	case opPutObject.name, opCopyObject.name, opCreateMultipartUpload.name:
+		return h.acceptObjectACL(req, req.r.Header)
+	case opCreateBucket.name:
+		if hasACLHeaders(req.r.Header) {
+			if err := h.allow(req, "s3:PutBucketAcl", onBucket, req.bucket, ""); err != nil {
+				return err
+			}
+		}
+		if req.header("X-Amz-Object-Ownership") != "" {
+			return h.allow(req, "s3:PutBucketOwnershipControls", onBucket, req.bucket, "")
+		}
+	}
+	return nil
+}
+
+// preauthorize refuses an anonymous request before its controller runs
+// when nothing could grant it anything: the bucket has neither a policy
+// nor a public ACL. The controller then checks each resource.
+func (h *handler) preauthorize(req *request, who *caller) error {
+	if !who.anonymous() || req.bucket == "" {
+		return nil
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return err
+	}
+	if st.policy == nil && (st.acl == nil || !st.acl.public() || st.pab.IgnorePublicAcls) {
+		return errAccessDenied
+	}
+	return nil
+}
+
+// allow evaluates one action on one resource.
+func (h *handler) allow(req *request, action string, sc scope, bucket, key string) error {
+	who := req.authz.who
+	st, err := h.loadAccess(req.ctx, bucket, !who.root())
+	if err != nil {
+		return err
+	}
+	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(sc, bucket, key), Context: h.conditions(req)}
+	var bp *policy.Policy
+	if st.policy != nil {
+		bp = st.policy.p
+	}
+	if sc == onObject && (who.tags || st.policy != nil && st.policy.tags) {
+		if pr.Context, err = h.withExistingTags(req, pr.Context, bucket, key); err != nil {
+			return err
+		}
+	}
+	owner := h.ownerAccount()
+	d := policy.EvaluateWithSession(pr, who.identity, bp, who.session, owner)
+	// RestrictPublicBuckets: a public policy grants nothing outside the
+	// owner account (its explicit Deny still applies).
+	if d == policy.Allowed && bp != nil && st.policy.public && st.pab.RestrictPublicBuckets &&
+		(who.p.Account == "" || who.p.Account != owner) {
+		d = policy.EvaluateWithSession(pr, who.identity, nil, who.session, owner)
+	}
+	if d == policy.ImplicitDeny && st.aclsEnabled() && !st.pab.IgnorePublicAcls {
+		ok, err := h.aclAllows(req, st, action, sc, bucket, key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			d = policy.Allowed
+		}
+	}
+	if d != policy.Allowed {
+		return errAccessDenied
+	}
+	return nil
+}
+
+// aclAllows consults the bucket ACL for bucket actions and object writes,
+// the object ACL for the rest.
+func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc scope, bucket, key string) (bool, error) {
+	who := req.authz.who
+	switch {
+	case sc == onBucket, action == "s3:PutObject", action == "s3:DeleteObject", action == "s3:DeleteObjectVersion":
+		return st.acl.allows(action, who, false), nil
+	case sc == onObject:
+		if _, ok := permGrants[action]; !ok {
+			return false, nil
+		}
+		doc, err := h.svc.ObjectACL(req.ctx, bucket, key)
+		if err != nil || doc == nil {
+			return false, err
+		}
+		return decodeACL(doc).allows(action, who, false), nil
+	}
+	return false, nil
+}
+
+// acceptObjectACL checks the ACL headers of an object write against the
+// bucket's Object Ownership and Block Public Access, asks for
+// s3:PutObjectAcl, and remembers the ACL to store after the write.
+func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
+	if !hasACLHeaders(hdr) {
+		return nil
+	}
+	a, err := aclFromHeaders(hdr)
+	if err != nil {
+		return err
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return err
+	}
+	if !st.aclsEnabled() {
+		if !ownerOnlyACL(&http.Request{Header: hdr}) {
+			return errACLNotSupported
+		}
+		return nil
+	}
+	if a.public() && st.pab.BlockPublicAcls {
+		return errAccessDenied
+	}
+	if err := h.allow(req, "s3:PutObjectAcl", onObject, req.bucket, req.key); err != nil {
+		return err
+	}
+	if len(a.Grants) == 0 {
+		return nil
+	}
+	if req.op.name == opCreateMultipartUpload.name {
+		return errNotImplemented.withMessage("ACL grants on multipart uploads are not implemented.")
+	}
+	req.authz.pendingACL = a
+	return nil
+}
+
+// run runs the operation's controller and then stores the object ACL the
+// request set. A crash in between leaves the object private, the safe side.
+func (h *handler) run(req *request) (*response, error) {
+	resp, err := req.op.run(h, req)
+	if err != nil || req.authz == nil || req.authz.pendingACL == nil {
+		return resp, err
+	}
+	if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.authz.pendingACL.encode()); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// withExistingTags adds s3:ExistingObjectTag/<key> for the object's tags.
+func (h *handler) withExistingTags(req *request, ctx map[string][]string, bucket, key string) (map[string][]string, error) {
+	tags, _, err := h.svc.GetObjectTagging(req.ctx, bucket, key, req.query.Get("versionId"))
+	if err != nil {
+		if isAPIError(err, "NoSuchKey") || isAPIError(err, "NoSuchBucket") || isAPIError(err, "NoSuchVersion") {
+			return ctx, nil
+		}
+		return nil, err
+	}
+	out := make(map[string][]string, len(ctx)+len(tags))
+	for k, v := range ctx {
+		out[k] = v
+	}
+	for _, t := range tags {
+		out[policy.KeyS3ExistingObjectTag+t.Key] = []string{t.Value}
+	}
+	return out, nil
+}
+
+// authorizeKeys checks a batch delete key by key: the keys refused come
+// back as results with AccessDenied, the rest go on to be deleted.
+func (h *handler) authorizeKeys(req *request, ins []object.DeleteInput) ([]object.DeleteInput, []object.DeleteResult, error) {
+	if _, err := h.resolveCaller(req); err != nil {
+		return nil, nil, err
+	}
+	allowed := ins[:0:0]
+	var denied []object.DeleteResult
+	for _, in := range ins {
+		action := "s3:DeleteObject"
+		if in.VersionID != "" {
+			action = "s3:DeleteObjectVersion"
+		}
+		err := h.allow(req, action, onObject, req.bucket, in.Key)
+		if err == errAccessDenied {
+			denied = append(denied, object.DeleteResult{Key: in.Key, VersionID: in.VersionID, Err: errAccessDenied})
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		allowed = append(allowed, in)
+	}
+	return allowed, denied, nil
+}
+
+// authorizeForm checks a browser form upload once its key is known.
+func (h *handler) authorizeForm(req *request, hdr http.Header) error {
+	if _, err := h.resolveCaller(req); err != nil {
+		return err
+	}
+	if err := h.allow(req, "s3:PutObject", onObject, req.bucket, req.key); err != nil {
+		return err
+	}
+	return h.acceptObjectACL(req, hdr)
+}

@@ -1,0 +1,280 @@
+package s3api
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/object"
+)
+
+// Object Ownership and the ACL operations. A bucket without a stored
+// setting is BucketOwnerEnforced (ACLs disabled, the default of new
+// buckets); DeleteBucketOwnershipControls stores "" and the bucket then
+// behaves as ObjectWriter, as S3 buckets without the setting do.
+
+var (
+	opGetOwnershipControls    = operation{"GetBucketOwnershipControls", (*handler).getOwnershipControls}
+	opPutOwnershipControls    = operation{"PutBucketOwnershipControls", (*handler).putOwnershipControls}
+	opDeleteOwnershipControls = operation{"DeleteBucketOwnershipControls", (*handler).deleteOwnershipControls}
+	opGetBucketAcl            = operation{"GetBucketAcl", (*handler).getBucketAcl}
+	opPutBucketAcl            = operation{"PutBucketAcl", (*handler).putBucketAcl}
+	opGetObjectAcl            = operation{"GetObjectAcl", (*handler).getObjectAcl}
+	opPutObjectAcl            = operation{"PutObjectAcl", (*handler).putObjectAcl}
+
+	errNoOwnershipControls = newErr("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+	errACLWithEnforced     = newErr("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+)
+
+type ownershipControls struct {
+	XMLName xml.Name `xml:"OwnershipControls"`
+	NS      string   `xml:"xmlns,attr,omitempty"`
+	Rules   []struct {
+		ObjectOwnership string `xml:"ObjectOwnership"`
+	} `xml:"Rule"`
+}
+
+func validOwnership(v string) bool {
+	return v == ownerEnforced || v == ownerPreferred || v == objectWriter
+}
+
+func (h *handler) getOwnershipControls(req *request) (*response, error) {
+	doc, err := h.svc.GetBucketConfig(req.ctx, req.bucket, cfgOwnership)
+	v := string(doc)
+	switch {
+	case errors.Is(err, object.ErrNoSuchBucketConfig):
+		v = ownerEnforced
+	case err != nil:
+		return nil, err
+	case v == "":
+		return nil, errNoOwnershipControls
+	}
+	out := &ownershipControls{NS: s3NS}
+	out.Rules = append(out.Rules, struct {
+		ObjectOwnership string `xml:"ObjectOwnership"`
+	}{v})
+	return xmlResponse(out), nil
+}
+
+func (h *handler) putOwnershipControls(req *request) (*response, error) {
+	body, err := readBody(req, maxSmallXML)
+	if err != nil {
+		return nil, err
+	}
+	var in ownershipControls
+	if err := decodeXML(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.Rules) != 1 || !validOwnership(in.Rules[0].ObjectOwnership) {
+		return nil, errMalformedXML
+	}
+	v := in.Rules[0].ObjectOwnership
+	if v == ownerEnforced {
+		st, err := h.loadAccess(req.ctx, req.bucket, true)
+		if err != nil {
+			return nil, err
+		}
+		if st.acl != nil && len(st.acl.Grants) > 0 {
+			return nil, errACLWithEnforced
+		}
+	}
+	if err := h.svc.PutBucketConfig(req.ctx, req.bucket, cfgOwnership, []byte(v)); err != nil {
+		return nil, err
+	}
+	return newResponse(http.StatusOK), nil
+}
+
+func (h *handler) deleteOwnershipControls(req *request) (*response, error) {
+	if err := h.svc.PutBucketConfig(req.ctx, req.bucket, cfgOwnership, []byte{}); err != nil {
+		return nil, err
+	}
+	return newResponse(http.StatusNoContent), nil
+}
+
+// requestACL reads the ACL a Put*Acl request sets: headers or a body.
+func requestACL(req *request, ownerID string) (*acl, error) {
+	if hasACLHeaders(req.r.Header) {
+		a, err := aclFromHeaders(req.r.Header)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
+			a = &acl{}
+		}
+		return a, nil
+	}
+	body, err := readBody(req, maxSmallXML)
+	if err != nil {
+		return nil, err
+	}
+	return parseACLBody(body, ownerID)
+}
+
+// admitACL applies Object Ownership and BlockPublicAcls to an ACL being
+// set: with ACLs disabled only the owner-only ACL is accepted (a no-op).
+// It reports whether there is anything to store.
+func admitACL(st *bucketAccess, a *acl) (bool, error) {
+	if !st.aclsEnabled() {
+		if len(a.Grants) > 0 {
+			return false, errACLNotSupported
+		}
+		return false, nil
+	}
+	if a.public() && st.pab.BlockPublicAcls {
+		return false, errAccessDenied
+	}
+	return true, nil
+}
+
+func (h *handler) bucketOwnerID(req *request) (string, error) {
+	b, err := h.svc.HeadBucket(req.ctx, req.bucket)
+	if err != nil {
+		return "", err
+	}
+	if b.Owner == "" {
+		return ownerID(req), nil
+	}
+	return b.Owner, nil
+}
+
+func (h *handler) getBucketAcl(req *request) (*response, error) {
+	owner, err := h.bucketOwnerID(req)
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return nil, err
+	}
+	return xmlResponse(renderACL(owner, st.acl)), nil
+}
+
+func (h *handler) putBucketAcl(req *request) (*response, error) {
+	owner, err := h.bucketOwnerID(req)
+	if err != nil {
+		return nil, err
+	}
+	a, err := requestACL(req, owner)
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return nil, err
+	}
+	store, err := admitACL(st, a)
+	if err != nil || !store {
+		return newResponse(http.StatusOK), err
+	}
+	if err := h.svc.PutBucketConfig(req.ctx, req.bucket, cfgBucketACL, a.encode()); err != nil {
+		return nil, err
+	}
+	return newResponse(http.StatusOK), nil
+}
+
+// checkObjectVersion: object ACLs apply to the current version only.
+func checkObjectVersion(req *request) error {
+	if v := req.query.Get("versionId"); v != "" && v != object.NullVersion {
+		return errNotImplemented.withMessage("ACLs of object versions are not implemented.")
+	}
+	return nil
+}
+
+func (h *handler) getObjectAcl(req *request) (*response, error) {
+	if err := checkObjectVersion(req); err != nil {
+		return nil, err
+	}
+	owner, err := h.bucketOwnerID(req)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, ""); err != nil {
+		return nil, err // NoSuchKey
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return nil, err
+	}
+	var a *acl
+	if st.aclsEnabled() {
+		doc, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key)
+		if err != nil {
+			return nil, err
+		}
+		if doc != nil {
+			a = decodeACL(doc)
+		}
+	}
+	return xmlResponse(renderACL(owner, a)), nil
+}
+
+func (h *handler) putObjectAcl(req *request) (*response, error) {
+	if err := checkObjectVersion(req); err != nil {
+		return nil, err
+	}
+	owner, err := h.bucketOwnerID(req)
+	if err != nil {
+		return nil, err
+	}
+	a, err := requestACL(req, owner)
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := admitACL(st, a); err != nil {
+		return nil, err
+	}
+	// Even an owner-only ACL is written: it replaces an earlier one.
+	if st.aclsEnabled() {
+		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, a.encode()); err != nil {
+			return nil, err
+		}
+	} else if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, ""); err != nil {
+		return nil, err
+	}
+	return newResponse(http.StatusOK), nil
+}
+
+// checkCreateBucketACL validates x-amz-object-ownership and ACL headers of
+// CreateBucket. A new bucket has every Block Public Access setting on, so
+// a public ACL is refused.
+func checkCreateBucketACL(r *http.Request) (ownership string, a *acl, err error) {
+	ownership = r.Header.Get("X-Amz-Object-Ownership")
+	if ownership != "" && !validOwnership(ownership) {
+		return "", nil, errInvalidArgument.withMessage("Invalid x-amz-object-ownership header: %.64q", ownership)
+	}
+	if ownership == "" || ownership == ownerEnforced {
+		if !ownerOnlyACL(r) {
+			return "", nil, errACLWithEnforced
+		}
+		return ownership, nil, nil
+	}
+	if a, err = aclFromHeaders(r.Header); err != nil {
+		return "", nil, err
+	}
+	if a != nil && a.public() {
+		return "", nil, errAccessDenied
+	}
+	return ownership, a, nil
+}
+
+// afterCreateBucket stores the ownership and ACL CreateBucket asked for.
+// A crash in between leaves the bucket with the defaults, the safe side.
+func (h *handler) afterCreateBucket(req *request) error {
+	ownership, a, err := checkCreateBucketACL(req.r)
+	if err != nil {
+		return err
+	}
+	if ownership != "" && ownership != ownerEnforced {
+		if err := h.svc.PutBucketConfig(req.ctx, req.bucket, cfgOwnership, []byte(ownership)); err != nil {
+			return err
+		}
+	}
+	if a != nil && len(a.Grants) > 0 {
+		return h.svc.PutBucketConfig(req.ctx, req.bucket, cfgBucketACL, a.encode())
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/console"
+)
+
+// ConsoleConfig configures the web console, served on a listener of its
+// own (no console path can then collide with a bucket on the S3 port).
+type ConsoleConfig struct {
+	Address       string        // host:port; empty: no console
+	PartURLExpiry time.Duration // lifetime of presigned part URLs; 0 means 5 minutes
+}
+
+// consoleServer is the running console.
+type consoleServer struct {
+	ln   net.Listener
+	http *http.Server
+}
+
+// openConsole starts listening for the console, when configured, and
+// returns the S3 handler wrapped so the console's page can read the
+// answers to the presigned requests it sends there.
+func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
+	cc := s.cfg.Console
+	if cc.Address == "" {
+		return s3, nil
+	}
+	ln, err := net.Listen("tcp", cc.Address)
+	if err != nil {
+		s.ln.Close()
+		return nil, fmt.Errorf("console: listen on %s: %w", cc.Address, err)
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	h := console.New(console.Config{
+		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
+		Credentials: s.iam, Identities: s.iam,
+		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
+	})
+	s.console = &consoleServer{ln: ln, http: &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 15 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}}
+	return console.AllowPresigned(port, s3), nil
+}
+
+// ConsoleAddr is the address the console listens on ("" without one).
+func (s *Server) ConsoleAddr() string {
+	if s.console == nil {
+		return ""
+	}
+	return s.console.ln.Addr().String()
+}
+
+func (s *Server) serveConsole() {
+	if s.console == nil {
+		return
+	}
+	go func() {
+		if err := s.console.http.Serve(s.console.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.Logger.Error("console stopped", "err", err)
+		}
+	}()
+}
+
+func (s *Server) shutdownConsole(ctx context.Context) error {
+	if s.console == nil {
+		return nil
+	}
+	defer s.console.ln.Close() // in case Serve never ran
+	if err := s.console.http.Shutdown(ctx); err != nil {
+		s.console.http.Close()
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}

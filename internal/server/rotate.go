@@ -1,0 +1,61 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/sse"
+)
+
+// RotateRootKey adds a new root key to a data directory's keyring and
+// re-wraps every SSE-S3 data key and IAM secret under it; object data is
+// not rewritten.
+// The server must not be running: the data directory lock is taken, and
+// refused while a server holds it. The old keys stay in the key file, so an
+// interrupted rotation loses nothing and can simply be run again.
+func RotateRootKey(ctx context.Context, dataDir string) (newID string, rewrapped int, err error) {
+	if _, err := os.Stat(filepath.Join(dataDir, "meta")); err != nil {
+		return "", 0, fmt.Errorf("%s is not a hoard data directory: %w", dataDir, err)
+	}
+	lock, err := lockDir(dataDir)
+	if err != nil {
+		return "", 0, err
+	}
+	defer lock.Close()
+	kr, err := sse.LoadKeyring(dataDir)
+	if err != nil {
+		return "", 0, fmt.Errorf("load root keys: %w", err)
+	}
+	m, err := pebblemeta.Open(filepath.Join(dataDir, "meta"))
+	if err != nil {
+		return "", 0, fmt.Errorf("open metadata: %w", err)
+	}
+	defer func() { err = errors.Join(err, m.Close()) }()
+	blobs, err := blob.OpenDir(filepath.Join(dataDir, "blobs"), blob.OS)
+	if err != nil {
+		return "", 0, fmt.Errorf("open data files: %w", err)
+	}
+	if newID, err = kr.Rotate(); err != nil {
+		return "", 0, err
+	}
+	svc := object.New(m, blobs, object.Config{Keyring: kr})
+	rewrapped, err = svc.RewrapKeys(ctx)
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap data keys under %s: %w", newID, err)
+	}
+	// IAM secret access keys and session secrets are wrapped under the
+	// root keyring too.
+	secrets, err := iam.New(m, kr, iam.Config{}).RewrapSecrets(ctx)
+	rewrapped += secrets
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap IAM secrets under %s: %w", newID, err)
+	}
+	return newID, rewrapped, nil
+}

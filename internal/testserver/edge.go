@@ -1,0 +1,8 @@
+package testserver
+
+import "github.com/hoard-s3/hoard/internal/server"
+
+// WithEdgeSecret makes the server trust edges that share secret.
+func WithEdgeSecret(secret []byte) Option {
+	return func(c *server.Config) { c.EdgeSecret = secret }
+}
