@@ -18,7 +18,9 @@
 #   edge   <-> origin  140 ms RTT, 0.001 % loss each way     (ACCEL_EO_DELAY, ACCEL_EO_LOSS)
 # The client's sockets use CUBIC (the common default; ACCEL_CLIENT_CC); the
 # edge's origin connections use BBR (ACCEL_EDGE_CC), part of its tuning.
-# Both are set per socket, so the machine's settings stay untouched.
+# Both are set per socket, so the machine's settings stay untouched. The
+# edge relays over a pool of HTTP/1.1 connections, or over HTTP/2 without
+# TLS with ACCEL_ORIGIN_PROTOCOL=h2c.
 set -euo pipefail
 
 size=485000000
@@ -41,6 +43,7 @@ CE_DELAY=${ACCEL_CE_DELAY:-5ms}; CE_LOSS=${ACCEL_CE_LOSS:-0.0001}
 EO_DELAY=${ACCEL_EO_DELAY:-70ms}; EO_LOSS=${ACCEL_EO_LOSS:-0.00001}
 EDGE_CC=${ACCEL_EDGE_CC:-bbr}
 CLIENT_CC=${ACCEL_CLIENT_CC:-cubic}
+ORIGIN_PROTOCOL=${ACCEL_ORIGIN_PROTOCOL:-http1} # edge to origin: http1 or h2c
 CASE_TIMEOUT=${ACCEL_CASE_TIMEOUT:-900}
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,10 +95,11 @@ export AWS_ACCESS_KEY_ID=HOARDACCELBENCHKEY01 AWS_SECRET_ACCESS_KEY=hoard-accel-
 head -c 32 /dev/urandom | base64 >"$WORK/edge-secret"
 HOARD_ROOT_ACCESS_KEY=$AWS_ACCESS_KEY_ID HOARD_ROOT_SECRET_KEY=$AWS_SECRET_ACCESS_KEY \
 	ip netns exec $NS_O "$WORK/bin/hoard" server --data "$WORK/data" --address 10.200.3.1:9000 \
-	--domain bench.test --edge-secret-file "$WORK/edge-secret" --log-level warn >"$OUT/origin.log" 2>&1 &
+	--domain bench.test --edge-secret-file "$WORK/edge-secret" --log-level warn \
+	$([ "$ORIGIN_PROTOCOL" = h2c ] && echo --h2c) >"$OUT/origin.log" 2>&1 &
 pids+=($!)
 ip netns exec $NS_E "$WORK/bin/hoard" edge --origin http://10.200.3.1:9000 --address 10.200.2.1:9001 \
-	--domain bench.test --secret-file "$WORK/edge-secret" --origin-congestion "$EDGE_CC" --log-level warn >"$OUT/edge.log" 2>&1 &
+	--domain bench.test --secret-file "$WORK/edge-secret" --origin-congestion "$EDGE_CC" --origin-protocol "$ORIGIN_PROTOCOL" --log-level warn >"$OUT/edge.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
 	ip netns exec $NS_C curl -fs http://10.200.2.1:9001/health >/dev/null 2>&1 && break

@@ -25,6 +25,7 @@ type edgeOptions struct {
 	pool, maxInFlight       int
 	socketBuffer            int
 	congestion              string
+	protocol                string
 	logFormat, logLevel     string
 	drain                   time.Duration
 }
@@ -43,6 +44,7 @@ func edgeFlags(w io.Writer) (*flag.FlagSet, *edgeOptions) {
 	fs.IntVar(&o.maxInFlight, "max-in-flight", 1024, "concurrent relayed requests; beyond it clients get 503 SlowDown")
 	fs.IntVar(&o.socketBuffer, "socket-buffer", 4<<20, "SO_SNDBUF/SO_RCVBUF of origin connections in `bytes` (-1: kernel autotuning)")
 	fs.StringVar(&o.congestion, "origin-congestion", "", "TCP congestion control of origin connections, e.g. bbr (empty: kernel default)")
+	fs.StringVar(&o.protocol, "origin-protocol", "http1", "protocol to the origin: http1 (a pool of HTTP/1.1 connections) or h2c (HTTP/2 without TLS; origin needs --h2c)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&o.drain, "shutdown-timeout", 20*time.Second, "how long a graceful shutdown waits for requests in flight")
@@ -97,7 +99,12 @@ func runEdge(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard edge: %v\n", err)
 		return 2
 	}
+	if o.protocol != "http1" && o.protocol != "h2c" {
+		fmt.Fprintf(a.stderr, "hoard edge: --origin-protocol must be http1 or h2c\n")
+		return 2
+	}
 	e, err := edge.New(edge.Config{
+		H2C:    o.protocol == "h2c",
 		Origin: origin, Secret: secret, ID: o.id, Domain: o.domain,
 		Pool: o.pool, MaxInFlight: o.maxInFlight, SocketBuffer: o.socketBuffer, Congestion: o.congestion, Logger: logger,
 	})

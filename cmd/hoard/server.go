@@ -24,6 +24,7 @@ type serverOptions struct {
 	logLevel       string
 	drain          time.Duration
 	edgeSecretFile string
+	h2c            bool
 	maxRequests    int
 	metricsToken   string
 	console        server.ConsoleConfig
@@ -42,6 +43,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	// Below the 30 s that systemd and Kubernetes wait before SIGKILL, so a
 	// drain that runs long still ends with the stores closed cleanly.
 	fs.DurationVar(&o.drain, "shutdown-timeout", 20*time.Second, "how long a graceful shutdown waits for requests in flight")
+	fs.BoolVar(&o.h2c, "h2c", false, "also accept HTTP/2 without TLS (for edges relaying with --origin-protocol h2c)")
 	fs.StringVar(&o.edgeSecretFile, "edge-secret-file", "", "`file` holding the secret shared with trusted edges (default $HOARD_EDGE_SECRET; none: trust no edge)")
 	fs.IntVar(&o.maxRequests, "max-requests", server.DefaultMaxRequests(), "requests served at once; more wait briefly, then get 503 SlowDown")
 	fs.StringVar(&o.metricsToken, "metrics-token-file", "", "`file` holding the bearer token that GET /metrics requires (default $HOARD_METRICS_TOKEN; none: /metrics answers 403)")
@@ -121,6 +123,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		MaxRequests:  o.maxRequests,
 		MetricsToken: metricsToken,
 		EdgeSecret:   edgeSecret,
+		H2C:          o.h2c,
 		DataDir:      o.data,
 		Address:      o.address,
 		Region:       o.region,

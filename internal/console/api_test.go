@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -182,6 +183,9 @@ func TestCSRFAndLogout(t *testing.T) {
 	c.csrf = tok
 	if st, out := c.call("POST", "/api/buckets", map[string]string{"name": "csrf-test"}, nil); st != 200 {
 		t.Fatalf("with token: %d %v", st, out)
+	}
+	if st, out := c.call("POST", "/api/buckets/delete", map[string]string{"name": "csrf-test"}, nil); st != 200 {
+		t.Fatalf("delete empty bucket: %d %v", st, out)
 	}
 	if st, _ := c.call("POST", "/api/logout", map[string]string{}, nil); st != 200 {
 		t.Fatalf("logout: %d", st)
@@ -408,5 +412,44 @@ func TestSettings(t *testing.T) {
 	_, out = c.call("GET", "/api/settings?bucket=conf", nil, nil)
 	if v := out["cors"].(map[string]any); v["supported"] != true || v["value"] != nil {
 		t.Errorf("cors after removal: %v", v)
+	}
+}
+
+// TestTemporaryCredentials signs in with STS credentials: the token is
+// required and must match.
+func TestTemporaryCredentials(t *testing.T) {
+	ts := start(t)
+	ctx := testserver.Context(t)
+	ids := ts.Server().Identities()
+	if _, err := ids.CreateUser(ctx, "tess", ""); err != nil {
+		t.Fatal(err)
+	}
+	key, err := ids.CreateAccessKey(ctx, "tess")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ids.Principal(ctx, key.AccessKeyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := ids.GetSessionToken(ctx, &p, 900)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, ts)
+	for _, tc := range []struct {
+		token  string
+		status int
+	}{{"", 401}, {"wrong", 401}, {cr.SessionToken, 200}} {
+		st, out := c.call("POST", "/api/login", map[string]string{"accessKey": cr.AccessKeyID, "secretKey": cr.SecretAccessKey, "sessionToken": tc.token}, nil)
+		if st != tc.status {
+			t.Errorf("token %.8q: %d %v, want %d", tc.token, st, out, tc.status)
+		}
+		if st == 200 {
+			exp, _ := out["expires"].(string)
+			if et, err := time.Parse(time.RFC3339, exp); err != nil || et.After(cr.Expiration.Add(time.Second)) {
+				t.Errorf("session expires %s, after its credentials (%s)", exp, cr.Expiration)
+			}
+		}
 	}
 }

@@ -135,8 +135,8 @@ func signIn(t *testing.T, ctx context.Context, ts *testserver.Server) {
 		chromedp.Navigate(ts.ConsoleURL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#access-key")),
 		chromedp.SendKeys(chromedp.CSS("#access-key"), testserver.AccessKey),
-		chromedp.SendKeys(chromedp.CSS("#secret-key"), testserver.SecretKey),
-		chromedp.Click(chromedp.CSS("#signin")),
+		// Enter in the secret field submits: the form works from the keyboard.
+		chromedp.SendKeys(chromedp.CSS("#secret-key"), testserver.SecretKey+"\r"),
 		chromedp.WaitVisible(chromedp.CSS("#new-bucket")))
 }
 
@@ -231,9 +231,15 @@ func TestBrowserScenario(t *testing.T) {
 	if err := os.WriteFile(small, []byte("hello from the console\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, 10*time.Second, "pick small file", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{small}))
-	if st := uploadState(t, ctx, "docs/hello.txt", 30*time.Second); st != "done" {
-		t.Fatalf("small upload ended %q (status %q)", st, statusLine(ctx))
+	second := filepath.Join(t.TempDir(), "zz-second.txt")
+	if err := os.WriteFile(second, []byte("second"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, 10*time.Second, "pick two small files", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{small, second}))
+	for _, k := range []string{"docs/hello.txt", "docs/zz-second.txt"} {
+		if st := uploadState(t, ctx, k, 30*time.Second); st != "done" {
+			t.Fatalf("small upload %s ended %q (status %q)", k, st, statusLine(ctx))
+		}
 	}
 	do(t, ctx, 20*time.Second, "open details and share",
 		chromedp.WaitVisible(chromedp.CSS(`#objects button.link`)),
@@ -260,10 +266,36 @@ func TestBrowserScenario(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#delete-object")),
 		chromedp.Click(chromedp.CSS("#delete-object")),
 		chromedp.WaitNotPresent(chromedp.CSS("#delete-object")))
-	poll[bool](t, ctx, 10*time.Second, "row gone", `!document.querySelector('#objects button.link')`)
+	poll[bool](t, ctx, 10*time.Second, "row gone", `document.querySelector('#objects button.link')?.textContent === 'zz-second.txt'`)
 	if _, err := s3c.HeadObject(sctx, &s3.HeadObjectInput{Bucket: aws.String("photos"), Key: aws.String("docs/hello.txt")}); err == nil {
 		t.Fatal("object still there after delete")
 	}
+
+	// Bucket settings and users render (and, with HOARD_SCREENSHOT_DIR,
+	// are captured for a look).
+	do(t, ctx, 20*time.Second, "settings",
+		chromedp.Click(chromedp.CSS("#nav-buckets")),
+		chromedp.WaitVisible(chromedp.CSS(`a.btn[href="#/settings/photos"]`)),
+		chromedp.Click(chromedp.CSS(`a.btn[href="#/settings/photos"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#set-cors")),
+		chromedp.WaitVisible(chromedp.CSS("#set-encryption")))
+	screenshot(t, ctx, "settings.png")
+	do(t, ctx, 20*time.Second, "users",
+		chromedp.Click(chromedp.CSS("#nav-users")),
+		chromedp.WaitVisible(chromedp.CSS("#new-user")),
+		chromedp.SendKeys(chromedp.CSS("#new-user"), "carol"),
+		chromedp.Click(chromedp.CSS(`#create-user button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section[aria-label="User carol"] .new-key`)),
+		chromedp.Click(chromedp.CSS(`section[aria-label="User carol"] .new-key`)),
+		chromedp.WaitVisible(chromedp.CSS("#new-secret .secret")))
+	pair := poll[[]string](t, ctx, 5*time.Second, "new key", `[...document.querySelectorAll('#new-secret .secret dd')].map(d => d.textContent)`)
+	if len(pair) != 2 {
+		t.Fatalf("new key shown as %v", pair)
+	}
+	if _, err := ts.Server().Identities().Lookup(sctx, pair[0]); err != nil {
+		t.Fatalf("the key the page showed is not usable: %v", err)
+	}
+	screenshot(t, ctx, "users.png")
 
 	// Sign out: the old session cookie is worthless afterwards.
 	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{ts.ConsoleURL + "/"}})

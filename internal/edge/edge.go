@@ -43,7 +43,10 @@ type Config struct {
 	// Congestion names the TCP congestion control of origin connections
 	// (e.g. "bbr"); empty keeps the kernel default.
 	Congestion string
-	Logger     *slog.Logger
+	// H2C relays over HTTP/2 without TLS (the origin runs with --h2c)
+	// instead of a pool of HTTP/1.1 connections.
+	H2C    bool
+	Logger *slog.Logger
 }
 
 // Edge is an http.Handler relaying to the origin.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/hoard-s3/hoard/internal/edge"
 	"github.com/hoard-s3/hoard/internal/testserver"
 )
 
@@ -288,4 +289,20 @@ func (a headerAdder) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Header[k] = v
 	}
 	return a.rt.RoundTrip(r)
+}
+
+// TestH2CToOrigin relays over HTTP/2 without TLS instead of HTTP/1.1.
+func TestH2CToOrigin(t *testing.T) {
+	o := startOrigin(t, testserver.WithH2C())
+	e, addr := startEdge(t, o.URL, secret, func(c *edge.Config) { c.H2C = true })
+	env := &env{origin: o, edge: e, addr: addr}
+	c := env.accelClient()
+	body := randBytes(t, 3<<20)
+	if _, err := c.PutObject(testserver.Context(t), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("h2"), Body: bytes.NewReader(body)}); err != nil {
+		t.Fatalf("put over h2c: %v", err)
+	}
+	if got := get(t, c, bucket, "h2"); !bytes.Equal(got, body) {
+		t.Fatal("h2c round trip changed the bytes")
+	}
+	multipart(t, c, "h2-mp")
 }

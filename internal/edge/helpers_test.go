@@ -37,9 +37,9 @@ type env struct {
 
 // startOrigin starts an origin with the test domain and edge secret and
 // one bucket with acceleration enabled.
-func startOrigin(t *testing.T) *testserver.Server {
+func startOrigin(t *testing.T, opts ...testserver.Option) *testserver.Server {
 	t.Helper()
-	o := testserver.Start(t, testserver.WithDomain(domain), testserver.WithEdgeSecret(secret))
+	o := testserver.Start(t, append([]testserver.Option{testserver.WithDomain(domain), testserver.WithEdgeSecret(secret)}, opts...)...)
 	ctx := testserver.Context(t)
 	c := o.Client()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
@@ -60,14 +60,14 @@ func setAccelerate(t *testing.T, c *s3.Client, b string, s types.BucketAccelerat
 }
 
 // startEdge runs an edge relaying to originURL with the given secret.
-func startEdge(t *testing.T, originURL string, key []byte) (*edge.Edge, string) {
+func startEdge(t *testing.T, originURL string, key []byte, opts ...func(*edge.Config)) (*edge.Edge, string) {
 	t.Helper()
 	u, err := url.Parse(originURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := edge.New(edge.Config{Origin: u, Secret: key, ID: "test-edge", Domain: domain, Pool: 4,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e, err := newEdge(edge.Config{Origin: u, Secret: key, ID: "test-edge", Domain: domain, Pool: 4,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,4 +210,11 @@ func apiCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+func newEdge(cfg edge.Config, opts ...func(*edge.Config)) (*edge.Edge, error) {
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return edge.New(cfg)
 }

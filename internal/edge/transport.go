@@ -37,7 +37,20 @@ func newTransport(cfg Config) *http.Transport {
 		ReadBufferSize:        256 << 10,
 		DisableCompression:    true, // relay bytes as they are; never decode
 		ForceAttemptHTTP2:     false,
+		Protocols:             protocols(cfg.H2C),
+		HTTP2:                 &http.HTTP2Config{MaxReceiveBufferPerConnection: 64 << 20, MaxReceiveBufferPerStream: 16 << 20},
 	}
+}
+
+// protocols is HTTP/1.1, or HTTP/2 with prior knowledge over plain TCP.
+func protocols(h2c bool) *http.Protocols {
+	p := new(http.Protocols)
+	if h2c {
+		p.SetUnencryptedHTTP2(true)
+	} else {
+		p.SetHTTP1(true)
+	}
+	return p
 }
 
 // socketOptions sets SO_SNDBUF/SO_RCVBUF before connect, so the TCP

@@ -151,3 +151,19 @@ func (s *Service) DeleteRole(ctx context.Context, name string) error {
 		return txn.Delete(key(pRole, fold(name)))
 	})
 }
+
+// UpdateAssumeRolePolicy replaces a role's trust policy. Sessions already
+// issued keep working until they expire, as in AWS.
+func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, name, doc string) error {
+	if err := s.checkTrustPolicy(doc); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(txn meta.Txn) error {
+		r, err := s.getRole(ctx, txn, name)
+		if err != nil {
+			return err
+		}
+		r.AssumeRolePolicyDocument = doc
+		return setJSON(txn, key(pRole, fold(name)), r)
+	})
+}

@@ -42,6 +42,14 @@ func TestRoles(t *testing.T) {
 	if *got != *r {
 		t.Fatalf("GetRole = %+v", got)
 	}
+	wantErr(t, f.svc.UpdateAssumeRolePolicy(c, "reader", allowAll("s3:*")), ErrMalformedPolicy)
+	wantErr(t, f.svc.UpdateAssumeRolePolicy(c, "nobody", trustFor("*")), ErrNoSuchEntity)
+	if err := f.svc.UpdateAssumeRolePolicy(c, "reader", trustFor("*")); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[*Role](t)(f.svc.GetRole(c, "reader")); got.AssumeRolePolicyDocument != trustFor("*") {
+		t.Fatalf("trust after update = %s", got.AssumeRolePolicyDocument)
+	}
 	roles, _, err := f.svc.ListRoles(c, "/app/", Page{})
 	if err != nil || len(roles) != 1 {
 		t.Fatalf("ListRoles = %v, %v", roles, err)

@@ -164,3 +164,7 @@ func listRolePolicies(h *Handler, c *call) (any, error) {
 func deleteRolePolicy(h *Handler, c *call) (any, error) {
 	return nil, h.svc.DeleteRolePolicy(c.ctx, c.get("RoleName"), c.get("PolicyName"))
 }
+
+func updateAssumeRolePolicy(h *Handler, c *call) (any, error) {
+	return nil, h.svc.UpdateAssumeRolePolicy(c.ctx, c.get("RoleName"), c.get("PolicyDocument"))
+}

@@ -21,7 +21,7 @@ var iamOps = map[string]opFunc{
 	"CreateRole": createRole, "GetRole": getRole, "ListRoles": listRoles, "DeleteRole": deleteRole,
 	"PutRolePolicy": putRolePolicy, "GetRolePolicy": getRolePolicy,
 	"ListRolePolicies": listRolePolicies, "DeleteRolePolicy": deleteRolePolicy,
-	"GetAccountSummary": getAccountSummary,
+	"GetAccountSummary": getAccountSummary, "UpdateAssumeRolePolicy": updateAssumeRolePolicy,
 }
 
 // page decodes Marker and MaxItems.

@@ -145,6 +145,7 @@ func TestPoliciesGroupsRoles(t *testing.T) {
 	if d, _ := url.QueryUnescape(aws.ToString(gr.Role.AssumeRolePolicyDocument)); d != trust {
 		t.Fatalf("trust = %q", aws.ToString(gr.Role.AssumeRolePolicyDocument))
 	}
+	must[*iam.UpdateAssumeRolePolicyOutput](t)(root.UpdateAssumeRolePolicy(c, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("app"), PolicyDocument: aws.String(trust)}))
 	if l := must[*iam.ListRolesOutput](t)(root.ListRoles(c, &iam.ListRolesInput{})); len(l.Roles) != 1 {
 		t.Fatalf("ListRoles = %+v", l)
 	}

@@ -19,10 +19,11 @@ import (
 //	l/<bucket>/<key>           ACL of the current object <key>
 //
 // An object ACL records the identity of the object version it was set on
-// (modification time and ETag); a later write of the key makes it stale,
+// (modification time, ETag and data file); a later write of the key makes it stale,
 // and a stale ACL reads as none. So an object's ACL goes with the object
 // without touching the write and delete paths: a replaced or deleted
-// object never inherits it, and the next ACL write overwrites it.
+// object never inherits it, the next ACL write overwrites it, and
+// DeleteBucket removes what is left.
 const (
 	accountPrefix = "a/"
 	objACLPrefix  = "l/"
@@ -91,10 +92,12 @@ type objectACL struct {
 	Doc   []byte `json:"d"`
 }
 
-func objACLKey(bucket, key string) []byte { return []byte(objACLPrefix + bucket + "/" + key) }
+func objACLBase(bucket string) []byte { return []byte(objACLPrefix + bucket + "/") }
+
+func objACLKey(bucket, key string) []byte { return append(objACLBase(bucket), key...) }
 
 func aclStamp(r *record) string {
-	return strconv.FormatInt(r.ModTime, 36) + "-" + hex.EncodeToString(r.ETag)
+	return strconv.FormatInt(r.ModTime, 36) + "-" + hex.EncodeToString(r.ETag) + "-" + r.BlobID
 }
 
 // PutObjectACL attaches an ACL document to the current version of an

@@ -103,9 +103,17 @@ func (s *Service) DeleteBucketConfig(ctx context.Context, bucket, name string) e
 	return nil
 }
 
-// dropConfigs deletes, inside tx, every configuration of a bucket.
+// dropConfigs deletes, inside tx, every configuration of a bucket and the
+// (stale) ACLs of its deleted objects.
 func dropConfigs(ctx context.Context, tx meta.Txn, bucket string) error {
-	base := configBase(bucket)
+	if err := dropPrefix(ctx, tx, configBase(bucket)); err != nil {
+		return err
+	}
+	return dropPrefix(ctx, tx, objACLBase(bucket))
+}
+
+// dropPrefix deletes, inside tx, every key under base.
+func dropPrefix(ctx context.Context, tx meta.Txn, base []byte) error {
 	it, err := tx.NewIter(ctx, base, meta.PrefixEnd(base))
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ func BenchmarkListPageScale(b *testing.B) {
 			}{{"first", ""}, {"middle", scaleKey(n / 2)}} {
 				b.Run(from.name, func(b *testing.B) {
 					ctx := context.Background()
+					b.ReportAllocs()
 					for b.Loop() {
 						res, err := s.ListObjects(ctx, ListInput{Bucket: "scale", After: from.after, MaxKeys: MaxListKeys})
 						if err != nil {

@@ -169,6 +169,8 @@ func (h *handler) authorizeExtras(req *request) error {
 	return nil
 }
 
+var policyActions = map[string]bool{"s3:GetBucketPolicy": true, "s3:PutBucketPolicy": true, "s3:DeleteBucketPolicy": true}
+
 // preauthorize refuses an anonymous request before its controller runs
 // when nothing could grant it anything: the bucket has neither a policy
 // nor a public ACL. The controller then checks each resource.
@@ -189,6 +191,11 @@ func (h *handler) preauthorize(req *request, who *caller) error {
 // allow evaluates one action on one resource.
 func (h *handler) allow(req *request, action string, sc scope, bucket, key string) error {
 	who := req.authz.who
+	// The owner's root may always manage the bucket policy, so that a
+	// policy denying everyone cannot lock the bucket for good (as in S3).
+	if who.root() && policyActions[action] && sc == onBucket {
+		return nil
+	}
 	st, err := h.loadAccess(req.ctx, bucket, !who.root())
 	if err != nil {
 		return err
@@ -208,10 +215,10 @@ func (h *handler) allow(req *request, action string, sc scope, bucket, key strin
 	// RestrictPublicBuckets: a public policy grants nothing outside the
 	// owner account (its explicit Deny still applies).
 	if d == policy.Allowed && bp != nil && st.policy.public && st.pab.RestrictPublicBuckets &&
-		(who.p.Account == "" || who.p.Account != owner) {
+		who.p.Type != policy.PrincipalService && (who.p.Account == "" || who.p.Account != owner) {
 		d = policy.EvaluateWithSession(pr, who.identity, nil, who.session, owner)
 	}
-	if d == policy.ImplicitDeny && st.aclsEnabled() && !st.pab.IgnorePublicAcls {
+	if d == policy.ImplicitDeny && st.aclsEnabled() {
 		ok, err := h.aclAllows(req, st, action, sc, bucket, key)
 		if err != nil {
 			return err
@@ -232,7 +239,7 @@ func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc sc
 	who := req.authz.who
 	switch {
 	case sc == onBucket, action == "s3:PutObject", action == "s3:DeleteObject", action == "s3:DeleteObjectVersion":
-		return st.acl.allows(action, who, false), nil
+		return st.acl.allows(action, who, st.pab.IgnorePublicAcls), nil
 	case sc == onObject:
 		if _, ok := permGrants[action]; !ok {
 			return false, nil
@@ -241,7 +248,7 @@ func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc sc
 		if err != nil || doc == nil {
 			return false, err
 		}
-		return decodeACL(doc).allows(action, who, false), nil
+		return decodeACL(doc).allows(action, who, st.pab.IgnorePublicAcls), nil
 	}
 	return false, nil
 }

@@ -4,6 +4,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/sigv4"
 
 	"github.com/hoard-s3/hoard/internal/policy"
 )
@@ -134,5 +137,70 @@ func TestACLBodyRoundTrip(t *testing.T) {
 		if _, err := parseACLBody([]byte(bad), "owner"); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
+	}
+}
+
+func FuzzACLBody(f *testing.F) {
+	doc, _ := encodeXML(renderACL("o", &acl{Grants: []grant{{"Group", groupAllUsers, permRead}}}))
+	f.Add(doc)
+	f.Add([]byte(`<AccessControlPolicy><AccessControlList><Grant/></AccessControlList></AccessControlPolicy>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := parseACLBody(b, "o")
+		if err == nil && len(a.Grants) > maxGrants {
+			t.Fatalf("%d grants accepted", len(a.Grants))
+		}
+	})
+}
+
+func FuzzACLHeaders(f *testing.F) {
+	f.Add("public-read", `id="a", uri="http://acs.amazonaws.com/groups/global/AllUsers"`)
+	f.Fuzz(func(t *testing.T, canned, grants string) {
+		r := httptest.NewRequest("PUT", "/b/k", nil)
+		r.Header["X-Amz-Acl"] = []string{canned}
+		r.Header["X-Amz-Grant-Read"] = []string{grants}
+		aclFromHeaders(r.Header)
+	})
+}
+
+func TestConditionKeys(t *testing.T) {
+	h, _ := testHandler("")
+	r := httptest.NewRequest("GET", "/b?list-type=2&prefix=home%2F&max-keys=5", nil)
+	r.RemoteAddr = "192.0.2.7:4567"
+	r.Header.Set("X-Forwarded-For", "10.0.0.1")
+	r.Header.Set("User-Agent", "ua")
+	r.Header.Set("X-Amz-Tagging", "a=1&b=2")
+	req := newRequest(httptest.NewRecorder(), r)
+	req.op = opListObjectsV2
+	req.authz = &authzState{}
+	req.auth = &sigv4.Auth{Method: sigv4.V4Presigned, SignedAt: time.Now().Add(-2 * time.Second)}
+	c := h.conditions(req)
+	want := map[string]string{
+		"aws:SourceIp": "192.0.2.7", "aws:SecureTransport": "false", "aws:UserAgent": "ua",
+		"s3:prefix": "home/", "s3:max-keys": "5", "s3:authType": "REST-QUERY-STRING",
+		"s3:signatureversion": "AWS4-HMAC-SHA256", "s3:RequestObjectTag/a": "1",
+	}
+	for k, v := range want {
+		if got := c[k]; len(got) != 1 || got[0] != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if _, ok := c["s3:delimiter"]; ok {
+		t.Error("s3:delimiter set without a delimiter")
+	}
+	if len(c["s3:RequestObjectTagKeys"]) != 2 {
+		t.Errorf("tag keys %q", c["s3:RequestObjectTagKeys"])
+	}
+	if age := c["s3:signatureAge"]; len(age) != 1 || age[0] < "1000" && len(age[0]) < 4 {
+		t.Errorf("signature age %q", age)
+	}
+	// An anonymous listing without a prefix still has s3:prefix "".
+	req = newRequest(httptest.NewRecorder(), httptest.NewRequest("GET", "/b", nil))
+	req.op, req.authz = opListObjects, &authzState{}
+	c = h.conditions(req)
+	if p, ok := c["s3:prefix"]; !ok || p[0] != "" {
+		t.Errorf("s3:prefix %q", p)
+	}
+	if _, ok := c["s3:authType"]; ok {
+		t.Error("anonymous request has s3:authType")
 	}
 }

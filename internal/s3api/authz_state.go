@@ -137,14 +137,19 @@ type parsedPolicy struct {
 // It is bounded by the bytes of the documents it holds.
 const maxPolicyCacheBytes = 8 << 20
 
+type policyKey struct {
+	kind policy.Kind
+	doc  string
+}
+
 var policyCache = struct {
 	sync.Mutex
-	m     map[string]*parsedPolicy
+	m     map[policyKey]*parsedPolicy
 	bytes int
-}{m: map[string]*parsedPolicy{}}
+}{m: map[policyKey]*parsedPolicy{}}
 
 func cachedPolicy(doc string, kind policy.Kind) (*parsedPolicy, error) {
-	key := string(rune('0'+kind)) + doc
+	key := policyKey{kind, doc}
 	policyCache.Lock()
 	pp := policyCache.m[key]
 	policyCache.Unlock()
@@ -158,7 +163,7 @@ func cachedPolicy(doc string, kind policy.Kind) (*parsedPolicy, error) {
 	pp = &parsedPolicy{
 		p: p, public: kind == policy.KindBucket && policy.IsPublic(p),
 		tags: strings.Contains(strings.ToLower(doc), strings.ToLower(policy.KeyS3ExistingObjectTag)),
-		size: len(key),
+		size: len(doc),
 	}
 	policyCache.Lock()
 	defer policyCache.Unlock()

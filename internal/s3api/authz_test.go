@@ -71,6 +71,15 @@ func TestExplicitDenyAndBatchDelete(t *testing.T) {
 	e.putPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + e.bucket + `/keep/*"}]}`)
 	_, _, err = e.get("keep/1")
 	wantCode(t, err, "AccessDenied")
+	// A policy denying everything cannot lock the owner out of the policy.
+	e.putPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::` + e.bucket + `","arn:aws:s3:::` + e.bucket + `/*"]}]}`)
+	_, _, err = e.get("a/1")
+	wantCode(t, err, "AccessDenied")
+	_, err = e.c.DeleteBucketPolicy(e.ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(e.bucket)})
+	wantNoErr(t, err)
+	if e.mustGet("keep/1") != "v" {
+		t.Fatal("object unreadable after the policy is gone")
+	}
 }
 
 func (e *env) putPolicy(doc string) {
@@ -287,7 +296,7 @@ func TestPolicyConditions(t *testing.T) {
 	wantNoErr(t, e.getAs(in, e.bucket, "top"))
 	out := e.newUser(allowDoc(`"s3:GetObject"`, objs, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`))
 	wantCode(t, e.getAs(out, e.bucket, "top"), "AccessDenied")
-	deny := e.newUser(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":`+objs+`},
+	deny := e.newUser(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":` + objs + `},
 		{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.1/32"}}}]}`)
 	wantCode(t, e.getAs(deny, e.bucket, "top"), "AccessDenied")
 
@@ -310,6 +319,17 @@ func TestPolicyConditions(t *testing.T) {
 	wantNoErr(t, err)
 	_, err = rt.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("t2"), Body: strings.NewReader("x"), Tagging: aws.String("team=red")})
 	wantCode(t, err, "AccessDenied")
+
+	// The classic bucket policy: writes must ask for SSE-S3.
+	e.putPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":` + objs + `,
+		"Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"AES256"}}}]}`)
+	_, err = e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("plain"), Body: strings.NewReader("x")})
+	wantCode(t, err, "AccessDenied")
+	_, err = e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("enc"), Body: strings.NewReader("x"),
+		ServerSideEncryption: types.ServerSideEncryptionAes256})
+	wantNoErr(t, err)
+	_, err = e.c.DeleteBucketPolicy(e.ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(e.bucket)})
+	wantNoErr(t, err)
 
 	// s3:authType: presigned URLs refused, header signatures accepted.
 	hdr := e.newUser(allowDoc(`"s3:GetObject"`, objs, `{"StringEquals":{"s3:authType":"REST-HEADER"}}`))
@@ -386,8 +406,6 @@ func TestNoRouteEscapesAuthorization(t *testing.T) {
 		}
 	}
 	// Control API as that user.
-	req := e.newRaw("GET", "/v20180820/configuration/publicAccessBlock", nil)
-	req.Header.Set("X-Amz-Account-Id", e.identities().AccountID())
 	if resp := e.signedAs(u, "GET", "/v20180820/configuration/publicAccessBlock", nil, map[string]string{"X-Amz-Account-Id": e.identities().AccountID()}); resp.status != 403 {
 		t.Errorf("account setting as a user without permissions: %d", resp.status)
 	}

@@ -35,6 +35,8 @@ func limit(next, scrape http.Handler, maxReq int, m *metrics.Metrics) http.Handl
 	slots := make(chan struct{}, maxReq)
 	inFlight, rejected := m.InFlight(), m.Rejected()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A fresh write deadline for answers written here (see stall.go).
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(stallTimeout))
 		if metrics.IsScrape(r) {
 			scrape.ServeHTTP(w, r)
 			return
@@ -60,7 +62,7 @@ func limit(next, scrape http.Handler, maxReq int, m *metrics.Metrics) http.Handl
 			inFlight.Dec()
 			<-slots
 		}()
-		next.ServeHTTP(w, r)
+		withStallDeadlines(next, w, r)
 	})
 }
 

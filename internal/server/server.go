@@ -45,6 +45,9 @@ type Config struct {
 	// EdgeSecret is shared with the edges allowed to relay requests; nil
 	// trusts none.
 	EdgeSecret []byte
+	// H2C also accepts HTTP/2 without TLS (prior knowledge), for edges
+	// that relay over HTTP/2 (hoard edge --origin-protocol h2c).
+	H2C bool
 	// MaxRequests caps requests served at once (503 SlowDown beyond);
 	// 0 means DefaultMaxRequests().
 	MaxRequests int
@@ -152,6 +155,7 @@ func Open(cfg Config) (*Server, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
+	enableH2C(s.http, cfg.H2C)
 	ok = true
 	return s, nil
 }

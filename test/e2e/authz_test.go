@@ -27,7 +27,9 @@ func TestAWSCLIAuthorization(t *testing.T) {
 	root.run("s3", "cp", file, "s3://authz-read/f.txt")
 	root.run("s3", "cp", file, "s3://authz-other/f.txt")
 
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
 	root.run("iam", "create-user", "--user-name", "reader")
 	root.json(&key, "iam", "create-access-key", "--user-name", "reader")
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::authz-read","arn:aws:s3:::authz-read/*"]},{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
@@ -57,7 +59,9 @@ func TestAWSCLIAuthorization(t *testing.T) {
 	root.json(&role, "iam", "create-role", "--role-name", "rw", "--assume-role-policy-document", trust)
 	rw := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::authz-read/*"}]}`
 	root.run("iam", "put-role-policy", "--role-name", "rw", "--policy-name", "rw", "--policy-document", rw)
-	var assumed struct{ Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string } }
+	var assumed struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
 	session := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	reader.json(&assumed, "sts", "assume-role", "--role-arn", role.Role.Arn, "--role-session-name", "narrow", "--policy", session)
 	c := assumed.Credentials
@@ -81,7 +85,11 @@ func TestAWSCLIAuthorization(t *testing.T) {
 	if !pab.PublicAccessBlockConfiguration["BlockPublicPolicy"] {
 		t.Fatalf("new bucket's public access block: %+v", pab)
 	}
-	var own struct{ OwnershipControls struct{ Rules []struct{ ObjectOwnership string } } }
+	var own struct {
+		OwnershipControls struct {
+			Rules []struct{ ObjectOwnership string }
+		}
+	}
 	root.json(&own, "s3api", "get-bucket-ownership-controls", "--bucket", "authz-other")
 	if len(own.OwnershipControls.Rules) != 1 || own.OwnershipControls.Rules[0].ObjectOwnership != "BucketOwnerEnforced" {
 		t.Fatalf("ownership controls: %+v", own)

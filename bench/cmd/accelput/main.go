@@ -103,9 +103,7 @@ func client(o options) *s3.Client {
 			return nil
 		}
 		var serr error
-		err := rc.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptString(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CONGESTION, o.cc)
-		})
+		err := rc.Control(func(fd uintptr) { serr = setCongestion(int(fd), o.cc) })
 		return errors.Join(err, serr)
 	}}
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {

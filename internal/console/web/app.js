@@ -96,7 +96,7 @@ async function run(fn, okMsg) {
 }
 
 function setView(title, ...content) {
-  main.replaceChildren(h('h1', {}, title), ...content);
+  main.replaceChildren(h('h1', {}, title), ...content.filter(Boolean));
   document.title = title + ' · Hoard';
 }
 
@@ -162,7 +162,7 @@ function route() {
   if (parts[0] === 'settings' && parts[1]) return settingsView(decodeURIComponent(parts[1]));
   return bucketsView();
 }
-window.addEventListener('hashchange', () => { say(''); route(); });
+window.addEventListener('hashchange', () => { say(''); route(); main.focus({ preventScroll: true }); });
 const bucketHref = (b, p = '') => '#/b/' + encodeURIComponent(b) + '/' + encodeURIComponent(p);
 
 // ---------- buckets ----------
@@ -193,11 +193,11 @@ async function bucketsView() {
   tbody.replaceChildren(...data.buckets.map((b) => h('tr', {},
     h('td', {}, h('a', { href: bucketHref(b.name) }, b.name)),
     h('td', {}, fmtTime(b.created)),
-    h('td', { class: 'row' },
+    h('td', {}, h('div', { class: 'row' },
       h('a', { class: 'btn', href: '#/settings/' + encodeURIComponent(b.name) }, 'Settings'),
       confirmButton('Delete', async () => {
         if (await run(() => api('POST', 'buckets/delete', { name: b.name }), 'Deleted bucket ' + b.name + '.')) bucketsView();
-      }, { 'aria-label': 'Delete bucket ' + b.name })))));
+      }, { 'aria-label': 'Delete bucket ' + b.name }))))));
   if (!data.buckets.length) tbody.replaceChildren(h('tr', {}, h('td', { colspan: 3 }, 'No buckets yet.')));
 }
 
@@ -447,7 +447,19 @@ const browser = {
 const uploader = {
   partMiB: 5, parallel: 4, jobs: [], el: null,
   stats: { start: 0, end: 0, bytes: 0, done: 0, failed: 0, retried: 0, files: 0 },
-  active: 0, timer: 0,
+  active: 0, timer: 0, inFlight: 0, waiting: [],
+
+  // Part requests of all files share one pool of slots, so several files
+  // together still keep at most the chosen number of parts in flight.
+  async acquire() {
+    if (this.inFlight < this.parallel) { this.inFlight++; return; }
+    await new Promise((res) => this.waiting.push(res));
+  },
+  release() {
+    const next = this.waiting.shift();
+    if (next && this.inFlight <= this.parallel) next();
+    else this.inFlight--;
+  },
 
   panel() {
     const part = h('select', { id: 'part-size' }, ...[5, 8, 16, 32, 64, 128].map((n) => h('option', { value: n, selected: n === this.partMiB }, n + ' MiB')));
@@ -530,8 +542,7 @@ const uploader = {
 
   async single(job) {
     const type = job.file.type || 'application/octet-stream';
-    const r = await api('POST', 'uploads/single', { bucket: job.bucket, key: job.key, contentType: type });
-    await this.put(job, 0, r.url, job.file, type);
+    await this.put(job, 0, async () => (await api('POST', 'uploads/single', { bucket: job.bucket, key: job.key, contentType: type })).url, job.file, type);
     this.stats.done++;
   },
 
@@ -563,8 +574,10 @@ const uploader = {
   async part(job, n, blob) {
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = await api('POST', 'uploads/parts', { bucket: job.bucket, key: job.key, uploadId: job.uploadId, parts: [n] });
-        const etag = await this.put(job, n, r.urls[n], blob, '');
+        const etag = await this.put(job, n, async () => {
+          const r = await api('POST', 'uploads/parts', { bucket: job.bucket, key: job.key, uploadId: job.uploadId, parts: [n] });
+          return r.urls[n];
+        }, blob, '');
         this.stats.done++;
         return etag;
       } catch (e) {
@@ -578,9 +591,23 @@ const uploader = {
     }
   },
 
-  // put sends one body with XMLHttpRequest, the one browser API that
-  // reports upload progress, and returns the ETag.
-  put(job, n, url, body, type) {
+  // put takes a slot, then presigns (so a URL never ages in the queue)
+  // and sends the body; it returns the ETag.
+  async put(job, n, presign, body, type) {
+    await this.acquire();
+    try {
+      if (job.cancelled) throw new Error('cancelled');
+      const url = await presign();
+      if (job.cancelled) throw new Error('cancelled');
+      return await this.send(job, n, url, body, type);
+    } finally {
+      this.release();
+    }
+  },
+
+  // send PUTs one body with XMLHttpRequest, the one browser API that
+  // reports upload progress.
+  send(job, n, url, body, type) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       job.xhrs.add(xhr);
@@ -645,7 +672,7 @@ const uploader = {
 
 async function usersView() {
   const name = h('input', { id: 'new-user', required: true, spellcheck: 'false' });
-  const form = h('form', { class: 'row' }, h('label', { for: 'new-user' }, 'New user name'), name, h('button', { type: 'submit', class: 'primary' }, 'Create user'));
+  const form = h('form', { class: 'row', id: 'create-user' }, h('label', { for: 'new-user' }, 'New user name'), name, h('button', { type: 'submit', class: 'primary' }, 'Create user'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const u = name.value.trim();
@@ -664,10 +691,10 @@ async function usersView() {
   };
   list.replaceChildren(...data.users.map((u) => {
     const keys = u.keys.map((k) => h('tr', {}, h('td', {}, h('code', {}, k.id)), h('td', {}, k.status), h('td', {}, fmtTime(k.created)),
-      h('td', { class: 'row' },
+      h('td', {}, h('div', { class: 'row' },
         h('button', { type: 'button', onclick: () => act({ action: 'setKeyStatus', user: u.name, keyId: k.id, status: k.status === 'Active' ? 'Inactive' : 'Active' }, 'Key ' + k.id + ' updated.') },
           k.status === 'Active' ? 'Deactivate' : 'Activate'),
-        confirmButton('Delete key', () => act({ action: 'deleteKey', user: u.name, keyId: k.id }, 'Key deleted.'), { 'aria-label': 'Delete key ' + k.id }))));
+        confirmButton('Delete key', () => act({ action: 'deleteKey', user: u.name, keyId: k.id }, 'Key deleted.'), { 'aria-label': 'Delete key ' + k.id })))));
     const pname = h('input', { id: 'pname-' + u.name, spellcheck: 'false' });
     const pdoc = h('textarea', { id: 'pdoc-' + u.name, rows: 8, spellcheck: 'false' });
     pdoc.value = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::BUCKET", "arn:aws:s3:::BUCKET/*"]}]\n}';
@@ -680,7 +707,7 @@ async function usersView() {
       }, 'Edit'),
       confirmButton('Delete policy', () => act({ action: 'deletePolicy', user: u.name, policyName: p }, 'Policy deleted.'), { 'aria-label': 'Delete policy ' + p })));
     const newKey = h('button', {
-      type: 'button', onclick: async () => {
+      type: 'button', class: 'new-key', onclick: async () => {
         const r = await run(() => api('POST', 'users', { action: 'createKey', user: u.name }), 'Access key created.');
         if (!r) return;
         await usersView();

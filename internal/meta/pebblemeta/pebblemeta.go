@@ -39,6 +39,9 @@ type Options struct {
 	MemTableSize uint64
 	// Logger receives Pebble's warnings and errors (default slog.Default()).
 	Logger *slog.Logger
+	// OnWALFailure is called when a commit's log write or fsync fails
+	// (walfail.go); nil logs and exits the process.
+	OnWALFailure func(error)
 
 	// syncUnderLock commits with pebble.Sync while holding the commit lock
 	// instead of waiting for the fsync after releasing it. It exists only

@@ -30,7 +30,7 @@ func (s *Store) Update(ctx context.Context, fn func(meta.Txn) error) error {
 			// fn may have read state whose fsync is still in flight; make
 			// sure what it saw is durable before the caller acts on it.
 			if err := s.db.LogData(nil, pebble.Sync); err != nil {
-				return fmt.Errorf("pebblemeta: sync: %w", err)
+				return s.walFailed(fmt.Errorf("pebblemeta: sync: %w", err))
 			}
 		}
 		return nil
@@ -43,7 +43,7 @@ func (s *Store) Update(ctx context.Context, fn func(meta.Txn) error) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("pebblemeta: commit: %w", err)
+		return s.walFailed(fmt.Errorf("pebblemeta: commit: %w", err))
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func (s *Store) apply(ctx context.Context, fn func(meta.Txn) error) (*pebble.Bat
 		err = t.b.Commit(pebble.Sync)
 		_ = t.b.Close()
 		if err != nil {
-			return nil, false, fmt.Errorf("pebblemeta: commit: %w", err)
+			return nil, false, s.walFailed(fmt.Errorf("pebblemeta: commit: %w", err))
 		}
 		return nil, false, nil
 	}
