@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
@@ -18,6 +19,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.serveIAM(w, r) {
 		return
 	}
+	continueEmptyBody(w, r)
 	start := time.Now()
 	req := newRequest(w, r)
 	req.w.Header().Set("X-Amz-Request-Id", req.id)
@@ -115,4 +117,15 @@ func (h *handler) recoverPanic(req *request) {
 	}
 	// Headers are out; cut the connection so the client sees a failure.
 	panic(http.ErrAbortHandler)
+}
+
+// continueEmptyBody answers "Expect: 100-continue" on a request without a
+// body before anything else, as S3 does. net/http sends the interim response
+// only when a handler reads the body, so an empty PUT would otherwise get
+// its final response straight away; botocore then reuses that status line
+// for the next response on the connection and misreads it.
+func continueEmptyBody(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength == 0 && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		w.WriteHeader(http.StatusContinue)
+	}
 }

@@ -24,12 +24,16 @@ func TestAWSCLIIAM(t *testing.T) {
 	root := newAWSCLI(t, p)
 	root.run("s3", "mb", "s3://iam-e2e")
 
-	var user struct{ User struct{ UserName, Arn, UserId string } }
+	var user struct {
+		User struct{ UserName, Arn, UserId string }
+	}
 	root.json(&user, "iam", "create-user", "--user-name", "ci-bot")
 	if user.User.Arn != "arn:aws:iam::000000000000:user/ci-bot" || !strings.HasPrefix(user.User.UserId, "AIDA") {
 		t.Fatalf("create-user = %+v", user)
 	}
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey, Status string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey, Status string }
+	}
 	root.json(&key, "iam", "create-access-key", "--user-name", "ci-bot")
 	if !strings.HasPrefix(key.AccessKey.AccessKeyId, "AKIA") || key.AccessKey.Status != "Active" {
 		t.Fatalf("create-access-key = %+v", key)
