@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/edgeauth"
 	"github.com/hoard-s3/hoard/internal/server"
 )
@@ -23,6 +24,7 @@ type serverOptions struct {
 	logFormat      string
 	logLevel       string
 	drain          time.Duration
+	orphanGrace    time.Duration
 	edgeSecretFile string
 	h2c            bool
 	maxRequests    int
@@ -43,6 +45,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	// Below the 30 s that systemd and Kubernetes wait before SIGKILL, so a
 	// drain that runs long still ends with the stores closed cleanly.
 	fs.DurationVar(&o.drain, "shutdown-timeout", 20*time.Second, "how long a graceful shutdown waits for requests in flight")
+	fs.DurationVar(&o.orphanGrace, "orphan-grace", blob.DefaultGrace, "age at which an unreferenced data file (left by an interrupted write) is reclaimed")
 	fs.BoolVar(&o.h2c, "h2c", false, "also accept HTTP/2 without TLS (for edges relaying with --origin-protocol h2c)")
 	fs.StringVar(&o.edgeSecretFile, "edge-secret-file", "", "`file` holding the secret shared with trusted edges (default $HOARD_EDGE_SECRET; none: trust no edge)")
 	fs.IntVar(&o.maxRequests, "max-requests", server.DefaultMaxRequests(), "requests served at once; more wait briefly, then get 503 SlowDown")
@@ -131,6 +134,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		Root:         root,
 		Logger:       logger,
 		DrainTime:    o.drain,
+		OrphanGrace:  o.orphanGrace,
 		Console:      o.console,
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -356,8 +355,6 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-
-var _ = context.Background
 
 // TestSettings reads and writes the bucket settings the S3 API serves;
 // those it does not serve are reported unsupported (the page hides them).

@@ -111,7 +111,7 @@ func (e *Edge) rewrite(pr *httputil.ProxyRequest) {
 	}
 	pr.Out.URL.RawQuery = in.URL.RawQuery
 	edgeauth.Strip(pr.Out.Header)
-	edgeauth.Sign(pr.Out.Header, e.cfg.Secret, e.cfg.ID, in.Method, pr.Out.URL.Path, in.Host, time.Now())
+	edgeauth.Sign(pr.Out.Header, e.cfg.Secret, e.cfg.ID, in.Method, pr.Out.URL.Path, pr.Out.URL.RawQuery, in.Host, time.Now())
 }
 
 // ServeHTTP serves the edge's own endpoints and relays everything else.

@@ -2,7 +2,7 @@
 // edge forwards a client's request unchanged (the client signed it for
 // the host it talked to) and adds the original Host plus a proof: an
 // HMAC-SHA256, keyed by a secret both sides share, over the edge's id, a
-// timestamp, the method, the path and the original host. The origin
+// timestamp, the method, the path, the query and the original host. The origin
 // adopts the original host only when the proof verifies, so nobody but a
 // configured edge can make it verify a signature against another host.
 package edgeauth
@@ -60,10 +60,10 @@ func Claimed(h http.Header) bool {
 	return false
 }
 
-func proof(secret []byte, id, date, method, path, host string) string {
+func proof(secret []byte, id, date, method, path, query, host string) string {
 	m := hmac.New(sha256.New, secret)
 	// Fields are length-prefixed so no two field lists share an encoding.
-	for _, f := range []string{id, date, method, path, host} {
+	for _, f := range []string{id, date, method, path, query, host} {
 		m.Write([]byte(strconv.Itoa(len(f))))
 		m.Write([]byte{':'})
 		m.Write([]byte(f))
@@ -73,13 +73,14 @@ func proof(secret []byte, id, date, method, path, host string) string {
 }
 
 // Sign sets the edge headers on out, a request relayed for a client that
-// sent Host origHost. path is the decoded request path (URL.Path).
-func Sign(out http.Header, secret []byte, id, method, path, origHost string, now time.Time) {
+// sent Host origHost. path is the decoded request path (URL.Path), query
+// the raw query (URL.RawQuery) as relayed.
+func Sign(out http.Header, secret []byte, id, method, path, query, origHost string, now time.Time) {
 	date := strconv.FormatInt(now.Unix(), 10)
 	out.Set(HeaderHost, origHost)
 	out.Set(HeaderID, id)
 	out.Set(HeaderDate, date)
-	out.Set(HeaderAuth, proof(secret, id, date, method, path, origHost))
+	out.Set(HeaderAuth, proof(secret, id, date, method, path, query, origHost))
 }
 
 // Verify checks the edge headers of r against secret and returns the
@@ -106,7 +107,7 @@ func Verify(r *http.Request, secret []byte, now time.Time) (host string, err err
 	if d := now.Sub(time.Unix(secs, 0)); d > MaxSkew || d < -MaxSkew {
 		return "", fmt.Errorf("%w: edge proof is %s old", ErrUntrusted, d.Round(time.Second))
 	}
-	want := proof(secret, id, date, r.Method, r.URL.Path, host)
+	want := proof(secret, id, date, r.Method, r.URL.Path, r.URL.RawQuery, host)
 	if !hmac.Equal([]byte(sig), []byte(want)) {
 		return "", fmt.Errorf("%w: edge proof does not verify", ErrUntrusted)
 	}

@@ -14,7 +14,7 @@ var key = []byte("0123456789abcdef-shared")
 
 func signed(method, target, host string, at time.Time) *http.Request {
 	r := httptest.NewRequest(method, target, nil)
-	Sign(r.Header, key, "edge-1", method, r.URL.Path, host, at)
+	Sign(r.Header, key, "edge-1", method, r.URL.Path, r.URL.RawQuery, host, at)
 	return r
 }
 
@@ -35,6 +35,7 @@ func TestVerify(t *testing.T) {
 		},
 		"other method": func(r *http.Request) ([]byte, time.Time) { r.Method = "DELETE"; return key, now },
 		"other path":   func(r *http.Request) ([]byte, time.Time) { r.URL.Path = "/b/other"; return key, now },
+		"other query":  func(r *http.Request) ([]byte, time.Time) { r.URL.RawQuery = "uploadId=1"; return key, now },
 		"repeated header": func(r *http.Request) ([]byte, time.Time) {
 			r.Header.Add(HeaderHost, "b.s3-accelerate.example.com")
 			return key, now

@@ -3,10 +3,8 @@ package s3api
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/iam"
-	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/policy"
 )
 
@@ -42,6 +40,30 @@ type authzState struct {
 	// pendingACL is an object ACL the request sets, stored once the
 	// write succeeded.
 	pendingACL *acl
+	// access holds the buckets' access documents read for this request
+	// (a copy reads two buckets; some operations ask several actions).
+	access map[string]*accessEntry
+}
+
+type accessEntry struct {
+	st   *bucketAccess
+	full bool
+}
+
+// accessOf reads a bucket's access documents once per request.
+func (h *handler) accessOf(req *request, bucket string, full bool) (*bucketAccess, error) {
+	if e, ok := req.authz.access[bucket]; ok && (e.full || !full) {
+		return e.st, nil
+	}
+	st, err := h.loadAccess(req.ctx, bucket, full)
+	if err != nil {
+		return nil, err
+	}
+	if req.authz.access == nil {
+		req.authz.access = make(map[string]*accessEntry, 1)
+	}
+	req.authz.access[bucket] = &accessEntry{st: st, full: full}
+	return st, nil
 }
 
 // ownerAccount is the account that owns every bucket.
@@ -178,7 +200,7 @@ func (h *handler) preauthorize(req *request, who *caller) error {
 	if !who.anonymous() || req.bucket == "" {
 		return nil
 	}
-	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	st, err := h.accessOf(req, req.bucket, true)
 	if err != nil {
 		return err
 	}
@@ -196,7 +218,7 @@ func (h *handler) allow(req *request, action string, sc scope, bucket, key strin
 	if who.root() && policyActions[action] && sc == onBucket {
 		return nil
 	}
-	st, err := h.loadAccess(req.ctx, bucket, !who.root())
+	st, err := h.accessOf(req, bucket, !who.root())
 	if err != nil {
 		return err
 	}
@@ -251,110 +273,4 @@ func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc sc
 		return decodeACL(doc).allows(action, who, st.pab.IgnorePublicAcls), nil
 	}
 	return false, nil
-}
-
-// acceptObjectACL checks the ACL headers of an object write against the
-// bucket's Object Ownership and Block Public Access, asks for
-// s3:PutObjectAcl, and remembers the ACL to store after the write.
-func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
-	if !hasACLHeaders(hdr) {
-		return nil
-	}
-	a, err := aclFromHeaders(hdr)
-	if err != nil {
-		return err
-	}
-	st, err := h.loadAccess(req.ctx, req.bucket, true)
-	if err != nil {
-		return err
-	}
-	if !st.aclsEnabled() {
-		if !ownerOnlyACL(&http.Request{Header: hdr}) {
-			return errACLNotSupported
-		}
-		return nil
-	}
-	if a.public() && st.pab.BlockPublicAcls {
-		return errAccessDenied
-	}
-	if err := h.allow(req, "s3:PutObjectAcl", onObject, req.bucket, req.key); err != nil {
-		return err
-	}
-	if len(a.Grants) == 0 {
-		return nil
-	}
-	if req.op.name == opCreateMultipartUpload.name {
-		return errNotImplemented.withMessage("ACL grants on multipart uploads are not implemented.")
-	}
-	req.authz.pendingACL = a
-	return nil
-}
-
-// run runs the operation's controller and then stores the object ACL the
-// request set. A crash in between leaves the object private, the safe side.
-func (h *handler) run(req *request) (*response, error) {
-	resp, err := req.op.run(h, req)
-	if err != nil || req.authz == nil || req.authz.pendingACL == nil {
-		return resp, err
-	}
-	if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.authz.pendingACL.encode()); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// withExistingTags adds s3:ExistingObjectTag/<key> for the object's tags.
-func (h *handler) withExistingTags(req *request, ctx map[string][]string, bucket, key string) (map[string][]string, error) {
-	tags, _, err := h.svc.GetObjectTagging(req.ctx, bucket, key, req.query.Get("versionId"))
-	if err != nil {
-		if isAPIError(err, "NoSuchKey") || isAPIError(err, "NoSuchBucket") || isAPIError(err, "NoSuchVersion") {
-			return ctx, nil
-		}
-		return nil, err
-	}
-	out := make(map[string][]string, len(ctx)+len(tags))
-	for k, v := range ctx {
-		out[k] = v
-	}
-	for _, t := range tags {
-		out[policy.KeyS3ExistingObjectTag+t.Key] = []string{t.Value}
-	}
-	return out, nil
-}
-
-// authorizeKeys checks a batch delete key by key: the keys refused come
-// back as results with AccessDenied, the rest go on to be deleted.
-func (h *handler) authorizeKeys(req *request, ins []object.DeleteInput) ([]object.DeleteInput, []object.DeleteResult, error) {
-	if _, err := h.resolveCaller(req); err != nil {
-		return nil, nil, err
-	}
-	allowed := ins[:0:0]
-	var denied []object.DeleteResult
-	for _, in := range ins {
-		action := "s3:DeleteObject"
-		if in.VersionID != "" {
-			action = "s3:DeleteObjectVersion"
-		}
-		err := h.allow(req, action, onObject, req.bucket, in.Key)
-		if err == errAccessDenied {
-			denied = append(denied, object.DeleteResult{Key: in.Key, VersionID: in.VersionID, Err: errAccessDenied})
-			continue
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		allowed = append(allowed, in)
-	}
-	return allowed, denied, nil
-}
-
-// authorizeForm checks a browser form upload once its key is known.
-func (h *handler) authorizeForm(req *request, hdr http.Header) error {
-	if _, err := h.resolveCaller(req); err != nil {
-		return err
-	}
-	if err := h.allow(req, "s3:PutObject", onObject, req.bucket, req.key); err != nil {
-		return err
-	}
-	return h.acceptObjectACL(req, hdr)
 }

@@ -161,12 +161,14 @@ func TestBucketPolicyAndBlockPublicAccess(t *testing.T) {
 	if r := e.controlDo("GET", nil); r.status != 404 || !strings.Contains(string(r.body), "NoSuchPublicAccessBlockConfiguration") {
 		t.Fatalf("account setting before any: %d %s", r.status, r.body)
 	}
-	if r := e.controlDo("PUT", []byte(`<PublicAccessBlockConfiguration xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`)); r.status != 200 {
+	if r := e.controlDo("PUT", []byte(`<PublicAccessBlockConfiguration xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`)); r.status != 200 {
 		t.Fatalf("put account setting: %d %s", r.status, r.body)
 	}
 	if s := e.anonGet(e.bucket, "k"); s != 403 {
 		t.Fatalf("anonymous GET %d with the account RestrictPublicBuckets", s)
 	}
+	_, err = e.c.PutBucketPolicy(e.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.bucket), Policy: aws.String(public)})
+	wantCode(t, err, "AccessDenied") // the account's BlockPublicPolicy
 	if r := e.controlDo("GET", nil); r.status != 200 || !strings.Contains(string(r.body), "<RestrictPublicBuckets>true</RestrictPublicBuckets>") {
 		t.Fatalf("account setting: %d %s", r.status, r.body)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -32,6 +33,10 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 	if cc.Address == "" {
 		return s3, nil
 	}
+	if cc.PartURLExpiry < 0 || cc.PartURLExpiry > 7*24*time.Hour || cc.PartURLExpiry > 0 && cc.PartURLExpiry < time.Second {
+		s.ln.Close()
+		return nil, fmt.Errorf("console: part URL expiry %s: must be from 1s to 168h (7 days)", cc.PartURLExpiry)
+	}
 	ln, err := net.Listen("tcp", cc.Address)
 	if err != nil {
 		s.ln.Close()
@@ -48,6 +53,7 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}}
 	return console.AllowPresigned(port, s3), nil
 }

@@ -39,6 +39,10 @@ type Config struct {
 	Logger    *slog.Logger
 	GCEvery   time.Duration // period of orphan reclamation; 0 means 10 minutes
 	DrainTime time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
+	// OrphanGrace is how old an unreferenced data file must be before GC
+	// removes it (its metadata commit may still be on its way); 0 means
+	// blob.DefaultGrace.
+	OrphanGrace time.Duration
 	// Encryption switches default encryption of new objects (on unless
 	// set to object.EncryptionOff, which exists for benchmarks).
 	Encryption object.EncryptionSwitch
@@ -108,6 +112,9 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("open metadata: %w", err)
 	}
 	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
+	if err == nil && cfg.OrphanGrace > 0 {
+		blobs.Grace = cfg.OrphanGrace
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open data files: %w", err)
 	}

@@ -1,0 +1,117 @@
+package s3api
+
+import (
+	"net/http"
+
+	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/policy"
+)
+
+// Authorization steps tied to particular operations: ACLs set by writes,
+// the keys of a batch delete, browser form uploads, object tags.
+
+// acceptObjectACL checks the ACL headers of an object write against the
+// bucket's Object Ownership and Block Public Access, asks for
+// s3:PutObjectAcl, and remembers the ACL to store after the write.
+func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
+	if !hasACLHeaders(hdr) {
+		return nil
+	}
+	a, err := aclFromHeaders(hdr)
+	if err != nil {
+		return err
+	}
+	st, err := h.accessOf(req, req.bucket, true)
+	if err != nil {
+		return err
+	}
+	if !st.aclsEnabled() {
+		if !ownerOnlyACL(&http.Request{Header: hdr}) {
+			return errACLNotSupported
+		}
+		return nil
+	}
+	if a.public() && st.pab.BlockPublicAcls {
+		return errAccessDenied
+	}
+	if err := h.allow(req, "s3:PutObjectAcl", onObject, req.bucket, req.key); err != nil {
+		return err
+	}
+	if len(a.Grants) == 0 {
+		return nil
+	}
+	if req.op.name == opCreateMultipartUpload.name {
+		return errNotImplemented.withMessage("ACL grants on multipart uploads are not implemented.")
+	}
+	req.authz.pendingACL = a
+	return nil
+}
+
+// run runs the operation's controller and then stores the object ACL the
+// request set. A crash in between leaves the object private, the safe side.
+func (h *handler) run(req *request) (*response, error) {
+	resp, err := req.op.run(h, req)
+	if err != nil || req.authz == nil || req.authz.pendingACL == nil {
+		return resp, err
+	}
+	if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.authz.pendingACL.encode()); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// withExistingTags adds s3:ExistingObjectTag/<key> for the object's tags.
+func (h *handler) withExistingTags(req *request, ctx map[string][]string, bucket, key string) (map[string][]string, error) {
+	tags, _, err := h.svc.GetObjectTagging(req.ctx, bucket, key, req.query.Get("versionId"))
+	if err != nil {
+		if isAPIError(err, "NoSuchKey") || isAPIError(err, "NoSuchBucket") || isAPIError(err, "NoSuchVersion") {
+			return ctx, nil
+		}
+		return nil, err
+	}
+	out := make(map[string][]string, len(ctx)+len(tags))
+	for k, v := range ctx {
+		out[k] = v
+	}
+	for _, t := range tags {
+		out[policy.KeyS3ExistingObjectTag+t.Key] = []string{t.Value}
+	}
+	return out, nil
+}
+
+// authorizeKeys checks a batch delete key by key: the keys refused come
+// back as results with AccessDenied, the rest go on to be deleted.
+func (h *handler) authorizeKeys(req *request, ins []object.DeleteInput) ([]object.DeleteInput, []object.DeleteResult, error) {
+	if _, err := h.resolveCaller(req); err != nil {
+		return nil, nil, err
+	}
+	allowed := ins[:0:0]
+	var denied []object.DeleteResult
+	for _, in := range ins {
+		action := "s3:DeleteObject"
+		if in.VersionID != "" {
+			action = "s3:DeleteObjectVersion"
+		}
+		err := h.allow(req, action, onObject, req.bucket, in.Key)
+		if err == errAccessDenied {
+			denied = append(denied, object.DeleteResult{Key: in.Key, VersionID: in.VersionID, Err: errAccessDenied})
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		allowed = append(allowed, in)
+	}
+	return allowed, denied, nil
+}
+
+// authorizeForm checks a browser form upload once its key is known.
+func (h *handler) authorizeForm(req *request, hdr http.Header) error {
+	if _, err := h.resolveCaller(req); err != nil {
+		return err
+	}
+	if err := h.allow(req, "s3:PutObject", onObject, req.bucket, req.key); err != nil {
+		return err
+	}
+	return h.acceptObjectACL(req, hdr)
+}
