@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Compare Hoard with MinIO on this machine, in one run.
 #
-#   bench/run.sh [--quick|--full] [--against-minio] [--install-only]
+#   bench/run.sh [--quick|--full] [--only list] [--keys N] [--against-minio] [--install-only]
 #
 #   --full           3 rounds, 8 s per warp workload, listing over 100,000 keys (default)
 #   --quick          1 round, 4 s per workload, listing over 10,000 keys (smoke run)
+#   --only list      load the listing bucket and run only the listing rounds
+#                    (no warp workloads, no DeleteObjects; rounds still per mode)
+#   --keys N         keys in the listing bucket (same as BENCH_LIST_KEYS)
 #   --against-minio  put a second MinIO where Hoard would be (checks the harness)
 #   --install-only   install the pinned MinIO and warp into $(go env GOBIN or GOPATH/bin) and stop
 #
@@ -29,22 +32,38 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mode=full
 against_minio=0
 install_only=0
-for arg in "$@"; do
-	case $arg in
+only=all
+keys=
+args=("$@")
+while (($#)); do
+	case $1 in
 	--quick) mode=quick ;;
 	--full) mode=full ;;
 	--against-minio) against_minio=1 ;;
 	--install-only) install_only=1 ;;
+	--only)
+		[[ ${2:-} == list ]] || { echo "--only takes: list" >&2; exit 2; }
+		only=list
+		shift
+		;;
+	--keys)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "--keys takes a positive number" >&2; exit 2; }
+		keys=$2
+		shift
+		;;
 	-h | --help)
-		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "unknown argument: $arg" >&2
+		echo "unknown argument: $1" >&2
 		exit 2
 		;;
 	esac
+	shift
 done
+set -- "${args[@]}"
+if [[ -n $keys ]]; then BENCH_LIST_KEYS=$keys; fi
 
 if [[ $mode == quick ]]; then
 	ROUNDS=${BENCH_ROUNDS:-1} DURATION=${BENCH_DURATION:-4s} LIST_KEYS=${BENCH_LIST_KEYS:-10000} LIST_PAGES=50 LIST_FULL=3
@@ -56,7 +75,9 @@ PORT_A=$PORT PORT_B=$((PORT + 1))
 ACCESS_KEY=benchroot
 SECRET_KEY=benchroot-secret-key-0123456789
 export BENCH_ACCESS_KEY=$ACCESS_KEY BENCH_SECRET_KEY=$SECRET_KEY
-OUT=${BENCH_OUT:-$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)-$mode}
+suffix=$mode
+if [[ $only == list ]]; then suffix=$mode-list; fi
+OUT=${BENCH_OUT:-$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)-$suffix}
 mkdir -p "$OUT"
 WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/hoard-bench.XXXXXX")
 BIN=$WORK/bin
@@ -137,7 +158,7 @@ build() {
 describe() {
 	{
 		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "mode: $mode (rounds $ROUNDS, $DURATION per warp workload, listing over $LIST_KEYS keys)"
+		echo "mode: $mode$([[ $only == list ]] && echo ', listing only') (rounds $ROUNDS, $DURATION per warp workload, listing over $LIST_KEYS keys)"
 		echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 		echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2/1048576 }' /proc/meminfo)"
 		echo "kernel: $(uname -sr)"
@@ -249,14 +270,16 @@ log "servers up: $A pid ${PID_OF[$A]}, $B pid ${PID_OF[$B]}; results in $OUT"
 pair 0 load_on
 for round in $(seq "$ROUNDS"); do
 	i=0
-	for spec in "${WORKLOADS[@]}"; do
-		pair $((round + i)) warp_on "$round" "$spec"
-		i=$((i + 1))
-	done
+	if [[ $only == all ]]; then
+		for spec in "${WORKLOADS[@]}"; do
+			pair $((round + i)) warp_on "$round" "$spec"
+			i=$((i + 1))
+		done
+	fi
 	pair $((round + i)) list_on "$round"
 done
 # DeleteObjects empties the listing bucket, so it runs once, last.
-pair "$ROUNDS" delete_on
+if [[ $only == all ]]; then pair "$ROUNDS" delete_on; fi
 
 "$BIN/benchtable" -results "$RESULTS" -a "$A" -b "$B" -a-name "$A_NAME" -b-name "$B_NAME" >"$OUT/table.md" ||
 	echo "(no results)" >"$OUT/table.md"
