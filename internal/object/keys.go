@@ -18,6 +18,12 @@ import (
 //	u/<bucket>/<key>\x00<id>  multipart upload in progress; ids sort by initiation time
 //	p/<id>/<part uint16 BE>   uploaded part of upload <id>, in part-number order
 //	v/<bucket>/<key>\x00<ver> reserved for versioned records (keys hold no NUL)
+//	c/<bucket>/<name>         per-bucket configuration document (bucketconfig.go)
+//	a/<name>                  account-wide configuration (access.go)
+//	l/<bucket>/<key>…         object ACLs (access.go)
+//
+// Other services share the engine under prefixes of their own ("iam/",
+// "kms/"), none of which is a one-letter prefix above.
 //
 // Bucket names never contain '/', so "o/<bucket>/" is an exact prefix of the
 // bucket's objects and nothing else; the key after it is arbitrary bytes and
