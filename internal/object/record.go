@@ -221,6 +221,10 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 		}
 		return r, nil
 	}
+	if r.BlobID == "" && r.Parts != 0 {
+		// Inline data with a part count would re-encode as a multipart record.
+		return nil, fmt.Errorf("inline record with %d parts: %w", r.Parts, errCorrupt)
+	}
 	if r.BlobID == "" && int64(len(d.buf)) != r.storedSize(r.Size) {
 		return nil, fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
 	}
