@@ -58,6 +58,6 @@ func runRotateRootKey(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard admin rotate-root-key: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(a.stdout, "new root key %s; re-wrapped %d data keys\n", id, n)
+	fmt.Fprintf(a.stdout, "new root key %s; re-wrapped %d data keys, key service keys and IAM secrets\n", id, n)
 	return 0
 }

@@ -35,6 +35,8 @@ func TestDispatch(t *testing.T) {
 		{"server extra arg", []string{"server", "extra"}, 2, "", "unexpected arguments"},
 		{"server bad log format", []string{"server", "--log-format", "xml"}, 2, "", "invalid --log-format"},
 		{"server bad log level", []string{"server", "--log-level", "loud"}, 2, "", "invalid --log-level"},
+		{"server bad encryption", []string{"server", "--encryption", "maybe"}, 2, "", "want on or off"},
+		{"help server encryption", []string{"help", "server"}, 0, "benchmarks only", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/edgeauth"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/server"
 )
 
@@ -30,6 +31,31 @@ type serverOptions struct {
 	maxRequests    int
 	metricsToken   string
 	console        server.ConsoleConfig
+	encryption     encryptionFlag
+}
+
+// encryptionFlag is --encryption: on (the default) or off, which stores
+// new objects in plaintext and exists only to measure what encryption
+// costs.
+type encryptionFlag object.EncryptionSwitch
+
+func (f *encryptionFlag) String() string {
+	if f != nil && object.EncryptionSwitch(*f) == object.EncryptionOff {
+		return "off"
+	}
+	return "on"
+}
+
+func (f *encryptionFlag) Set(v string) error {
+	switch v {
+	case "on":
+		*f = encryptionFlag(object.EncryptionOn)
+	case "off":
+		*f = encryptionFlag(object.EncryptionOff)
+	default:
+		return fmt.Errorf("want on or off, not %q", v)
+	}
+	return nil
 }
 
 func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
@@ -52,6 +78,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.metricsToken, "metrics-token-file", "", "`file` holding the bearer token that GET /metrics requires (default $HOARD_METRICS_TOKEN; none: /metrics answers 403)")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -136,6 +163,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		DrainTime:    o.drain,
 		OrphanGrace:  o.orphanGrace,
 		Console:      o.console,
+		Encryption:   object.EncryptionSwitch(o.encryption),
 	})
 	if err != nil {
 		return nil, err
@@ -143,6 +171,9 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	url := dialURL(srv.Addr())
 	if generated {
 		printCredentials(a.stdout, root, filepath.Join(o.data, "root-credentials.json"), url, o.region)
+	}
+	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
+		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
 	}
 	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
 	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)

@@ -9,14 +9,16 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 // RotateRootKey adds a new root key to a data directory's keyring and
-// re-wraps every SSE-S3 data key and IAM secret under it; object data is
-// not rewritten.
+// re-wraps under it every SSE-S3 data key, the key service's master keys
+// and every IAM secret; object data is not rewritten. Afterwards nothing
+// depends on the old root keys, so they can be retired from the key file.
 // The server must not be running: the data directory lock is taken, and
 // refused while a server holds it. The old keys stay in the key file, so an
 // interrupted rotation loses nothing and can simply be run again.
@@ -49,6 +51,14 @@ func RotateRootKey(ctx context.Context, dataDir string) (newID string, rewrapped
 	rewrapped, err = svc.RewrapKeys(ctx)
 	if err != nil {
 		return newID, rewrapped, fmt.Errorf("re-wrap data keys under %s: %w", newID, err)
+	}
+	// The key service's master keys are wrapped under the root keyring;
+	// SSE-KMS objects' data keys hang off them, so these objects and KMS
+	// ciphertexts need nothing more.
+	keys, err := kms.New(m, kr, kms.Config{}).RewrapMaterial(ctx)
+	rewrapped += keys
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap key service keys under %s: %w", newID, err)
 	}
 	// IAM secret access keys and session secrets are wrapped under the
 	// root keyring too.

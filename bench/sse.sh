@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# What encryption at rest costs: 64 MiB PUT and GET throughput and server
+# CPU per request for Hoard with SSE-S3 (the default), Hoard with
+# --encryption=off (objects stored in plaintext; benchmarks only) and MinIO,
+# all three on loopback with fresh data directories, taking turns (the
+# order rotates every workload and every round).
+#
+#   bench/sse.sh            # 3 rounds, 10 s per workload
+#
+# Environment overrides: BENCH_ROUNDS, BENCH_DURATION, BENCH_PORT (first of
+# three ports), BENCH_DIR, BENCH_OUT. Needs minio and warp in GOBIN (see
+# bench/run.sh --install-only). Results land in bench/out/<timestamp>-sse/:
+# results.jsonl, report.md (medians over rounds), logs and warp data.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-10s}
+PORT=${BENCH_PORT:-19380}
+ACCESS_KEY=benchroot
+SECRET_KEY=benchroot-secret-key-0123456789
+export BENCH_ACCESS_KEY=$ACCESS_KEY BENCH_SECRET_KEY=$SECRET_KEY
+OUT=${BENCH_OUT:-$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)-sse}
+mkdir -p "$OUT/warp"
+WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/hoard-sse-bench.XXXXXX")
+BIN=$WORK/bin
+RESULTS=$OUT/results.jsonl
+GOBIN=$(go env GOBIN)
+GOBIN=${GOBIN:-$(go env GOPATH)/bin}
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# Only the PIDs started here are ever signalled.
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "building hoard and the bench tools"
+mkdir -p "$BIN"
+(cd "$ROOT" && go build -o "$BIN/" ./cmd/hoard ./bench/cmd/warprun ./bench/cmd/listbench ./bench/cmd/benchtable)
+
+SERVERS=(hoard-sse hoard-off minio)
+declare -A PID_OF PORT_OF
+i=0
+for s in "${SERVERS[@]}"; do
+	PORT_OF[$s]=$((PORT + i))
+	i=$((i + 1))
+	if (exec 3<>"/dev/tcp/127.0.0.1/${PORT_OF[$s]}") 2>/dev/null; then
+		echo "port ${PORT_OF[$s]} is in use; set BENCH_PORT" >&2
+		exit 1
+	fi
+	case $s in
+	hoard-sse | hoard-off)
+		enc=on
+		[[ $s == hoard-off ]] && enc=off
+		HOARD_ROOT_ACCESS_KEY=$ACCESS_KEY HOARD_ROOT_SECRET_KEY=$SECRET_KEY \
+			"$BIN/hoard" server --data "$WORK/$s-data" --address "127.0.0.1:${PORT_OF[$s]}" \
+			--console-address "" --encryption "$enc" >"$OUT/$s.log" 2>&1 &
+		;;
+	minio)
+		MINIO_ROOT_USER=$ACCESS_KEY MINIO_ROOT_PASSWORD=$SECRET_KEY MINIO_BROWSER=off \
+			MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
+			"$GOBIN/minio" server "$WORK/$s-data" --address "127.0.0.1:${PORT_OF[$s]}" --quiet \
+			>"$OUT/$s.log" 2>&1 &
+		;;
+	esac
+	PID_OF[$s]=$! && PIDS+=("$!")
+done
+for s in "${SERVERS[@]}"; do
+	"$BIN/listbench" -mode wait -timeout 60s -endpoint "http://127.0.0.1:${PORT_OF[$s]}" ||
+		{ echo "$s did not come up; see $OUT/$s.log" >&2; exit 1; }
+done
+{
+	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "rounds $ROUNDS, $DURATION per workload"
+	echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "go: $(go env GOVERSION)"
+	echo "minio: $(go version -m "$GOBIN/minio" | awk '$1 == "mod" { print $2, $3; exit }')"
+	echo "warp: $(go version -m "$GOBIN/warp" | awk '$1 == "mod" { print $2, $3; exit }')"
+	echo "hoard: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$([[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null) ]] && echo ' (with uncommitted changes)')"
+} >"$OUT/machine.txt"
+
+# name|unit|request types counted|warp arguments (warp get also records its
+# preparation PUTs, hence GET only).
+WORKLOADS=(
+	"put-64MiB|MiB/s|PUT|put --obj.size 64MiB --disable-multipart --concurrent 4"
+	"get-64MiB|MiB/s|GET|get --obj.size 64MiB --disable-multipart --objects 8 --concurrent 4"
+)
+run() { # server round spec
+	local s=$1 round=$2 name unit only args
+	IFS='|' read -r name unit only args <<<"$3"
+	log "$name round $round on $s"
+	# shellcheck disable=SC2086 # args is a word list by design
+	"$BIN/warprun" -warp "$GOBIN/warp" -server "$s" -workload "$name" -round "$round" \
+		-pid "${PID_OF[$s]}" -unit "$unit" -ops "$only" -benchdata "$OUT/warp/$name-$s-r$round" -out "$RESULTS" \
+		-timeout "$((${DURATION%s} + 180))s" -- \
+		$args --host "127.0.0.1:${PORT_OF[$s]}" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
+		--region us-east-1 --lookup path --duration "$DURATION" --bucket "b-${name,,}-r$round" ||
+		{ log "FAILED: $name round $round on $s"; echo "$name round $round on $s" >>"$OUT/failures.txt"; }
+}
+turn=0
+for round in $(seq "$ROUNDS"); do
+	for spec in "${WORKLOADS[@]}"; do
+		for k in 0 1 2; do run "${SERVERS[$(((turn + k) % 3))]}" "$round" "$spec"; done
+		turn=$((turn + 1))
+	done
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+{
+	echo '```'
+	cat "$OUT/machine.txt"
+	echo '```'
+	echo
+	echo "SSE-S3 against encryption off:"
+	echo
+	"$BIN/benchtable" -results "$RESULTS" -a hoard-sse -b hoard-off -a-name "Hoard SSE-S3" -b-name "Hoard off"
+	echo
+	echo "SSE-S3 against MinIO:"
+	echo
+	"$BIN/benchtable" -results "$RESULTS" -a hoard-sse -b minio -a-name "Hoard SSE-S3" -b-name "MinIO"
+} >"$OUT/report.md"
+cat "$OUT/report.md"
