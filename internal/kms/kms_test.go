@@ -3,9 +3,6 @@ package kms_test
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -20,35 +17,13 @@ import (
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
-// gcmWrapper is a root key for tests: AES-256-GCM over a random key.
-type gcmWrapper struct{ aead cipher.AEAD }
-
-func newWrapper(t testing.TB) *gcmWrapper {
-	key := make([]byte, 32)
-	rand.Read(key)
-	block, err := aes.NewCipher(key)
+// newWrapper returns an in-memory root keyring, the server's own wrapper.
+func newWrapper(t testing.TB) *sse.Keyring {
+	kr, err := sse.NewKeyring()
 	if err != nil {
 		t.Fatal(err)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &gcmWrapper{aead: aead}
-}
-
-func (w *gcmWrapper) Wrap(plain, aad []byte) ([]byte, error) {
-	nonce := make([]byte, w.aead.NonceSize())
-	rand.Read(nonce)
-	return w.aead.Seal(nonce, nonce, plain, aad), nil
-}
-
-func (w *gcmWrapper) Unwrap(wrapped, aad []byte) ([]byte, error) {
-	n := w.aead.NonceSize()
-	if len(wrapped) < n {
-		return nil, errors.New("short")
-	}
-	return w.aead.Open(nil, wrapped[:n], wrapped[n:], aad)
+	return kr
 }
 
 // clock is a settable time source.
@@ -67,7 +42,7 @@ func (c *clock) Add(d time.Duration) {
 type fixture struct {
 	svc   *kms.Service
 	store meta.Store
-	root  *gcmWrapper
+	root  *sse.Keyring
 	clock *clock
 }
 

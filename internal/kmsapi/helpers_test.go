@@ -2,9 +2,6 @@ package kmsapi_test
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
@@ -22,6 +19,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 const (
@@ -29,34 +27,13 @@ const (
 	account = "123456789012"
 )
 
-type gcmWrapper struct{ aead cipher.AEAD }
-
-func newWrapper(t testing.TB) *gcmWrapper {
-	key := make([]byte, 32)
-	rand.Read(key)
-	block, err := aes.NewCipher(key)
+// newWrapper returns an in-memory root keyring, the server's own wrapper.
+func newWrapper(t testing.TB) *sse.Keyring {
+	kr, err := sse.NewKeyring()
 	if err != nil {
 		t.Fatal(err)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &gcmWrapper{aead: aead}
-}
-
-func (w *gcmWrapper) Wrap(plain, aad []byte) ([]byte, error) {
-	nonce := make([]byte, w.aead.NonceSize())
-	rand.Read(nonce)
-	return w.aead.Seal(nonce, nonce, plain, aad), nil
-}
-
-func (w *gcmWrapper) Unwrap(wrapped, aad []byte) ([]byte, error) {
-	n := w.aead.NonceSize()
-	if len(wrapped) < n {
-		return nil, errors.New("short")
-	}
-	return w.aead.Open(nil, wrapped[:n], wrapped[n:], aad)
+	return kr
 }
 
 // newHandler builds the handler over an in-memory metadata store.
