@@ -28,43 +28,23 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${BENCH_PORT:-19380}
-ACCESS_KEY=benchroot
-SECRET_KEY=benchroot-secret-key-0123456789
-export AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 OUT=${BENCH_OUT:-$ROOT/bench/out/multipart-$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/hoard-mpbench.XXXXXX")
-GOBIN=$(go env GOBIN)
-GOBIN=${GOBIN:-$(go env GOPATH)/bin}
 mkdir -p "$OUT" "$WORK/bin"
 RESULTS=$OUT/results.jsonl
-
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-# Only the PIDs started here are ever signalled.
-PIDS=()
-cleanup() {
-	set +e
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+export AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 
 log "building hoard and accelput"
 (cd "$ROOT" && go build -o "$WORK/bin/" ./cmd/hoard ./bench/cmd/accelput)
 
 declare -A PID_OF PORT_OF
 PORT_OF[hoard]=$PORT PORT_OF[minio]=$((PORT + 1))
-HOARD_ROOT_ACCESS_KEY=$ACCESS_KEY HOARD_ROOT_SECRET_KEY=$SECRET_KEY \
-	"$WORK/bin/hoard" server --data "$WORK/hoard-data" --address "127.0.0.1:${PORT_OF[hoard]}" \
-	--console-address 127.0.0.1:0 --region us-east-1 >"$OUT/hoard.log" 2>&1 &
-PID_OF[hoard]=$! && PIDS+=("$!")
-MINIO_ROOT_USER=$ACCESS_KEY MINIO_ROOT_PASSWORD=$SECRET_KEY MINIO_BROWSER=off \
-	MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
-	"$GOBIN/minio" server "$WORK/minio-data" --address "127.0.0.1:${PORT_OF[minio]}" --quiet \
-	>"$OUT/minio.log" 2>&1 &
-PID_OF[minio]=$! && PIDS+=("$!")
+start_hoard hoard "${PORT_OF[hoard]}"
+PID_OF[hoard]=$!
+start_minio minio "${PORT_OF[minio]}"
+PID_OF[minio]=$!
 
 endpoint() { echo "http://127.0.0.1:${PORT_OF[$1]}"; }
 for s in hoard minio; do

@@ -72,9 +72,6 @@ else
 fi
 PORT=${BENCH_PORT:-19370}
 PORT_A=$PORT PORT_B=$((PORT + 1))
-ACCESS_KEY=benchroot
-SECRET_KEY=benchroot-secret-key-0123456789
-export BENCH_ACCESS_KEY=$ACCESS_KEY BENCH_SECRET_KEY=$SECRET_KEY
 suffix=$mode
 if [[ $only == list ]]; then suffix=$mode-list; fi
 OUT=${BENCH_OUT:-$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)-$suffix}
@@ -82,43 +79,8 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/hoard-bench.XXXXXX")
 BIN=$WORK/bin
 RESULTS=$OUT/results.jsonl
-GOBIN=$(go env GOBIN)
-GOBIN=${GOBIN:-$(go env GOPATH)/bin}
-
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-# --- servers -----------------------------------------------------------------
-# Only the PIDs started here are ever signalled.
-PIDS=()
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_hoard() { # label port
-	HOARD_ROOT_ACCESS_KEY=$ACCESS_KEY HOARD_ROOT_SECRET_KEY=$SECRET_KEY \
-		"$BIN/hoard" server --data "$WORK/$1-data" --address "127.0.0.1:$2" --region us-east-1 \
-		>"$OUT/$1.log" 2>&1 &
-}
-
-start_minio() { # label port
-	MINIO_ROOT_USER=$ACCESS_KEY MINIO_ROOT_PASSWORD=$SECRET_KEY MINIO_BROWSER=off \
-		MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
-		"$GOBIN/minio" server "$WORK/$1-data" --address "127.0.0.1:$2" --quiet \
-		>"$OUT/$1.log" 2>&1 &
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # --- install and build -------------------------------------------------------
 installed_version() { go version -m "$1" 2>/dev/null | awk -v m="$2" '$1 == "mod" && $2 == m { print $3 }'; }
@@ -258,9 +220,9 @@ for p in "$PORT_A" "$PORT_B"; do
 done
 mkdir -p "$OUT/warp"
 if ((against_minio)); then start_minio "$A" "$PORT_A"; else start_hoard "$A" "$PORT_A"; fi
-PID_OF[$A]=$! && PIDS+=("$!")
+PID_OF[$A]=$!
 start_minio "$B" "$PORT_B"
-PID_OF[$B]=$! && PIDS+=("$!")
+PID_OF[$B]=$!
 for s in "$A" "$B"; do
 	"$BIN/listbench" -mode wait -timeout 60s -endpoint "http://127.0.0.1:${PORT_OF[$s]}" ||
 		{ echo "$s did not come up; see $OUT/$s.log" >&2; exit 1; }

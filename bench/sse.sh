@@ -17,33 +17,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-10s}
 PORT=${BENCH_PORT:-19380}
-ACCESS_KEY=benchroot
-SECRET_KEY=benchroot-secret-key-0123456789
-export BENCH_ACCESS_KEY=$ACCESS_KEY BENCH_SECRET_KEY=$SECRET_KEY
 OUT=${BENCH_OUT:-$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)-sse}
 mkdir -p "$OUT/warp"
 WORK=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/hoard-sse-bench.XXXXXX")
 BIN=$WORK/bin
 RESULTS=$OUT/results.jsonl
-GOBIN=$(go env GOBIN)
-GOBIN=${GOBIN:-$(go env GOPATH)/bin}
-
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-# Only the PIDs started here are ever signalled.
-PIDS=()
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 log "building hoard and the bench tools"
 mkdir -p "$BIN"
@@ -55,26 +35,13 @@ i=0
 for s in "${SERVERS[@]}"; do
 	PORT_OF[$s]=$((PORT + i))
 	i=$((i + 1))
-	if (exec 3<>"/dev/tcp/127.0.0.1/${PORT_OF[$s]}") 2>/dev/null; then
-		echo "port ${PORT_OF[$s]} is in use; set BENCH_PORT" >&2
-		exit 1
-	fi
+	port_free "${PORT_OF[$s]}" || { echo "port ${PORT_OF[$s]} is in use; set BENCH_PORT" >&2; exit 1; }
 	case $s in
-	hoard-sse | hoard-off)
-		enc=on
-		[[ $s == hoard-off ]] && enc=off
-		HOARD_ROOT_ACCESS_KEY=$ACCESS_KEY HOARD_ROOT_SECRET_KEY=$SECRET_KEY \
-			"$BIN/hoard" server --data "$WORK/$s-data" --address "127.0.0.1:${PORT_OF[$s]}" \
-			--console-address "" --encryption "$enc" >"$OUT/$s.log" 2>&1 &
-		;;
-	minio)
-		MINIO_ROOT_USER=$ACCESS_KEY MINIO_ROOT_PASSWORD=$SECRET_KEY MINIO_BROWSER=off \
-			MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
-			"$GOBIN/minio" server "$WORK/$s-data" --address "127.0.0.1:${PORT_OF[$s]}" --quiet \
-			>"$OUT/$s.log" 2>&1 &
-		;;
+	hoard-sse) start_hoard "$s" "${PORT_OF[$s]}" --encryption on ;;
+	hoard-off) start_hoard "$s" "${PORT_OF[$s]}" --encryption off ;;
+	minio) start_minio "$s" "${PORT_OF[$s]}" ;;
 	esac
-	PID_OF[$s]=$! && PIDS+=("$!")
+	PID_OF[$s]=$!
 done
 for s in "${SERVERS[@]}"; do
 	"$BIN/listbench" -mode wait -timeout 60s -endpoint "http://127.0.0.1:${PORT_OF[$s]}" ||
