@@ -74,19 +74,7 @@ func (u *uploadRec) encode() []byte {
 	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
-	for _, s := range u.Meta.fixed() {
-		b = appendString(b, *s)
-	}
-	b = binary.AppendUvarint(b, uint64(len(u.Meta.User)))
-	for k, v := range u.Meta.User {
-		b = appendString(b, k)
-		b = appendString(b, v)
-	}
-	b = binary.AppendUvarint(b, uint64(len(u.Tags)))
-	for _, t := range u.Tags {
-		b = appendString(b, t.Key)
-		b = appendString(b, t.Value)
-	}
+	b = appendMetaTags(b, &u.Meta, u.Tags)
 	if u.Enc != nil {
 		b = appendBytes(b, u.Enc.Append(nil))
 	}
@@ -106,22 +94,7 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	}
 	u.Defaulted = d.byte() == 1
 	u.Composite = d.byte() == 1
-	for _, s := range u.Meta.fixed() {
-		*s = d.str()
-	}
-	if n := d.count(); n > 0 {
-		u.Meta.User = make(map[string]string, n)
-		for i := 0; i < n; i++ {
-			k := d.str()
-			u.Meta.User[k] = d.str()
-		}
-	}
-	if n := d.count(); n > 0 {
-		u.Tags = make([]Tag, n)
-		for i := range u.Tags {
-			u.Tags[i] = Tag{Key: d.str(), Value: d.str()}
-		}
-	}
+	u.Tags = d.metaTags(&u.Meta)
 	var env []byte
 	if buf[0] == uploadV2 {
 		env = d.raw()

@@ -104,19 +104,7 @@ func (r *record) encode() []byte {
 	b = append(b, algCode(r.ChecksumAlg))
 	b = appendBytes(b, r.ChecksumRaw)
 	b = appendString(b, r.StorageClass)
-	for _, s := range r.Meta.fixed() {
-		b = appendString(b, *s)
-	}
-	b = binary.AppendUvarint(b, uint64(len(r.Meta.User)))
-	for k, v := range r.Meta.User {
-		b = appendString(b, k)
-		b = appendString(b, v)
-	}
-	b = binary.AppendUvarint(b, uint64(len(r.Tags)))
-	for _, t := range r.Tags {
-		b = appendString(b, t.Key)
-		b = appendString(b, t.Value)
-	}
+	b = appendMetaTags(b, &r.Meta, r.Tags)
 	b = appendString(b, r.BlobID)
 	if env != nil {
 		b = appendBytes(b, env)
@@ -178,22 +166,7 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 	}
 	r.ChecksumRaw = d.bytes()
 	r.StorageClass = d.str()
-	for _, s := range r.Meta.fixed() {
-		*s = d.str()
-	}
-	if n := d.count(); n > 0 {
-		r.Meta.User = make(map[string]string, n)
-		for i := 0; i < n; i++ {
-			k := d.str()
-			r.Meta.User[k] = d.str()
-		}
-	}
-	if n := d.count(); n > 0 {
-		r.Tags = make([]Tag, n)
-		for i := range r.Tags {
-			r.Tags[i] = Tag{Key: d.str(), Value: d.str()}
-		}
-	}
+	r.Tags = d.metaTags(&r.Meta)
 	r.BlobID = d.str()
 	var env []byte
 	if encrypted {
@@ -394,4 +367,45 @@ func decodeBucket(name string, buf []byte) (*Bucket, error) {
 		return nil, fmt.Errorf("decode bucket record %q: %w", name, d.err)
 	}
 	return b, nil
+}
+
+// appendMetaTags encodes an object's metadata and tags, the part that
+// object records and upload records share.
+func appendMetaTags(b []byte, m *Metadata, tags []Tag) []byte {
+	for _, s := range m.fixed() {
+		b = appendString(b, *s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(m.User)))
+	for k, v := range m.User {
+		b = appendString(b, k)
+		b = appendString(b, v)
+	}
+	b = binary.AppendUvarint(b, uint64(len(tags)))
+	for _, t := range tags {
+		b = appendString(b, t.Key)
+		b = appendString(b, t.Value)
+	}
+	return b
+}
+
+// metaTags decodes what appendMetaTags wrote into m and returns the tags.
+func (d *decoder) metaTags(m *Metadata) []Tag {
+	for _, s := range m.fixed() {
+		*s = d.str()
+	}
+	if n := d.count(); n > 0 {
+		m.User = make(map[string]string, n)
+		for i := 0; i < n; i++ {
+			k := d.str()
+			m.User[k] = d.str()
+		}
+	}
+	var tags []Tag
+	if n := d.count(); n > 0 {
+		tags = make([]Tag, n)
+		for i := range tags {
+			tags[i] = Tag{Key: d.str(), Value: d.str()}
+		}
+	}
+	return tags
 }
