@@ -30,6 +30,7 @@ type serverOptions struct {
 	h2c            bool
 	maxRequests    int
 	metricsToken   string
+	pprofAddress   string
 	console        server.ConsoleConfig
 	encryption     encryptionFlag
 }
@@ -76,6 +77,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.edgeSecretFile, "edge-secret-file", "", "`file` holding the secret shared with trusted edges (default $HOARD_EDGE_SECRET; none: trust no edge)")
 	fs.IntVar(&o.maxRequests, "max-requests", server.DefaultMaxRequests(), "requests served at once; more wait briefly, then get 503 SlowDown")
 	fs.StringVar(&o.metricsToken, "metrics-token-file", "", "`file` holding the bearer token that GET /metrics requires (default $HOARD_METRICS_TOKEN; none: /metrics answers 403)")
+	fs.StringVar(&o.pprofAddress, "pprof-address", "", "`host:port` serving Go profiles at /debug/pprof/ (use a loopback address); empty: none")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
@@ -167,6 +169,14 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	})
 	if err != nil {
 		return nil, err
+	}
+	if o.pprofAddress != "" {
+		addr, err := startPprof(o.pprofAddress, logger)
+		if err != nil {
+			srv.Shutdown()
+			return nil, err
+		}
+		logger.Info("profiles served", "addr", addr.String())
 	}
 	url := dialURL(srv.Addr())
 	if generated {

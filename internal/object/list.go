@@ -19,7 +19,7 @@ func (s *Service) ListObjects(ctx context.Context, in ListInput) (*ListResult, e
 	if maxKeys < 0 || maxKeys > MaxListKeys {
 		maxKeys = MaxListKeys
 	}
-	res := &ListResult{Objects: []ObjectInfo{}, CommonPrefixes: []string{}}
+	res := &ListResult{Objects: []ListedObject{}, CommonPrefixes: []string{}}
 	if maxKeys == 0 {
 		return res, nil
 	}
@@ -85,14 +85,13 @@ func (l *lister) commonPrefix(key string) string {
 }
 
 // growObjects sizes the result for a full page once a listing has shown
-// it is long: ObjectInfo is large, and growing a 1,000-entry slice by
-// doubling copied and re-zeroed it several times (a fifth of a page's
-// CPU). Short listings never pay for a full page.
+// it is long: growing a 1,000-entry slice by doubling copied and re-zeroed
+// it several times. Short listings never pay for a full page.
 func (l *lister) growObjects(maxKeys int) {
 	const longListing = 64
 	objs := l.res.Objects
 	if len(objs) == cap(objs) && cap(objs) >= longListing && cap(objs) < maxKeys {
-		grown := make([]ObjectInfo, len(objs), maxKeys)
+		grown := make([]ListedObject, len(objs), maxKeys)
 		copy(grown, objs)
 		l.res.Objects = grown
 	}
@@ -114,12 +113,12 @@ func (l *lister) run(maxKeys int) error {
 		if err != nil {
 			return err
 		}
-		rec, err := decodeRecord(v, false)
-		if err != nil {
+		var rec record
+		if err := rec.decode(v, modeList); err != nil {
 			return fmt.Errorf("%q: %w", key, err)
 		}
 		l.growObjects(maxKeys)
-		l.res.Objects = append(l.res.Objects, rec.info(l.in.Bucket, key))
+		l.res.Objects = append(l.res.Objects, rec.listed(key))
 		last, n = key, n+1
 		ok = l.it.Next()
 	}

@@ -21,7 +21,7 @@ var listKeys = []string{
 func refList(keys []string, in ListInput) *ListResult {
 	sorted := append([]string(nil), keys...)
 	sort.Strings(sorted)
-	res := &ListResult{Objects: []ObjectInfo{}, CommonPrefixes: []string{}}
+	res := &ListResult{Objects: []ListedObject{}, CommonPrefixes: []string{}}
 	max := in.MaxKeys
 	if max < 0 || max > MaxListKeys {
 		max = MaxListKeys
@@ -47,7 +47,7 @@ func refList(keys []string, in ListInput) *ListResult {
 		if isPrefix {
 			res.CommonPrefixes = append(res.CommonPrefixes, entry)
 		} else {
-			res.Objects = append(res.Objects, ObjectInfo{Key: k})
+			res.Objects = append(res.Objects, ListedObject{Key: k})
 		}
 		n, last = n+1, entry
 	}

@@ -142,14 +142,14 @@ func TestRecordManyParts(t *testing.T) {
 	if enc[0] != recordV2 {
 		t.Fatalf("version %d", enc[0])
 	}
-	got, err := decodeRecord(enc, true)
+	got, err := decodeRecordMode(enc, modeFull)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.PartTable != r.PartTable || got.Size != r.Size || got.Parts != MaxPartNumber || len(got.blobIDs()) != MaxPartNumber {
 		t.Fatal("10,000-part record does not round-trip")
 	}
-	head, err := decodeRecord(enc, false)
+	head, err := decodeRecordMode(enc, modeHeader)
 	if err != nil || head.PartTable != "" || head.Parts != MaxPartNumber || head.info("b", "k").ETag[32:] != "-10000" {
 		t.Fatalf("header decode: %v", err)
 	}

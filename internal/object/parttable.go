@@ -13,7 +13,8 @@ import (
 //
 // A decoded table is one string; walking it yields entries whose strings
 // are substrings of it, so reading a 10,000-part table allocates nothing
-// per part and a listing (modeHeader) does not even copy it.
+// per part, and a listing or HEAD (modeList, modeHeader) does not even
+// copy it.
 
 // partEntry is one part of a completed multipart object.
 type partEntry struct {

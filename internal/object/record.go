@@ -130,44 +130,61 @@ func boolByte(v bool) byte {
 type decodeMode int
 
 const (
-	modeHeader decodeMode = iota // descriptive fields only (listings, HEAD)
+	modeList   decodeMode = iota // what a listing shows, aliasing the buffer
+	modeHeader                   // descriptive fields only (HEAD)
 	modeParts                    // plus the part table, without inline data
 	modeFull                     // everything
 )
 
 var errCorrupt = errors.New("corrupt object record")
 
-// decodeRecord parses an encoded record. With withData false the inline
-// bytes are not copied (listings need only the header).
-func decodeRecord(buf []byte, withData bool) (*record, error) {
-	if withData {
-		return decodeRecordMode(buf, modeFull)
+// decodeRecordMode parses an encoded record, as much of it as mode says.
+func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
+	r := &record{}
+	if err := r.decode(buf, mode); err != nil {
+		return nil, err
 	}
-	return decodeRecordMode(buf, modeHeader)
+	return r, nil
 }
 
-func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
+// decode parses an encoded record into r, which must be zero. In modeList
+// it stops at what a listing shows: metadata, tags and the key envelope
+// are skipped unparsed, and ETag and ChecksumRaw alias buf.
+func (r *record) decode(buf []byte, mode decodeMode) error {
 	if len(buf) == 0 || buf[0] < recordV1 || buf[0] > recordV4 {
-		return nil, fmt.Errorf("record version: %w", errCorrupt)
+		return fmt.Errorf("record version: %w", errCorrupt)
 	}
 	multipart := buf[0] == recordV2 || buf[0] == recordV4
 	encrypted := buf[0] >= recordV3
 	d := decoder{buf: buf[1:]}
-	r := &record{}
+	list := mode == modeList
 	r.VersionID = d.str()
 	r.Size = int64(d.uvarint())
 	r.ModTime = d.varint()
-	r.ETag = d.bytes()
+	if list {
+		r.ETag = d.raw()
+	} else {
+		r.ETag = d.bytes()
+	}
 	r.Parts = int(d.uvarint())
 	if c := d.byte(); int(c) < len(algCodes) {
 		r.ChecksumAlg = algCodes[c]
 	} else {
 		d.err = errCorrupt
 	}
-	r.ChecksumRaw = d.bytes()
+	if list {
+		r.ChecksumRaw = d.raw()
+	} else {
+		r.ChecksumRaw = d.bytes()
+	}
 	r.StorageClass = d.str()
-	r.Tags = d.metaTags(&r.Meta)
-	r.BlobID = d.str()
+	if list {
+		d.skipMetaTags()
+		d.raw() // blob id
+	} else {
+		r.Tags = d.metaTags(&r.Meta)
+		r.BlobID = d.str()
+	}
 	var env []byte
 	if encrypted {
 		env = d.raw()
@@ -176,35 +193,35 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 		r.Composite = d.byte() == 1
 	}
 	if d.err != nil {
-		return nil, fmt.Errorf("decode object record: %w", d.err)
+		return fmt.Errorf("decode object record: %w", d.err)
+	}
+	if list {
+		return nil
 	}
 	if encrypted {
 		e, err := sse.DecodeEnvelope(env)
 		if err != nil || e.Type == sse.None {
-			return nil, fmt.Errorf("decode object record: key envelope: %w", errCorrupt)
+			return fmt.Errorf("decode object record: key envelope: %w", errCorrupt)
 		}
 		r.Enc = e
 	}
 	if multipart {
 		if r.BlobID != "" {
-			return nil, fmt.Errorf("multipart record with blob %s: %w", r.BlobID, errCorrupt)
+			return fmt.Errorf("multipart record with blob %s: %w", r.BlobID, errCorrupt)
 		}
-		if err := r.setPartTable(d.buf, mode); err != nil {
-			return nil, err
-		}
-		return r, nil
+		return r.setPartTable(d.buf, mode)
 	}
 	if r.BlobID == "" && r.Parts != 0 {
 		// Inline data with a part count would re-encode as a multipart record.
-		return nil, fmt.Errorf("inline record with %d parts: %w", r.Parts, errCorrupt)
+		return fmt.Errorf("inline record with %d parts: %w", r.Parts, errCorrupt)
 	}
 	if r.BlobID == "" && int64(len(d.buf)) != r.storedSize(r.Size) {
-		return nil, fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
+		return fmt.Errorf("inline data of %d bytes for size %d: %w", len(d.buf), r.Size, errCorrupt)
 	}
 	if mode == modeFull && r.BlobID == "" {
 		r.Inline = append([]byte(nil), d.buf...)
 	}
-	return r, nil
+	return nil
 }
 
 // etag renders the ETag as S3 shows it (unquoted).
@@ -235,14 +252,36 @@ func (r *record) info(bucket, key string) ObjectInfo {
 	}
 	if r.ChecksumAlg != checksum.None {
 		oi.Checksum = checksum.Value{Algorithm: r.ChecksumAlg, Encoded: base64.StdEncoding.EncodeToString(r.ChecksumRaw)}
-		oi.ChecksumType = ChecksumFullObject
+		oi.ChecksumType = r.checksumType()
 		if r.Composite {
 			oi.Checksum.Encoded += "-" + strconv.Itoa(r.Parts)
-			oi.ChecksumType = ChecksumComposite
 		}
 	}
 	return oi
 }
+
+// listed is the listing entry of the record, decoded in any mode.
+func (r *record) listed(key string) ListedObject {
+	o := ListedObject{Key: key, Size: r.Size, ETag: r.etag(), LastModified: time.Unix(0, r.ModTime).UTC(),
+		ChecksumAlgorithm: r.ChecksumAlg, StorageClass: r.StorageClass}
+	if o.StorageClass == "" {
+		o.StorageClass = "STANDARD"
+	}
+	if r.ChecksumAlg != checksum.None {
+		o.ChecksumType = r.checksumType()
+	}
+	return o
+}
+
+func (r *record) checksumType() ChecksumType {
+	if r.Composite {
+		return ChecksumComposite
+	}
+	return ChecksumFullObject
+}
+
+// fixedMetaFields is len(m.fixed()).
+const fixedMetaFields = 6
 
 // fixed lists the system metadata fields in their encoding order.
 func (m *Metadata) fixed() []*string {
@@ -386,6 +425,19 @@ func appendMetaTags(b []byte, m *Metadata, tags []Tag) []byte {
 		b = appendString(b, t.Value)
 	}
 	return b
+}
+
+// skipMetaTags passes over what appendMetaTags wrote without allocating.
+func (d *decoder) skipMetaTags() {
+	for range fixedMetaFields {
+		d.raw()
+	}
+	for range 2 { // user metadata, then tags: counted pairs of strings
+		n := d.count()
+		for i := 0; i < 2*n && d.err == nil; i++ {
+			d.raw()
+		}
+	}
 }
 
 // metaTags decodes what appendMetaTags wrote into m and returns the tags.

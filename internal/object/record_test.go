@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/sse"
 )
 
 func sampleRecord() *record {
@@ -34,7 +35,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		if enc[0] != recordV1 {
 			t.Fatalf("version byte %d", enc[0])
 		}
-		got, err := decodeRecord(enc, true)
+		got, err := decodeRecordMode(enc, modeFull)
 		if err != nil {
 			t.Fatalf("decode: %v", err)
 		}
@@ -44,9 +45,42 @@ func TestRecordRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, r) {
 			t.Fatalf("round trip:\n got %+v\nwant %+v", got, r)
 		}
-		head, err := decodeRecord(enc, false)
+		head, err := decodeRecordMode(enc, modeHeader)
 		if err != nil || head.Inline != nil {
 			t.Fatalf("header decode: %v, inline %q", err, head.Inline)
+		}
+	}
+}
+
+// A listing decodes only part of a record; what it shows must be what a
+// full decode shows, for every record shape.
+func TestRecordListed(t *testing.T) {
+	blobRec := sampleRecord()
+	blobRec.Inline, blobRec.BlobID, blobRec.Size, blobRec.StorageClass = nil, "0123abcd", 1<<33, "GLACIER"
+	mp := sampleRecord()
+	md5 := string(make([]byte, 16))
+	table := appendPartEntry(nil, partEntry{Number: 1, Size: 3, BlobID: "a", MD5: md5})
+	table = appendPartEntry(table, partEntry{Number: 2, Size: 2, BlobID: "b", MD5: md5})
+	mp.Inline, mp.Parts, mp.Composite, mp.PartTable = nil, 2, true, string(table)
+	plain := &record{VersionID: NullVersion, Inline: []byte{}}
+	for i, r := range []*record{sampleRecord(), blobRec, mp, plain} {
+		for _, enc := range []*sse.Envelope{nil, {Type: sse.S3, Wrapped: []byte("wrapped key")}} {
+			r.Enc = enc
+			if enc != nil && r.BlobID == "" && !r.multipart() {
+				r.Inline = make([]byte, sse.CiphertextSize(r.Size))
+			}
+			b := r.encode()
+			full, err := decodeRecordMode(b, modeFull)
+			if err != nil {
+				t.Fatalf("record %d: %v", i, err)
+			}
+			var l record
+			if err := l.decode(b, modeList); err != nil {
+				t.Fatalf("record %d: list decode: %v", i, err)
+			}
+			if got, want := l.listed("k"), full.listed("k"); got != want {
+				t.Fatalf("record %d: listed %+v, want %+v", i, got, want)
+			}
 		}
 	}
 }
@@ -83,17 +117,17 @@ func TestRecordInfo(t *testing.T) {
 func TestRecordCorrupt(t *testing.T) {
 	enc := sampleRecord().encode()
 	for i := 0; i < len(enc); i++ {
-		if _, err := decodeRecord(enc[:i], true); !errors.Is(err, errCorrupt) {
+		if _, err := decodeRecordMode(enc[:i], modeFull); !errors.Is(err, errCorrupt) {
 			t.Fatalf("truncated at %d: %v", i, err)
 		}
 	}
 	for i := 0; i < len(enc); i++ {
 		bad := append([]byte(nil), enc...)
 		bad[i] ^= 0xff
-		decodeRecord(bad, true) // must not panic
+		decodeRecordMode(bad, modeFull) // must not panic
 	}
 	huge := []byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}
-	if _, err := decodeRecord(huge, true); err == nil {
+	if _, err := decodeRecordMode(huge, modeFull); err == nil {
 		t.Fatal("huge length accepted")
 	}
 }
@@ -101,10 +135,17 @@ func TestRecordCorrupt(t *testing.T) {
 func FuzzDecodeRecord(f *testing.F) {
 	f.Add(sampleRecord().encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecord(b, true)
+		r, err := decodeRecordMode(b, modeFull)
 		if err == nil {
-			if _, err := decodeRecord(r.encode(), true); err != nil {
+			if _, err := decodeRecordMode(r.encode(), modeFull); err != nil {
 				t.Fatalf("re-encode: %v", err)
+			}
+			var l record
+			if err := l.decode(b, modeList); err != nil {
+				t.Fatalf("list decode of a valid record: %v", err)
+			}
+			if got, want := l.listed("k"), r.listed("k"); got != want {
+				t.Fatalf("listed %+v, want %+v", got, want)
 			}
 		}
 	})

@@ -359,19 +359,19 @@ func TestEncryptedRecordFormat(t *testing.T) {
 		if b[0] != recordV3 {
 			t.Fatalf("version %d", b[0])
 		}
-		got, err := decodeRecord(b, true)
+		got, err := decodeRecordMode(b, modeFull)
 		if err != nil || got.Enc == nil || got.Enc.Type != sse.S3 || !got.Enc.Defaulted || string(got.Enc.Wrapped) != "wrapped key" {
 			t.Fatalf("round trip: %+v %v", got, err)
 		}
 		for i := 1; i < len(b)-1; i++ {
-			if _, err := decodeRecord(b[:i], true); err == nil && r.BlobID != "" {
+			if _, err := decodeRecordMode(b[:i], modeFull); err == nil && r.BlobID != "" {
 				t.Fatalf("truncated record of %d bytes decoded", i)
 			}
 		}
 	}
 	// Inline data of the plaintext length in an encrypted record is corrupt.
 	r := &record{VersionID: NullVersion, Size: 3, ETag: make([]byte, 16), Inline: []byte("abc"), Enc: env}
-	if _, err := decodeRecord(r.encode(), true); err == nil {
+	if _, err := decodeRecordMode(r.encode(), modeFull); err == nil {
 		t.Fatal("inline data of the wrong sealed size accepted")
 	}
 }

@@ -192,10 +192,22 @@ type ListInput struct {
 	MaxKeys   int
 }
 
+// ListedObject is what a listing shows of one object: the fields of a
+// ListObjects entry and nothing more, so a 1,000-key page stays small.
+type ListedObject struct {
+	Key               string
+	Size              int64
+	ETag              string // unquoted, as in ObjectInfo
+	LastModified      time.Time
+	ChecksumAlgorithm checksum.Algorithm // None when the object has no checksum
+	ChecksumType      ChecksumType       // set when ChecksumAlgorithm is
+	StorageClass      string
+}
+
 // ListResult is one page. When IsTruncated, NextMarker is the last key or
 // common prefix of the page, to pass as After for the next page.
 type ListResult struct {
-	Objects        []ObjectInfo
+	Objects        []ListedObject
 	CommonPrefixes []string
 	IsTruncated    bool
 	NextMarker     string

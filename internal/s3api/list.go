@@ -30,8 +30,8 @@ type listBucketResult struct {
 
 type listEntry struct {
 	Key               string
-	LastModified      string
-	ETag              string
+	LastModified      s3Timestamp
+	ETag              etagText
 	ChecksumAlgorithm string `xml:",omitempty"`
 	ChecksumType      string `xml:",omitempty"`
 	Size              int64
@@ -84,11 +84,9 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 	doc.Contents = make([]listEntry, 0, len(res.Objects))
 	for _, o := range res.Objects {
 		e := listEntry{
-			Key: p.encode(o.Key), LastModified: s3Time(o.LastModified), ETag: quoteETag(o.ETag),
-			Size: o.Size, StorageClass: storageClass(o.StorageClass),
-		}
-		if !o.Checksum.IsZero() {
-			e.ChecksumAlgorithm, e.ChecksumType = string(o.Checksum.Algorithm), string(objectChecksumType(&o))
+			Key: p.encode(o.Key), LastModified: s3Timestamp(o.LastModified), ETag: etagText(o.ETag),
+			Size: o.Size, StorageClass: o.StorageClass,
+			ChecksumAlgorithm: string(o.ChecksumAlgorithm), ChecksumType: string(o.ChecksumType),
 		}
 		if withOwner {
 			e.Owner = &owner{ID: ownerID(req)}

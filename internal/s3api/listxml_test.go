@@ -39,7 +39,7 @@ func hostileListDocs() []*listBucketResult {
 			doc.KeyCount = &count
 		}
 		for j, k := range hostileStrings {
-			e := listEntry{Key: k + s, LastModified: s3Time(time.Unix(int64(j), 0)), ETag: `"` + k + `"`, Size: int64(j - 3), StorageClass: s}
+			e := listEntry{Key: k + s, LastModified: s3Timestamp(time.Unix(int64(j)*1_000_003_001, int64(j)*7_654_321)), ETag: etagText(k), Size: int64(j - 3), StorageClass: s}
 			if j%3 == 0 {
 				e.Owner = &owner{ID: k, DisplayName: s}
 			}
@@ -52,6 +52,20 @@ func hostileListDocs() []*listBucketResult {
 		docs = append(docs, doc, &listBucketResult{NS: s3NS, Name: s})
 	}
 	return docs
+}
+
+func TestAppendS3Time(t *testing.T) {
+	times := []time.Time{time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 2, 3, 4, 5, 6, 7_000_000, time.FixedZone("x", -5*3600))}
+	for i := int64(0); i < 2000; i++ {
+		times = append(times, time.Unix(i*987_654_321, i*123_457))
+	}
+	for _, tm := range times {
+		if got, want := string(appendS3Time(nil, tm)), tm.UTC().Format(s3TimeLayout); got != want {
+			t.Fatalf("%v: got %q, want %q", tm, got, want)
+		}
+	}
 }
 
 func TestListXMLMatchesEncodingXML(t *testing.T) {
@@ -85,8 +99,8 @@ func benchListDoc() *listBucketResult {
 	doc := &listBucketResult{NS: s3NS, Name: "bench", KeyCount: &count, MaxKeys: 1000, IsTruncated: true, NextContinuationToken: encodeToken("d07/obj-0001000")}
 	for i := 0; i < 1000; i++ {
 		doc.Contents = append(doc.Contents, listEntry{
-			Key: fmt.Sprintf("d%02d/obj-%07d", i%100, i), LastModified: s3Time(time.Now()),
-			ETag: `"d41d8cd98f00b204e9800998ecf8427e"`, StorageClass: "STANDARD",
+			Key: fmt.Sprintf("d%02d/obj-%07d", i%100, i), LastModified: s3Timestamp(time.Now()),
+			ETag: "d41d8cd98f00b204e9800998ecf8427e", StorageClass: "STANDARD",
 		})
 	}
 	return doc
@@ -107,4 +121,21 @@ func BenchmarkListXML(b *testing.B) {
 			reflectXML(b, doc)
 		}
 	})
+}
+
+// The size hint must cover a typical page, so that rendering it allocates
+// the buffer once instead of regrowing it.
+func TestListXMLSizeHint(t *testing.T) {
+	doc := benchListDoc()
+	for i := range doc.Contents {
+		doc.Contents[i].ChecksumAlgorithm, doc.Contents[i].ChecksumType = "CRC64NVME", "FULL_OBJECT"
+		doc.Contents[i].Size = 1 << 40
+	}
+	got, err := encodeXML(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hint := doc.xmlSizeHint() + len(xmlHeader); len(got) > hint {
+		t.Fatalf("page of %d bytes, hint %d", len(got), hint)
+	}
 }
