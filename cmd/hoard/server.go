@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -117,6 +118,7 @@ func runServer(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
 		return 2
 	}
+	setGCPercent(a.getenv)
 	// Signals are caught from here on, so one that arrives while the
 	// stores open still ends in a clean shutdown.
 	sigs := make(chan os.Signal, 2)
@@ -128,6 +130,19 @@ func runServer(a *app, args []string) int {
 		return 1
 	}
 	return serveUntilSignal(a, srv, sigs, logger)
+}
+
+// defaultGCPercent replaces Go's 100 unless GOGC is set. The server's
+// live heap is small (Pebble keeps its cache and memtables off the Go
+// heap), so collecting at 5x the live heap instead of 2x costs tens of
+// MiB and saves a third of the CPU of a listing page, which allocates a
+// fresh string per key.
+const defaultGCPercent = 400
+
+func setGCPercent(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 }
 
 // openServer loads the root credentials and opens the server; it prints
