@@ -22,10 +22,26 @@ cleanup() {
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	# A large listing bucket on MinIO is a million directories; removed by
+	# several rm at once (one per bucket subdirectory) it goes about three
+	# times as fast as by one, which mostly waits on the journal.
+	find "$WORK" -mindepth 3 -maxdepth 3 -type d -print0 2>/dev/null | xargs -0 -r -P 8 -n 4 rm -rf || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# stop_server PID stops one server started here (TERM, up to 10 s, then
+# KILL) and drops it from PIDS.
+stop_server() {
+	local pid=$1 p rest=()
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || rest+=("$p"); done
+	PIDS=("${rest[@]}")
+}
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -7,7 +7,9 @@
 #   --quick          1 round, 4 s per workload, listing over 10,000 keys (smoke run)
 #   --only list      load the listing bucket and run only the listing rounds
 #                    (no warp workloads, no DeleteObjects; rounds still per mode)
-#   --keys N         keys in the listing bucket (same as BENCH_LIST_KEYS)
+#   --keys N         keys in the listing bucket (same as BENCH_LIST_KEYS); over
+#                    100,000 the bucket is filled before the servers start
+#                    (see "Listing" below) and timed in full only once a round
 #   --against-minio  put a second MinIO where Hoard would be (checks the harness)
 #   --install-only   install the pinned MinIO and warp into $(go env GOBIN or GOPATH/bin) and stop
 #
@@ -19,6 +21,16 @@
 # its peak RSS (VmHWM, reset before each workload). Results land in
 # bench/out/<timestamp>/: results.jsonl, table.md, report.md, logs and
 # warp's per-request data.
+#
+# Listing: a bucket of N keys (empty objects) is loaded through 32
+# concurrent PUTs, and a second one of 1,000 keys beside it; each round
+# times first pages of both (list-page-1000[-raw]-at-1k against -at-N) and
+# complete listings of the large one. PUTs would take minutes for a
+# million keys, so over 100,000 keys the large bucket is filled on disk
+# before the servers start: Hoard's through its object service in-process
+# (listbench -mode load-hoard), MinIO's by copying the xl.meta of one key
+# PUT through the API into every key's directory (-mode clone-minio); the
+# load times land in load.txt and the report.
 #
 # Environment overrides: BENCH_ROUNDS, BENCH_DURATION (e.g. 10s),
 # BENCH_LIST_KEYS, BENCH_PORT (first of two ports), BENCH_DIR (where data
@@ -52,7 +64,7 @@ while (($#)); do
 		shift
 		;;
 	-h | --help)
-		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -70,6 +82,13 @@ if [[ $mode == quick ]]; then
 else
 	ROUNDS=${BENCH_ROUNDS:-3} DURATION=${BENCH_DURATION:-8s} LIST_KEYS=${BENCH_LIST_KEYS:-100000} LIST_PAGES=100 LIST_FULL=1
 fi
+# Single pages are timed LIST_PAGES times and for at least LIST_MIN_TIME,
+# so that the server CPU per page of a fast server is read over enough
+# clock ticks to compare a small bucket with a large one.
+LIST_MIN_TIME=1s
+SMALL_KEYS=1000 SMALL_BUCKET=listbench-1k
+FAST_LOAD=0
+if ((LIST_KEYS > 100000)); then FAST_LOAD=1 LIST_FULL=1; fi
 PORT=${BENCH_PORT:-19370}
 PORT_A=$PORT PORT_B=$((PORT + 1))
 suffix=$mode
@@ -120,7 +139,7 @@ build() {
 describe() {
 	{
 		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "mode: $mode$([[ $only == list ]] && echo ', listing only') (rounds $ROUNDS, $DURATION per warp workload, listing over $LIST_KEYS keys)"
+		echo "mode: $mode$([[ $only == list ]] && echo ', listing only') (rounds $ROUNDS, $DURATION per warp workload, listing over $LIST_KEYS and $SMALL_KEYS keys)"
 		echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 		echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2/1048576 }' /proc/meminfo)"
 		echo "kernel: $(uname -sr)"
@@ -163,10 +182,11 @@ run_warp() { # label round spec
 		--region us-east-1 --lookup path --duration "$DURATION" --bucket "$bucket"
 }
 
-listbench() { # label mode round
+listbench() { # label mode round [flags...]
 	"$BIN/listbench" -mode "$2" -endpoint "http://127.0.0.1:${PORT_OF[$1]}" -server "$1" -round "$3" \
-		-pid "${PID_OF[$1]}" -keys "$LIST_KEYS" -pages "$LIST_PAGES" -full "$LIST_FULL" -out "$RESULTS" 2>>"$OUT/listbench.log"
+		-pid "${PID_OF[$1]}" -keys "$LIST_KEYS" -pages "$LIST_PAGES" -min-time "$LIST_MIN_TIME" -full "$LIST_FULL" -out "$RESULTS" "${@:4}" 2>>"$OUT/listbench.log"
 }
+small() { listbench "$@" -bucket "$SMALL_BUCKET" -keys "$SMALL_KEYS" -full 0; } # label mode round
 
 # pair runs f for both servers, the first one chosen by parity so that
 # neither always goes first.
@@ -185,17 +205,62 @@ pair() { # parity f args...
 # run goes on with the next one.
 failed() { log "FAILED: $*"; echo "$*" >>"$OUT/failures.txt"; }
 warp_on() { run_warp "$3" "$1" "$2" || failed "${2%%|*} round $1 on $3 (see $OUT/warp/)"; } # round spec label
+# The two buckets take turns going first, round by round.
 list_on() {
 	log "listing round $1 on $2"
-	listbench "$2" list "$1" || failed "listing round $1 on $2 (see $OUT/listbench.log)"
+	if (($1 % 2)); then list_large "$@" && list_small "$@"; else list_small "$@" && list_large "$@"; fi
 }
+list_large() { listbench "$2" list "$1" || failed "listing round $1 on $2 (see $OUT/listbench.log)"; }
+list_small() { small "$2" list "$1" || failed "listing $SMALL_KEYS keys round $1 on $2 (see $OUT/listbench.log)"; }
 delete_on() {
 	log "deleting $LIST_KEYS keys on $1"
 	listbench "$1" delete "$ROUNDS" || failed "deleting $LIST_KEYS keys on $1 (see $OUT/listbench.log)"
 }
 load_on() {
-	log "loading $LIST_KEYS keys on $1"
-	listbench "$1" load 0 || failed "loading $LIST_KEYS keys on $1 (see $OUT/listbench.log)"
+	if ((FAST_LOAD)); then
+		# Filled before the start; a few HEADs confirm the server sees it.
+		log "checking the $LIST_KEYS preloaded keys on $1"
+		listbench "$1" check 0 || failed "checking $LIST_KEYS preloaded keys on $1 (see $OUT/listbench.log)"
+	else
+		log "loading $LIST_KEYS keys on $1"
+		listbench "$1" load 0 || failed "loading $LIST_KEYS keys on $1 (see $OUT/listbench.log)"
+	fi
+	log "loading $SMALL_KEYS keys on $1"
+	small "$1" load 0 || failed "loading $SMALL_KEYS keys on $1 (see $OUT/listbench.log)"
+}
+
+# --- loading a large listing bucket before the servers start -------------------
+# Each step adds a line (keys, seconds, keys/s) to load.txt. A failure
+# stops the run: without the bucket there is nothing to measure.
+fastload() { # label mode flags...
+	"$BIN/listbench" -mode "$2" -data "$WORK/$1-data" -server "$1" -keys "$LIST_KEYS" "${@:3}" \
+		-timeout 60m 2>>"$OUT/listbench.log" | tee -a "$OUT/load.txt"
+}
+preload_hoard() { # label
+	log "loading $LIST_KEYS keys into $1's data directory (in-process PutObject)"
+	HOARD_ROOT_ACCESS_KEY=$ACCESS_KEY HOARD_ROOT_SECRET_KEY=$SECRET_KEY fastload "$1" load-hoard -concurrency 128
+}
+# MinIO writes the first key itself, through a PUT while it runs once on
+# the directory; every other key is a copy of that key's xl.meta.
+preload_minio() { # label port
+	local t0=$SECONDS pid
+	log "loading $LIST_KEYS keys into $1's data directory (xl.meta copies)"
+	start_minio "$1" "$2"
+	pid=$!
+	"$BIN/listbench" -mode wait -timeout 60s -endpoint "http://127.0.0.1:$2" || return 1
+	"$BIN/listbench" -mode load -keys 1 -pid "$pid" -endpoint "http://127.0.0.1:$2" 2>>"$OUT/listbench.log" || return 1
+	stop_server "$pid"
+	mv "$OUT/$1.log" "$OUT/$1-preload.log"
+	fastload "$1" clone-minio -concurrency 8 || return 1
+	echo "$1: $((SECONDS - t0)) s in all, with a MinIO start and stop to PUT the first key" | tee -a "$OUT/load.txt"
+}
+preload() { # label port
+	local ok=0
+	case $1 in
+	hoard) preload_hoard "$1" && ok=1 ;;
+	*) preload_minio "$1" "$2" && ok=1 ;;
+	esac
+	((ok)) || { echo "loading $1 failed; see $OUT/listbench.log and $OUT/$1*.log" >&2; exit 1; }
 }
 
 # --- main --------------------------------------------------------------------
@@ -219,6 +284,10 @@ for p in "$PORT_A" "$PORT_B"; do
 	port_free "$p" || { echo "port $p is in use; set BENCH_PORT" >&2; exit 1; }
 done
 mkdir -p "$OUT/warp"
+if ((FAST_LOAD)); then
+	preload "$A" "$PORT_A"
+	preload "$B" "$PORT_B"
+fi
 if ((against_minio)); then start_minio "$A" "$PORT_A"; else start_hoard "$A" "$PORT_A"; fi
 PID_OF[$A]=$!
 start_minio "$B" "$PORT_B"
@@ -253,6 +322,11 @@ echo "elapsed: $(($(date +%s) - start)) s" >>"$OUT/machine.txt"
 	echo '```'
 	echo
 	cat "$OUT/table.md"
+	if [[ -s $OUT/load.txt ]]; then
+		echo
+		echo "Listing bucket filled before the servers started:"
+		sed 's/^/- /' "$OUT/load.txt"
+	fi
 	if [[ -s $OUT/failures.txt ]]; then
 		echo
 		echo "Failed runs (left out of the table):"

@@ -29,6 +29,7 @@ func main() {
 	}
 	t := build(recs, *a, *b)
 	t.print(os.Stdout, *an, *bn)
+	t.printScale(os.Stdout, *an, *bn)
 }
 
 // agg is the per-server summary of one workload over its rounds.
@@ -61,7 +62,7 @@ func build(recs []result.Record, a, b string) table {
 		by[r.Workload][r.Server] = append(by[r.Workload][r.Server], r)
 	}
 	var t table
-	for _, w := range order {
+	for _, w := range groupSized(order) {
 		t.rows = append(t.rows, row{workload: w, a: summarize(by[w][a]), b: summarize(by[w][b])})
 	}
 	return t

@@ -40,3 +40,57 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestSizedRows(t *testing.T) {
+	rec := func(server, w string, p50, cpu float64) result.Record {
+		return result.Record{Server: server, Workload: w, Round: 1, Unit: "ops/s", Throughput: 1, Ops: 10, P50Ms: p50, ServerCPUSeconds: cpu / 100}
+	}
+	recs := []result.Record{
+		rec("hoard", "put-0B-load-1M", 1, 1),
+		rec("hoard", "list-page-1000-at-1M", 6, 5), rec("minio", "list-page-1000-at-1M", 40, 30),
+		rec("hoard", "list-page-1000-raw-at-1M", 4, 3), rec("minio", "list-page-1000-raw-at-1M", 30, 30),
+		rec("hoard", "list-full-1M", 10, 5),
+		rec("hoard", "list-page-1000-at-1k", 5, 5), rec("minio", "list-page-1000-at-1k", 20, 10),
+		rec("hoard", "list-page-1000-raw-at-1k", 2, 3),
+	}
+	tb := build(recs, "hoard", "minio")
+	var order []string
+	for _, r := range tb.rows {
+		order = append(order, r.workload)
+	}
+	want := []string{"put-0B-load-1M", "list-page-1000-at-1k", "list-page-1000-at-1M",
+		"list-page-1000-raw-at-1k", "list-page-1000-raw-at-1M", "list-full-1M"}
+	if strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("rows %q, want %q", order, want)
+	}
+	var buf bytes.Buffer
+	tb.printScale(&buf, "Hoard", "MinIO")
+	out := buf.String()
+	for _, w := range []string{
+		"| list-page-1000 | Hoard | 1k / 1M | 5.00 | 6.00 | 1.20 | 5.00 | 5.00 | 1.00 |",
+		"| list-page-1000 | MinIO | 1k / 1M | 20.0 | 40.0 | 2.00 | 10.0 | 30.0 | 3.00 |",
+		"| list-page-1000-raw | Hoard | 1k / 1M | 2.00 | 4.00 | 2.00 | 3.00 | 3.00 | 1.00 |",
+		"| list-page-1000-raw | MinIO | 1k / 1M | n/a | 30.0 | n/a |",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("scale table lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "list-full") {
+		t.Errorf("unsized workload in the scale table:\n%s", out)
+	}
+}
+
+func TestSplitSized(t *testing.T) {
+	tests := map[string]float64{"a-at-1k": 1e3, "a-at-1M": 1e6, "a-at-250": 250, "a-at-100k": 1e5}
+	for in, want := range tests {
+		if b, k, ok := splitSized(in); !ok || b != "a" || k != want {
+			t.Errorf("splitSized(%q) = %q, %v, %v; want a, %v", in, b, k, ok, want)
+		}
+	}
+	for _, in := range []string{"list-full-1M", "a-at-", "a-at-xk"} {
+		if _, _, ok := splitSized(in); ok {
+			t.Errorf("splitSized(%q) ok", in)
+		}
+	}
+}

@@ -60,6 +60,6 @@ func deleteAll(ctx context.Context, c *s3.Client, o options) error {
 			return err
 		}
 		all := slices.Concat(lat...)
-		return m.record(fmt.Sprintf("delete-%dk", o.keys/1000), result.KeysPerSec, len(all), all, float64(o.keys))
+		return m.record(sized("delete", "-", o.keys), result.KeysPerSec, len(all), all, float64(o.keys))
 	})
 }

@@ -6,6 +6,14 @@
 //	load  create -bucket and PUT -keys empty objects with -concurrency workers
 //	list  time -pages single pages of 1,000 keys, then -full complete listings
 //	delete  remove the loaded keys with DeleteObjects, 1,000 a request
+//	check   HEAD keys across the loaded range and check the bucket owner
+//	load-hoard   fill -bucket in the Hoard data directory -data in-process,
+//	             before the server starts on it (see hoardload.go)
+//	clone-minio  fill -bucket in the stopped single-drive MinIO data
+//	             directory -data by copying the xl.meta of the first key,
+//	             PUT beforehand with -mode load -keys 1 (see minioclone.go)
+//
+// The fast loads print one line with the key count, time and rate.
 package main
 
 import (
@@ -35,17 +43,19 @@ type options struct {
 	keys        int
 	concurrency int
 	pages       int
+	minTime     time.Duration
 	full        int
 	server      string
 	round       int
 	pid         int
 	out         string
 	timeout     time.Duration
+	data        string
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "", "wait, load, list or delete")
+	flag.StringVar(&o.mode, "mode", "", "wait, load, list, delete, check, load-hoard or clone-minio")
 	flag.StringVar(&o.endpoint, "endpoint", "http://127.0.0.1:9000", "server URL")
 	flag.StringVar(&o.accessKey, "access-key", os.Getenv("BENCH_ACCESS_KEY"), "access key (default $BENCH_ACCESS_KEY)")
 	flag.StringVar(&o.secretKey, "secret-key", os.Getenv("BENCH_SECRET_KEY"), "secret key (default $BENCH_SECRET_KEY)")
@@ -53,13 +63,15 @@ func main() {
 	flag.StringVar(&o.bucket, "bucket", "listbench", "bucket")
 	flag.IntVar(&o.keys, "keys", 100000, "objects to load / expected in a full listing")
 	flag.IntVar(&o.concurrency, "concurrency", 32, "loader workers")
-	flag.IntVar(&o.pages, "pages", 20, "single-page listings to time")
-	flag.IntVar(&o.full, "full", 1, "full listings to time")
+	flag.IntVar(&o.pages, "pages", 20, "single-page listings to time (at least)")
+	flag.DurationVar(&o.minTime, "min-time", 0, "time single-page listings for at least this long")
+	flag.IntVar(&o.full, "full", 1, "full listings to time (0: none)")
 	flag.StringVar(&o.server, "server", "", "server label for the records")
 	flag.IntVar(&o.round, "round", 1, "round number")
 	flag.IntVar(&o.pid, "pid", 0, "server process id (for CPU and RSS)")
 	flag.StringVar(&o.out, "out", "", "results file (JSON lines) to append to")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "hard limit for this run")
+	flag.StringVar(&o.data, "data", "", "data directory of the server (load-hoard, clone-minio)")
 	flag.Parse()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -78,14 +90,34 @@ func main() {
 		err = list(ctx, client, o)
 	case "delete":
 		err = deleteAll(ctx, client, o)
+	case "check":
+		err = check(ctx, client, o)
+	case "load-hoard":
+		err = fastLoad(ctx, o, loadHoard, "in-process PutObject")
+	case "clone-minio":
+		err = fastLoad(ctx, o, cloneMinio, "xl.meta copies")
 	default:
-		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list|delete [flags]")
+		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list|delete|check|load-hoard|clone-minio [flags]")
 		os.Exit(2)
 	}
 	if err != nil {
 		slog.Error("listbench failed", "mode", o.mode, "server", o.server, "err", err)
 		os.Exit(1)
 	}
+}
+
+// fastLoad runs a loader on o.data and prints what it did.
+func fastLoad(ctx context.Context, o options, f func(context.Context, options) (loadStats, error), how string) error {
+	if o.data == "" {
+		return fmt.Errorf("-mode %s needs -data", o.mode)
+	}
+	st, err := f(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d keys in %.1f s, %.0f keys/s (%s, %d workers)\n",
+		o.server, st.keys, st.elapsed.Seconds(), st.rate(), how, o.concurrency)
+	return nil
 }
 
 // newClient builds an SDK client for path-style requests to a loopback

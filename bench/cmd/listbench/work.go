@@ -25,12 +25,36 @@ const pageSize = 1000
 // way real buckets do; zero-padded so lexical order is numeric order.
 func key(i int) string { return fmt.Sprintf("d%02d/obj-%07d", i%100, i) }
 
-// load creates the bucket and PUTs o.keys empty objects.
-func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
-	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(o.bucket)})
+// sized names a workload after the bucket size, so the rows of a 1,000-key
+// and a 1,000,000-key bucket sit side by side: list-page-1000-at-1k,
+// list-page-1000-at-1M.
+func sized(workload, sep string, keys int) string {
+	var n string
+	switch {
+	case keys >= 1_000_000 && keys%1_000_000 == 0:
+		n = fmt.Sprintf("%dM", keys/1_000_000)
+	case keys >= 1000 && keys%1000 == 0:
+		n = fmt.Sprintf("%dk", keys/1000)
+	default:
+		n = fmt.Sprint(keys)
+	}
+	return workload + sep + n
+}
+
+// createBucket creates bucket unless it is already ours.
+func createBucket(ctx context.Context, c *s3.Client, bucket string) error {
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 	var owned *types.BucketAlreadyOwnedByYou
 	if err != nil && !errors.As(err, &owned) {
-		return fmt.Errorf("create bucket %s: %w", o.bucket, err)
+		return fmt.Errorf("create bucket %s: %w", bucket, err)
+	}
+	return nil
+}
+
+// load creates the bucket and PUTs o.keys empty objects.
+func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
+	if err := createBucket(ctx, c, o.bucket); err != nil {
+		return err
 	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, o.concurrency)
@@ -65,15 +89,23 @@ func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("load interrupted: %w", ctx.Err())
 	}
-	return m.record("put-0B-load", result.OpsPerSec, o.keys, slices.Concat(lat...), float64(o.keys))
+	return m.record(sized("put-0B-load", "-", o.keys), result.OpsPerSec, o.keys, slices.Concat(lat...), float64(o.keys))
 }
 
-// list times single first pages, then complete listings.
+// morePages says whether to time another single page after i of them:
+// until both -pages and -min-time are reached. Server CPU is read in clock
+// ticks (10 ms), so a phase of fast pages needs some length for its CPU
+// per page to mean anything.
+func (o options) morePages(i int, m *measure) bool {
+	return i < o.pages || time.Since(m.start) < o.minTime
+}
+
+// list times single first pages, then -full complete listings.
 func list(ctx context.Context, c *s3.Client, o options) error {
 	err := withMeasure(o, func(m *measure) error {
 		lat := make([]time.Duration, 0, o.pages)
 		m.begin()
-		for range o.pages {
+		for i := 0; o.morePages(i, m); i++ {
 			t := time.Now()
 			n, _, err := page(ctx, c, o.bucket, nil)
 			if err != nil {
@@ -87,12 +119,18 @@ func list(ctx context.Context, c *s3.Client, o options) error {
 			lat = append(lat, time.Since(t))
 		}
 		m.finish()
-		return m.record("list-page-1000", result.OpsPerSec, o.pages, lat, float64(o.pages))
+		return m.record(sized("list-page-1000", "-at-", o.keys), result.OpsPerSec, len(lat), lat, float64(len(lat)))
 	})
 	if err != nil {
 		return err
 	}
 	if err := listRaw(ctx, o); err != nil {
+		return err
+	}
+	if o.full == 0 {
+		return nil
+	}
+	if err := listFullRaw(ctx, o); err != nil {
 		return err
 	}
 	return withMeasure(o, func(m *measure) error {
@@ -110,7 +148,7 @@ func list(ctx context.Context, c *s3.Client, o options) error {
 		}
 		m.finish()
 		// Throughput is keys/s; latency and CPU are per page request.
-		return m.record(fmt.Sprintf("list-full-%dk", o.keys/1000), result.KeysPerSec, len(lat), lat, float64(o.full*o.keys))
+		return m.record(sized("list-full", "-", o.keys), result.KeysPerSec, len(lat), lat, float64(o.full*o.keys))
 	})
 }
 
