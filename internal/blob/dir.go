@@ -138,7 +138,7 @@ func (d *Dir) Open(ctx context.Context, id string) (Reader, error) {
 		_ = f.Close()
 		return nil, wrapErr("open", id, err)
 	}
-	return newReader(f, st.Size()), nil
+	return &reader{f: f, size: st.Size()}, nil
 }
 
 // reader is a committed blob open for reading. The size is taken at open:

@@ -197,33 +197,16 @@ func sectionOf(src io.ReaderAt, size int64, dk []byte, off, n int64) (io.Reader,
 	}
 	// Damage in the first package fails the request before any byte is
 	// sent; later damage can only cut the body short.
-	_, err = readGuarded(src, func() (int, error) { return 0, r.Prime() })
-	if errors.Is(err, blob.ErrMappedRead) {
-		return nil, err
-	}
-	if err != nil {
+	if err := r.Prime(); err != nil {
 		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
 	}
 	return r, nil
-}
-
-// readGuarded runs read under blob.GuardFaults when src is read in place
-// (a mapped blob), where a disk error arrives as a memory fault.
-func readGuarded(src io.ReaderAt, read func() (int, error)) (int, error) {
-	if _, ok := src.(sse.Slicer); ok {
-		return blob.GuardFaults(read)
-	}
-	return read()
 }
 
 // blobBody reads a section of a blob and closes the blob with it.
 type blobBody struct {
 	io.Reader
 	blob blob.Reader
-}
-
-func (b *blobBody) Read(p []byte) (int, error) {
-	return readGuarded(b.blob, func() (int, error) { return b.Reader.Read(p) })
 }
 
 func (b *blobBody) Close() error {

@@ -92,7 +92,7 @@ func (b *partsBody) Read(p []byte) (int, error) {
 		if int64(len(p)) > b.left {
 			p = p[:b.left]
 		}
-		n, err := readGuarded(b.cur, func() (int, error) { return b.sec.Read(p) })
+		n, err := b.sec.Read(p)
 		b.left -= int64(n)
 		if err == io.EOF {
 			b.closeCur()

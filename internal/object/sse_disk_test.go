@@ -213,25 +213,3 @@ func TestRotationRewrapsKeys(t *testing.T) {
 		t.Fatalf("upload completed after rotation: %v", err)
 	}
 }
-
-// Large data files are read through 4 MiB memory-mapped windows: whole
-// reads and ranges across windows, packages and parts return the bytes
-// written.
-func TestEncryptedReadsAcrossMapWindows(t *testing.T) {
-	e := newSSEEnv(t)
-	data := randBytes(9<<20 + 4321)
-	e.writeKind(t, "blob", "big", data, SSERequest{})
-	window := int64(4 << 20)
-	ranges := []Range{{First: 0, Last: -1}, {First: window - 7, Last: window + 7}, {First: 2*window - 1, Last: 2 * window},
-		{First: 1, Last: int64(len(data)) - 2}, {Suffix: 5000}, {First: window + sse.PackageSize - 3, Last: 3 * window}}
-	for _, rg := range ranges {
-		off, n, err := resolveRange(rg, int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := e.readRange(t, "big", SSERequest{}, &rg)
-		if err != nil || !bytes.Equal(got, data[off:off+n]) {
-			t.Fatalf("range %+v: %v (equal %v)", rg, err, bytes.Equal(got, data[off:off+n]))
-		}
-	}
-}

@@ -101,13 +101,6 @@ const readBatch = 4
 
 var readBufs = sync.Pool{New: func() any { b := make([]byte, readBatch*SealedSize); return &b }}
 
-// Slicer is a source whose bytes can be read in place, without a copy:
-// a slice stays valid until the next Slice call and is never written to.
-// (A memory-mapped blob is one.)
-type Slicer interface {
-	Slice(off, n int64) ([]byte, error)
-}
-
 // Reader decrypts a byte range of sealed data, reading and opening only the
 // packages the range covers. Packages that fit whole in the caller's
 // buffer are opened straight into it, saving a copy.
@@ -121,7 +114,6 @@ type Reader struct {
 	left    int64 // range bytes not yet returned
 	buf     *[]byte
 	pending []byte // fetched packages not yet opened, starting at seq
-	inPlace bool   // pending is in buf and may be decrypted in place
 	out     []byte // opened plaintext not yet returned
 	err     error
 }
@@ -208,14 +200,7 @@ func (r *Reader) next(dst []byte, n *int) error {
 		*n += int(plen)
 		return nil
 	}
-	// A package only partly in the range is opened into a buffer of ours:
-	// in place when it was read into one, else (read-only source bytes)
-	// into the read buffer, which a Slicer leaves unused.
-	scratch := sealed[:0]
-	if !r.inPlace {
-		scratch = (*r.buf)[:0]
-	}
-	plain, err := r.aead.Open(scratch, nc, sealed, nil)
+	plain, err := r.aead.Open(sealed[:0], nc, sealed, nil)
 	if err != nil {
 		return fmt.Errorf("sse: package %d: %w", r.seq, ErrAuth)
 	}
@@ -231,8 +216,7 @@ func (r *Reader) next(dst []byte, n *int) error {
 }
 
 // fetch reads the sealed packages that the rest of the range needs, up to
-// readBatch of them, with one ReadAt, or takes them in place from a
-// Slicer.
+// readBatch of them, with one ReadAt.
 func (r *Reader) fetch() error {
 	if r.seq > r.last {
 		return fmt.Errorf("sse: read past package %d: %w", r.last, ErrCiphertextSize)
@@ -244,14 +228,6 @@ func (r *Reader) fetch() error {
 	if r.buf == nil {
 		r.buf = readBufs.Get().(*[]byte)
 	}
-	if s, ok := r.src.(Slicer); ok {
-		b, err := s.Slice(from, end-from)
-		if err != nil {
-			return fmt.Errorf("sse: packages from %d: %w", r.seq, err)
-		}
-		r.pending, r.inPlace = b, false
-		return nil
-	}
 	b := (*r.buf)[:end-from]
 	m, err := r.src.ReadAt(b, from)
 	if m < len(b) {
@@ -260,7 +236,7 @@ func (r *Reader) fetch() error {
 		}
 		return fmt.Errorf("sse: read packages from %d: %w", r.seq, err)
 	}
-	r.pending, r.inPlace = b, true
+	r.pending = b
 	return nil
 }
 
