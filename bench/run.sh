@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [--quick|--full] [--only list] [--keys N] [--against-minio] [--install-only]
 #
-#   --full           3 rounds, 8 s per warp workload, listing over 100,000 keys (default)
+#   --full           3 rounds, 8 s per warp workload, listing over 100,000 keys, and the
+#                    machine's floors (bench/cmd/limits) first (default)
 #   --quick          1 round, 4 s per workload, listing over 10,000 keys (smoke run)
 #   --only list      load the listing bucket and run only the listing rounds
 #                    (no warp workloads, no DeleteObjects; rounds still per mode)
@@ -130,7 +131,7 @@ install_tools() {
 build() {
 	log "building hoard and the bench tools"
 	mkdir -p "$BIN"
-	(cd "$ROOT" && go build -o "$BIN/" ./bench/cmd/warprun ./bench/cmd/listbench ./bench/cmd/benchtable)
+	(cd "$ROOT" && go build -o "$BIN/" ./bench/cmd/warprun ./bench/cmd/listbench ./bench/cmd/benchtable ./bench/cmd/limits)
 	if ((!against_minio)); then
 		(cd "$ROOT" && go build -o "$BIN/hoard" ./cmd/hoard)
 	fi
@@ -272,6 +273,10 @@ if ((install_only)); then
 fi
 build
 describe "$@"
+if [[ $mode == full ]]; then
+	log "measuring the machine's floors"
+	"$BIN/limits" -dir "$WORK" >"$OUT/limits.md" || failed "bench/cmd/limits"
+fi
 
 if ((against_minio)); then
 	A=minio-b A_NAME=MinIO-B
@@ -322,6 +327,12 @@ echo "elapsed: $(($(date +%s) - start)) s" >>"$OUT/machine.txt"
 	echo '```'
 	echo
 	cat "$OUT/table.md"
+	if [[ -s $OUT/limits.md ]]; then
+		echo
+		echo "The machine's floors (bench/cmd/limits, on the data directories' disk, before the servers started):"
+		echo
+		cat "$OUT/limits.md"
+	fi
 	if [[ -s $OUT/load.txt ]]; then
 		echo
 		echo "Listing bucket filled before the servers started:"
