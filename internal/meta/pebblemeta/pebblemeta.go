@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/hoard-s3/hoard/internal/meta"
@@ -32,7 +33,8 @@ type Options struct {
 	// FS is the filesystem Pebble writes to; nil means the OS. Tests pass a
 	// crash-capable in-memory FS.
 	FS vfs.FS
-	// CacheSize is the block cache size in bytes (default 64 MiB).
+	// CacheSize is the block cache size in bytes (default 64 MiB), on top
+	// of what the memtables take from the cache (see OpenWith).
 	CacheSize int64
 	// MemTableSize is the memtable size in bytes (default 64 MiB). Batches
 	// larger than half of it bypass the memtable.
@@ -88,7 +90,11 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	cache := pebble.NewCache(opts.CacheSize)
+	// Pebble charges its memtables (up to two: the one written and the one
+	// being flushed) to the block cache. A cache sized like a memtable was
+	// all reservation: once memtables reached full size nothing was cached,
+	// and every Get read index and data blocks from the file again.
+	cache := pebble.NewCache(opts.CacheSize + 2*int64(opts.MemTableSize))
 	// The DB takes its own reference; dropping ours lets Close free the cache.
 	defer cache.Unref()
 	po := &pebble.Options{
@@ -98,6 +104,14 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 		Logger:             slogLogger{opts.Logger},
 		FormatMajorVersion: pebble.FormatNewest,
 	}
+	// Most point reads are of keys that do not exist: every PUT of a new
+	// key reads the key's current record, every request looks up bucket
+	// settings that are seldom set. Without filters each such Get searched
+	// every sstable that could hold the key (index and data blocks, often
+	// from disk); a bloom filter per table (10 bits a key, 1 % false
+	// positives) answers most of them from memory. The setting carries to
+	// every level.
+	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("pebblemeta: open %s: %w", dir, err)
