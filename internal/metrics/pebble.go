@@ -10,6 +10,7 @@ type pebbleCollector struct {
 
 var pebbleDescs = struct {
 	disk, wal, memtable, compactions, flushes, readAmp, keys *prometheus.Desc
+	cacheBytes, cacheHits, cacheMisses                       *prometheus.Desc
 }{
 	disk:        desc("meta_disk_bytes", "Bytes the metadata engine uses on disk (tables, WAL, manifests)."),
 	wal:         desc("meta_wal_bytes", "Live bytes in the metadata write-ahead log."),
@@ -18,6 +19,9 @@ var pebbleDescs = struct {
 	flushes:     desc("meta_flushes_total", "Metadata memtable flushes."),
 	readAmp:     desc("meta_read_amplification", "Sorted runs a metadata read may have to consult."),
 	keys:        desc("meta_table_bytes", "Bytes in metadata sstables across all levels."),
+	cacheBytes:  desc("meta_block_cache_bytes", "Bytes of metadata blocks held in the block cache."),
+	cacheHits:   desc("meta_block_cache_hits_total", "Metadata block reads served from the block cache."),
+	cacheMisses: desc("meta_block_cache_misses_total", "Metadata block reads that went to the files."),
 }
 
 func desc(name, help string) *prometheus.Desc {
@@ -26,7 +30,8 @@ func desc(name, help string) *prometheus.Desc {
 
 func (c *pebbleCollector) Describe(ch chan<- *prometheus.Desc) {
 	d := pebbleDescs
-	for _, x := range []*prometheus.Desc{d.disk, d.wal, d.memtable, d.compactions, d.flushes, d.readAmp, d.keys} {
+	for _, x := range []*prometheus.Desc{d.disk, d.wal, d.memtable, d.compactions, d.flushes, d.readAmp, d.keys,
+		d.cacheBytes, d.cacheHits, d.cacheMisses} {
 		ch <- x
 	}
 }
@@ -54,4 +59,7 @@ func (c *pebbleCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(d.flushes, float64(pm.Flush.Count))
 	gauge(d.readAmp, float64(pm.ReadAmp()))
 	gauge(d.keys, float64(tables))
+	gauge(d.cacheBytes, float64(pm.BlockCache.Size))
+	counter(d.cacheHits, float64(pm.BlockCache.Hits))
+	counter(d.cacheMisses, float64(pm.BlockCache.Misses))
 }

@@ -292,7 +292,7 @@ func checkMetrics(t *testing.T, srv *testserver.Server, c *http.Client) {
 	}
 	text := string(body)
 	for _, want := range []string{`operation="PutObject",status="200"`, `operation="GetObject",status="200"`,
-		`operation="ListObjectsV2",status="200"`, `operation="DeleteObject",status="204"`, "hoard_meta_disk_bytes "} {
+		`operation="ListObjectsV2",status="200"`, `operation="DeleteObject",status="204"`, "hoard_meta_disk_bytes ", "hoard_meta_block_cache_hits_total "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s", want)
 		}
