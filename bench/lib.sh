@@ -14,14 +14,16 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 # Only the PIDs started here are ever signalled: TERM, up to 10 s to stop,
 # then KILL.
 PIDS=()
+# reap PID waits up to 10 s for a signalled server to stop, then kills it.
+reap() {
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
 cleanup() {
 	local pid
 	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
+	for pid in "${PIDS[@]}"; do reap "$pid"; done
 	# A large listing bucket on MinIO is a million directories; removed by
 	# several rm at once (one per bucket subdirectory) it goes about three
 	# times as fast as by one, which mostly waits on the journal.
@@ -31,14 +33,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# stop_server PID stops one server started here (TERM, up to 10 s, then
-# KILL) and drops it from PIDS.
+# stop_server PID stops one server started here and drops it from PIDS.
 stop_server() {
 	local pid=$1 p rest=()
 	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
+	reap "$pid"
 	for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || rest+=("$p"); done
 	PIDS=("${rest[@]}")
 }

@@ -158,25 +158,21 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	encrypted := buf[0] >= recordV3
 	d := decoder{buf: buf[1:]}
 	list := mode == modeList
+	byteField := d.bytes
+	if list {
+		byteField = d.raw
+	}
 	r.VersionID = d.str()
 	r.Size = int64(d.uvarint())
 	r.ModTime = d.varint()
-	if list {
-		r.ETag = d.raw()
-	} else {
-		r.ETag = d.bytes()
-	}
+	r.ETag = byteField()
 	r.Parts = int(d.uvarint())
 	if c := d.byte(); int(c) < len(algCodes) {
 		r.ChecksumAlg = algCodes[c]
 	} else {
 		d.err = errCorrupt
 	}
-	if list {
-		r.ChecksumRaw = d.raw()
-	} else {
-		r.ChecksumRaw = d.bytes()
-	}
+	r.ChecksumRaw = byteField()
 	r.StorageClass = d.str()
 	if list {
 		d.skipMetaTags()
