@@ -16,10 +16,10 @@ import (
 	"github.com/hoard-s3/hoard/bench/internal/result"
 )
 
-// deleteAll removes the loaded keys with DeleteObjects, 1,000 keys a
-// request (S3's maximum), from 4 workers, and records delete-Nk: keys/s,
-// with latency and server CPU per request. It empties the bucket, so it
-// runs once, after the listings.
+// deleteAll removes the first o.keys loaded keys with DeleteObjects, 1,000
+// keys a request (S3's maximum), from 4 workers, and records delete-N:
+// keys/s, with latency and server CPU per request. It changes the bucket,
+// so it runs once, after the listings.
 func deleteAll(ctx context.Context, c *s3.Client, o options) error {
 	const workers = 4
 	batches := (o.keys + pageSize - 1) / pageSize

@@ -57,36 +57,22 @@ func loadHoard(ctx context.Context, o options) (loadStats, error) {
 
 // fillHoard PUTs o.keys empty objects into o.bucket through svc.
 func fillHoard(ctx context.Context, svc *object.Service, o options) (loadStats, error) {
-	var next, done atomic.Int64
-	errs := make([]error, o.concurrency)
+	var done atomic.Int64
 	stop := progress(o, &done)
 	defer stop()
 	start := time.Now()
-	var wg sync.WaitGroup
-	for w := range o.concurrency {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= o.keys || ctx.Err() != nil {
-					return
-				}
-				_, err := svc.PutObject(ctx, object.PutInput{
-					Bucket: o.bucket, Key: key(i), Body: bytes.NewReader(nil), Size: 0,
-				})
-				if err != nil {
-					errs[w] = fmt.Errorf("put %s: %w", key(i), err)
-					return
-				}
-				done.Add(1)
-			}
+	err := forEachKey(ctx, o, 0, func(_, i int) error {
+		_, err := svc.PutObject(ctx, object.PutInput{
+			Bucket: o.bucket, Key: key(i), Body: bytes.NewReader(nil), Size: 0,
 		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		if err != nil {
+			return fmt.Errorf("put %s: %w", key(i), err)
+		}
+		done.Add(1)
+		return nil
+	})
+	if err != nil {
 		return loadStats{}, err
-	}
-	if ctx.Err() != nil {
-		return loadStats{}, fmt.Errorf("load interrupted: %w", ctx.Err())
 	}
 	return loadStats{keys: o.keys, elapsed: time.Since(start)}, nil
 }

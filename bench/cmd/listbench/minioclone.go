@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -40,34 +39,20 @@ func cloneMinio(ctx context.Context, o options) (loadStats, error) {
 	if err := makeParents(bdir, o.keys); err != nil {
 		return loadStats{}, err
 	}
-	var next, done atomic.Int64
-	next.Store(1)
-	errs := make([]error, o.concurrency)
+	var done atomic.Int64
 	stop := progress(o, &done)
 	defer stop()
 	start := time.Now()
-	var wg sync.WaitGroup
-	for w := range o.concurrency {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= o.keys || ctx.Err() != nil {
-					return
-				}
-				if err := writeMeta(bdir, key(i), tmpl); err != nil {
-					errs[w] = err
-					return
-				}
-				done.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	// Key 0 is the template itself.
+	err = forEachKey(ctx, o, 1, func(_, i int) error {
+		if err := writeMeta(bdir, key(i), tmpl); err != nil {
+			return err
+		}
+		done.Add(1)
+		return nil
+	})
+	if err != nil {
 		return loadStats{}, err
-	}
-	if ctx.Err() != nil {
-		return loadStats{}, fmt.Errorf("clone interrupted: %w", ctx.Err())
 	}
 	return loadStats{keys: o.keys, elapsed: time.Since(start)}, nil
 }

@@ -51,16 +51,14 @@ func createBucket(ctx context.Context, c *s3.Client, bucket string) error {
 	return nil
 }
 
-// load creates the bucket and PUTs o.keys empty objects.
-func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
-	if err := createBucket(ctx, c, o.bucket); err != nil {
-		return err
-	}
+// forEachKey calls fn(w, i) for every key index i from first up to
+// o.keys, on o.concurrency workers (w is the worker's number); it stops at
+// the first error or when ctx ends.
+func forEachKey(ctx context.Context, o options, first int, fn func(w, i int) error) error {
 	var next atomic.Int64
-	lat := make([][]time.Duration, o.concurrency)
+	next.Store(int64(first))
 	errs := make([]error, o.concurrency)
 	var wg sync.WaitGroup
-	m.begin()
 	for w := range o.concurrency {
 		wg.Go(func() {
 			for {
@@ -68,26 +66,45 @@ func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
 				if i >= o.keys || ctx.Err() != nil {
 					return
 				}
-				t := time.Now()
-				_, err := c.PutObject(ctx, &s3.PutObjectInput{
-					Bucket: aws.String(o.bucket), Key: aws.String(key(i)),
-					Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
-				})
-				if err != nil {
-					errs[w] = fmt.Errorf("put %s: %w", key(i), err)
+				if err := fn(w, i); err != nil {
+					errs[w] = err
 					return
 				}
-				lat[w] = append(lat[w], time.Since(t))
 			}
 		})
 	}
 	wg.Wait()
-	m.finish()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("load interrupted: %w", ctx.Err())
+		return fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	return nil
+}
+
+// load creates the bucket and PUTs o.keys empty objects.
+func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
+	if err := createBucket(ctx, c, o.bucket); err != nil {
+		return err
+	}
+	lat := make([][]time.Duration, o.concurrency)
+	m.begin()
+	err := forEachKey(ctx, o, 0, func(w, i int) error {
+		t := time.Now()
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String(o.bucket), Key: aws.String(key(i)),
+			Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
+		})
+		if err != nil {
+			return fmt.Errorf("put %s: %w", key(i), err)
+		}
+		lat[w] = append(lat[w], time.Since(t))
+		return nil
+	})
+	m.finish()
+	if err != nil {
+		return err
 	}
 	return m.record(sized("put-0B-load", "-", o.keys), result.OpsPerSec, o.keys, slices.Concat(lat...), float64(o.keys))
 }
