@@ -306,7 +306,7 @@ func appendBytes(b, s []byte) []byte {
 }
 
 // decoder reads the header fields; the first error sticks and later reads
-// return zero values, so decodeRecord checks once at the end.
+// return zero values, so decode checks once at the end.
 type decoder struct {
 	buf []byte
 	err error
