@@ -24,13 +24,20 @@ const refreshEvery = time.Second
 // a kept-alive connection (the server resets the read deadline itself,
 // but with no WriteTimeout it leaves the write deadline alone; every
 // response through here or through limit sets a fresh one first).
+//
+// r must be the request net/http passed to the server's handler: the body
+// it had is put back on it before the response header goes out (see
+// restoreBody).
 func withStallDeadlines(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	ctl := http.NewResponseController(w)
 	sw := &stallWriter{ResponseWriter: w, ctl: ctl}
 	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = &stallBody{ReadCloser: r.Body, ctl: ctl}
+		orig := r.Body
+		r.Body = &stallBody{ReadCloser: orig, ctl: ctl}
+		sw.restoreBody = func() { r.Body = orig }
 	}
 	defer func() {
+		sw.restore()
 		d := time.Now().Add(stallTimeout)
 		ctl.SetReadDeadline(d)
 		ctl.SetWriteDeadline(d)
@@ -65,16 +72,37 @@ type stallWriter struct {
 	http.ResponseWriter
 	ctl  *http.ResponseController
 	last time.Time
+	// restoreBody puts the request's own body back (nil once done).
+	// net/http decides what to do with an unread body by its type when it
+	// writes the response header: with its Expect: 100-continue reader it
+	// closes the connection instead of reading a body the client holds
+	// back until 100 Continue (which a final answer cancels); with any
+	// other type it tries to drain the body first, and a refused PUT with
+	// Expect: 100-continue hung until the stall deadline.
+	restoreBody func()
 }
 
 func (w *stallWriter) Write(p []byte) (int, error) {
+	w.restore()
 	w.refresh()
 	return w.ResponseWriter.Write(p)
 }
 
 func (w *stallWriter) WriteHeader(code int) {
+	if code >= 200 {
+		w.restore()
+	}
 	w.refresh()
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// restore runs restoreBody once. The handler keeps reading through the
+// stallBody it was given, so deadlines still follow its reads.
+func (w *stallWriter) restore() {
+	if w.restoreBody != nil {
+		w.restoreBody()
+		w.restoreBody = nil
+	}
 }
 
 func (w *stallWriter) refresh() {
