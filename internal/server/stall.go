@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -25,33 +26,45 @@ const refreshEvery = time.Second
 // but with no WriteTimeout it leaves the write deadline alone; every
 // response through here or through limit sets a fresh one first).
 //
-// r must be the request net/http passed to the server's handler: the body
-// it had is put back on it before the response header goes out (see
-// restoreBody).
+// The handler gets a shallow copy of r carrying the wrapped body: r itself
+// keeps the body net/http gave it, whose type net/http inspects when it
+// writes the response header. With its Expect: 100-continue reader it
+// closes the connection instead of reading a body the client holds back
+// until 100 Continue (which a final answer cancels); given any other type
+// it tried to drain the body first, and a refused PUT with Expect:
+// 100-continue hung until the stall deadline.
 func withStallDeadlines(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	ctl := http.NewResponseController(w)
 	sw := &stallWriter{ResponseWriter: w, ctl: ctl}
-	if r.Body != nil && r.Body != http.NoBody {
-		orig := r.Body
-		r.Body = &stallBody{ReadCloser: orig, ctl: ctl}
-		sw.restoreBody = func() { r.Body = orig }
-	}
 	defer func() {
-		sw.restore()
 		d := time.Now().Add(stallTimeout)
 		ctl.SetReadDeadline(d)
 		ctl.SetWriteDeadline(d)
 	}()
-	next.ServeHTTP(sw, r)
+	if r.Body == nil || r.Body == http.NoBody {
+		next.ServeHTTP(sw, r)
+		return
+	}
+	body := &stallBody{ReadCloser: r.Body, ctl: ctl}
+	hr, release := detach(r, body)
+	defer release()
+	hr.Body = body
+	next.ServeHTTP(sw, hr)
 }
 
 type stallBody struct {
 	io.ReadCloser
 	ctl  *http.ResponseController
 	last time.Time
+	// mu is held across each read so that complete never misses an end
+	// of body being returned (see detach).
+	mu  sync.Mutex
+	eof bool
 }
 
 func (b *stallBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if now := time.Now(); now.Sub(b.last) >= refreshEvery {
 		b.ctl.SetReadDeadline(now.Add(stallTimeout))
 		b.last = now
@@ -64,45 +77,32 @@ func (b *stallBody) Read(p []byte) (int, error) {
 		// gone and cancel the request.
 		b.ctl.SetReadDeadline(time.Time{})
 		b.last = time.Time{}
+		b.eof = true
 	}
 	return n, err
+}
+
+// complete reports whether the whole body has been read.
+func (b *stallBody) complete() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.eof
 }
 
 type stallWriter struct {
 	http.ResponseWriter
 	ctl  *http.ResponseController
 	last time.Time
-	// restoreBody puts the request's own body back (nil once done).
-	// net/http decides what to do with an unread body by its type when it
-	// writes the response header: with its Expect: 100-continue reader it
-	// closes the connection instead of reading a body the client holds
-	// back until 100 Continue (which a final answer cancels); with any
-	// other type it tries to drain the body first, and a refused PUT with
-	// Expect: 100-continue hung until the stall deadline.
-	restoreBody func()
 }
 
 func (w *stallWriter) Write(p []byte) (int, error) {
-	w.restore()
 	w.refresh()
 	return w.ResponseWriter.Write(p)
 }
 
 func (w *stallWriter) WriteHeader(code int) {
-	if code >= 200 {
-		w.restore()
-	}
 	w.refresh()
 	w.ResponseWriter.WriteHeader(code)
-}
-
-// restore runs restoreBody once. The handler keeps reading through the
-// stallBody it was given, so deadlines still follow its reads.
-func (w *stallWriter) restore() {
-	if w.restoreBody != nil {
-		w.restoreBody()
-		w.restoreBody = nil
-	}
 }
 
 func (w *stallWriter) refresh() {
