@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
@@ -108,15 +109,15 @@ func Open(cfg Config) (*Server, error) {
 	if s.lock, err = lockDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.meta, err = pebblemeta.Open(filepath.Join(cfg.DataDir, "meta")); err != nil {
-		return nil, fmt.Errorf("open metadata: %w", err)
+	if s.meta, err = pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger}); err != nil {
+		return nil, openErr("open metadata", cfg.DataDir, err)
 	}
 	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
 	if err == nil && cfg.OrphanGrace > 0 {
 		blobs.Grace = cfg.OrphanGrace
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open data files: %w", err)
+		return nil, openErr("open data files", cfg.DataDir, err)
 	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
@@ -210,6 +211,15 @@ func (s *Server) Shutdown() error {
 	}
 	s.bg.Wait()
 	return errors.Join(err, s.closeStores())
+}
+
+// openErr wraps an error of start-up, saying what to do when it is a full
+// disk: nothing starts until space is freed.
+func openErr(what, dataDir string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%s: %w (the file system of %s is full: free space on it and start again)", what, err, dataDir)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func (s *Server) closeStores() error {
