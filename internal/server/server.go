@@ -109,6 +109,9 @@ func Open(cfg Config) (*Server, error) {
 	if s.lock, err = lockDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	if err := tightenModes(cfg.DataDir, cfg.Logger); err != nil {
+		return nil, err
+	}
 	if s.meta, err = pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger}); err != nil {
 		return nil, openErr("open metadata", cfg.DataDir, err)
 	}

@@ -30,8 +30,9 @@ var ErrClosed = errors.New("pebblemeta: store is closed")
 
 // Options tunes the engine. The zero value gives the defaults used by Open.
 type Options struct {
-	// FS is the filesystem Pebble writes to; nil means the OS. Tests pass a
-	// crash-capable in-memory FS.
+	// FS is the filesystem Pebble writes to; nil means the OS, with files
+	// 0600 and directories 0700 (private.go). Tests pass a crash-capable
+	// in-memory FS.
 	FS vfs.FS
 	// CacheSize is the block cache size in bytes (default 64 MiB), on top
 	// of what the memtables take from the cache (see OpenWith).
@@ -97,6 +98,14 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	fs := opts.FS
+	if fs == nil {
+		fs = privateFS{vfs.Default}
+		// Created 0700 (or narrowed) before Pebble looks at it.
+		if err := fs.MkdirAll(dir, dirPerm); err != nil {
+			return nil, fmt.Errorf("pebblemeta: create %s: %w", dir, err)
+		}
+	}
 	// Pebble charges its memtables (up to two: the one written and the one
 	// being flushed) to the block cache. A cache sized like a memtable was
 	// all reservation: once memtables reached full size nothing was cached,
@@ -106,7 +115,7 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	defer cache.Unref()
 	bg := newBGFailure()
 	po := &pebble.Options{
-		FS:                 opts.FS,
+		FS:                 fs,
 		Cache:              cache,
 		MemTableSize:       opts.MemTableSize,
 		Logger:             slogLogger{opts.Logger},
