@@ -153,9 +153,11 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret: cfg.EdgeSecret,
 		Observe:    s.metrics.Observe,
 	})
-	if s.ln, err = net.Listen("tcp", cfg.Address); err != nil {
+	ln, err := net.Listen("tcp", cfg.Address)
+	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
 	}
+	s.ln = s3Listener{ln}
 	if handler, err = s.openConsole(handler); err != nil {
 		return nil, err
 	}
@@ -163,8 +165,12 @@ func Open(cfg Config) (*Server, error) {
 		Handler:           s.guard(withHealth(handler)),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		// Go reads up to 4 KiB more; the exact limit is in limit.go, and
+		// Go's own refusal is rewritten into the same S3 error (wireerr.go).
+		MaxHeaderBytes: maxHeaderBytes,
+		ConnContext:    connContext,
+		ConnState:      connState,
+		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	enableH2C(s.http, cfg.H2C)
 	ok = true
