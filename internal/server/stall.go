@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -26,17 +27,21 @@ const refreshEvery = time.Second
 // but with no WriteTimeout it leaves the write deadline alone; every
 // response through here or through limit sets a fresh one first).
 //
-// The handler gets a shallow copy of r carrying the wrapped body: r itself
-// keeps the body net/http gave it, whose type net/http inspects when it
-// writes the response header. With its Expect: 100-continue reader it
-// closes the connection instead of reading a body the client holds back
-// until 100 Continue (which a final answer cancels); given any other type
-// it tried to drain the body first, and a refused PUT with Expect:
-// 100-continue hung until the stall deadline.
+// The handler gets a shallow copy of r carrying the wrapped body, and so
+// does r itself: net/http decides what to do with a body left unread by
+// the type of r.Body when it writes the response header, and with the
+// wrapper it reads up to 256 KiB of it before it answers and closes. A
+// client that sends its whole body before reading then reads an early
+// answer (507, 403) instead of a connection reset. A client that waits
+// for 100 Continue sends nothing until then, and draining would wait for
+// ever: when no byte was read (no 100 Continue sent), r gets net/http's
+// own reader back before the header goes out, and net/http closes the
+// connection instead (stallWriter.gate).
 func withStallDeadlines(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	ctl := http.NewResponseController(w)
 	sw := &stallWriter{ResponseWriter: w, ctl: ctl}
 	defer func() {
+		sw.beforeHeader()
 		d := time.Now().Add(stallTimeout)
 		ctl.SetReadDeadline(d)
 		ctl.SetWriteDeadline(d)
@@ -45,10 +50,18 @@ func withStallDeadlines(next http.Handler, w http.ResponseWriter, r *http.Reques
 		next.ServeHTTP(sw, r)
 		return
 	}
-	body := &stallBody{ReadCloser: r.Body, ctl: ctl}
+	orig := r.Body
+	body := &stallBody{ReadCloser: orig, ctl: ctl}
+	r.Body = body
+	if strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		sw.gate = func() {
+			if !body.started() {
+				r.Body = orig
+			}
+		}
+	}
 	hr, release := detach(r, body)
 	defer release()
-	hr.Body = body
 	next.ServeHTTP(sw, hr)
 }
 
@@ -58,13 +71,15 @@ type stallBody struct {
 	last time.Time
 	// mu is held across each read so that complete never misses an end
 	// of body being returned (see detach).
-	mu  sync.Mutex
-	eof bool
+	mu   sync.Mutex
+	read bool // a read was attempted (100 Continue went out)
+	eof  bool
 }
 
 func (b *stallBody) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.read = true
 	if now := time.Now(); now.Sub(b.last) >= refreshEvery {
 		b.ctl.SetReadDeadline(now.Add(stallTimeout))
 		b.last = now
@@ -82,6 +97,13 @@ func (b *stallBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// started reports whether the handler has tried to read the body.
+func (b *stallBody) started() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.read
+}
+
 // complete reports whether the whole body has been read.
 func (b *stallBody) complete() bool {
 	b.mu.Lock()
@@ -93,16 +115,29 @@ type stallWriter struct {
 	http.ResponseWriter
 	ctl  *http.ResponseController
 	last time.Time
+	// gate runs once before the response header can go out (nil: none).
+	gate func()
 }
 
 func (w *stallWriter) Write(p []byte) (int, error) {
+	w.beforeHeader()
 	w.refresh()
 	return w.ResponseWriter.Write(p)
 }
 
 func (w *stallWriter) WriteHeader(code int) {
+	if code >= 200 {
+		w.beforeHeader()
+	}
 	w.refresh()
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *stallWriter) beforeHeader() {
+	if w.gate != nil {
+		w.gate()
+		w.gate = nil
+	}
 }
 
 func (w *stallWriter) refresh() {
