@@ -131,7 +131,10 @@ var errorTable = []struct {
 	{object.ErrInvalidTag, errInvalidTag},
 	{object.ErrCopyToSelf, errInvalidRequest.withMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")},
 	{object.ErrNoSuchVersion, newErr("NoSuchVersion", 404, "The specified version does not exist.")},
-	{object.ErrInvalidPartNumber, newErr("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")},
+	// S3 answers a partNumber past the object's parts (or above 1 on an
+	// object uploaded in one piece) as it answers a missing part in
+	// CompleteMultipartUpload.
+	{object.ErrInvalidPartNumber, newErr("InvalidPart", 400, "The requested partnumber is not satisfiable")},
 	{object.ErrInvalidArgument, errInvalidArgument},
 	{object.ErrNoSuchUpload, newErr("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")},
 	{object.ErrInvalidPart, newErr("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")},

@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"bytes"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -76,6 +77,10 @@ func decodeComplete(req *request) (object.CompleteMultipartInput, error) {
 	body, err := readBody(req, maxCompleteXML)
 	if err != nil {
 		return in, err
+	}
+	// S3 answers an empty part list document as malformed, not missing.
+	if len(bytes.TrimSpace(body)) == 0 {
+		return in, errMalformedXML
 	}
 	var doc completeMultipartUpload
 	if err := decodeXML(body, &doc); err != nil {

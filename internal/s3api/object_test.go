@@ -147,6 +147,12 @@ func TestRanges(t *testing.T) {
 		t.Fatalf("head range: %d %v", r.status, r.header)
 	}
 	e.signedDo("GET", "/"+e.bucket+"/r?partNumber=0", nil, nil).wantError(t, 400, "InvalidArgument")
+	// An object written in one piece has exactly one part.
+	_, _, err = e.get("r", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(2) })
+	wantStatusCode(t, err, 400, "InvalidPart")
+	if r := e.signedDo("HEAD", "/"+e.bucket+"/r?partNumber=2", nil, nil); r.status != 400 {
+		t.Fatalf("head partNumber=2: %d", r.status)
+	}
 }
 
 func TestReadConditionals(t *testing.T) {

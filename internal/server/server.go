@@ -237,6 +237,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case n > 0:
 			s.cfg.Logger.Info("reclaimed orphaned data files", "count", n)
 		}
+		s.reclaimCompletedUploads(ctx)
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
 		select {
@@ -244,6 +245,18 @@ func (s *Server) collectGarbage(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// reclaimCompletedUploads drops the records that let a retried
+// CompleteMultipartUpload succeed, once they can no longer be used.
+func (s *Server) reclaimCompletedUploads(ctx context.Context) {
+	n, err := s.service.ReclaimCompletedUploads(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("reclaiming completed upload records failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Debug("reclaimed completed upload records", "count", n)
 	}
 }
 
