@@ -32,6 +32,19 @@ func TestCompleteRetriedAfterSuccess(t *testing.T) {
 		t.Fatalf("retry answered ETag %s checksum %s type %s; first %s %s", aws.ToString(again.ETag),
 			aws.ToString(again.ChecksumCRC32C), again.ChecksumType, aws.ToString(first.ETag), aws.ToString(first.ChecksumCRC32C))
 	}
+	// A part read names the part's checksum and the object's type.
+	part, body, err := e.get("k", func(in *s3.GetObjectInput) {
+		in.PartNumber, in.ChecksumMode = aws.Int32(2), types.ChecksumModeEnabled
+	})
+	wantNoErr(t, err)
+	if body != string(p2) || aws.ToString(part.ChecksumCRC32C) != sumOf(checksum.CRC32C, string(p2)) || part.ChecksumType != types.ChecksumTypeComposite {
+		t.Fatalf("part 2: %d bytes, checksum %s type %s", len(body), aws.ToString(part.ChecksumCRC32C), part.ChecksumType)
+	}
+	head, err := e.c.HeadObject(e.ctx, &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	wantNoErr(t, err)
+	if aws.ToString(head.ChecksumCRC32C) != aws.ToString(first.ChecksumCRC32C) || head.ChecksumType != types.ChecksumTypeComposite {
+		t.Fatalf("head: checksum %s type %s", aws.ToString(head.ChecksumCRC32C), head.ChecksumType)
+	}
 	e.put("k", "replaced")
 	_, err = e.complete("k", id, parts)
 	wantStatusCode(t, err, 404, "NoSuchUpload")

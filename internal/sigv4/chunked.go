@@ -222,6 +222,12 @@ func (c *chunkedReader) finish() error {
 // readLine returns one CRLF-terminated line without its CRLF. eof reports a
 // clean end of input before any byte of the line.
 func (c *chunkedReader) readLine() (line string, eof bool, err error) {
+	return c.readLineEnd(false)
+}
+
+// readLineEnd is readLine that, with bareLF, also takes a line ended by LF
+// alone.
+func (c *chunkedReader) readLineEnd(bareLF bool) (line string, eof bool, err error) {
 	b, err := c.src.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(b) > maxChunkLine {
 		return "", false, fmt.Errorf("%w: line longer than %d bytes", ErrMalformedChunk, maxChunkLine)
@@ -232,10 +238,13 @@ func (c *chunkedReader) readLine() (line string, eof bool, err error) {
 		}
 		return "", false, c.srcErr(err)
 	}
-	if len(b) < 2 || b[len(b)-2] != '\r' {
-		return "", false, fmt.Errorf("%w: line not terminated by CRLF", ErrMalformedChunk)
+	if len(b) >= 2 && b[len(b)-2] == '\r' {
+		return string(b[:len(b)-2]), false, nil
 	}
-	return string(b[:len(b)-2]), false, nil
+	if bareLF {
+		return string(b[:len(b)-1]), false, nil
+	}
+	return "", false, fmt.Errorf("%w: line not terminated by CRLF", ErrMalformedChunk)
 }
 
 // srcErr classifies a read error: an early end is a truncated body, any

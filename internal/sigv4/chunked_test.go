@@ -150,6 +150,14 @@ func TestChunkedModes(t *testing.T) {
 		{name: "signature in unsigned mode", mode: streamingUnsignedTrail, opts: chunkOpts{signed: true, chunkSize: 8192}, rerr: ErrMalformedChunk},
 		{name: "bare LF", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 8192},
 			corrupt: func(b []byte) []byte { return bytes.Replace(b, []byte("2000\r\n"), []byte("2000\n"), 1) }, rerr: ErrMalformedChunk},
+		// minio-go ends trailer lines with a bare LF; the chunk framing
+		// itself stays strict (above).
+		{name: "trailer bare LF", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 65536, trailers: crc}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte {
+				return bytes.Replace(b, []byte("x-amz-checksum-crc32:AAAAAA==\r\n"), []byte("x-amz-checksum-crc32:AAAAAA==\n"), 1)
+			}},
+		{name: "signed trailer bare LF", mode: streamingSignedTrail, opts: chunkOpts{signed: true, chunkSize: 65536, trailers: crc, sigTrail: true}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n")) }},
 		{name: "unknown mode", mode: "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", opts: chunkOpts{chunkSize: 8192}, verr: ErrInvalidContentSHA256},
 	}
 	v := newTestVerifier(testTime)
