@@ -226,7 +226,10 @@ func (c *chunkedReader) readLine() (line string, eof bool, err error) {
 }
 
 // readLineEnd is readLine that, with bareLF, also takes a line ended by LF
-// alone.
+// alone, and one ended by LF CRLF: minio-go ends each trailer line with LF
+// and then writes CRLF after the last one (before the trailer signature,
+// in signed mode), which is a line end, not the blank line that ends the
+// trailers.
 func (c *chunkedReader) readLineEnd(bareLF bool) (line string, eof bool, err error) {
 	b, err := c.src.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(b) > maxChunkLine {
@@ -242,7 +245,11 @@ func (c *chunkedReader) readLineEnd(bareLF bool) (line string, eof bool, err err
 		return string(b[:len(b)-2]), false, nil
 	}
 	if bareLF {
-		return string(b[:len(b)-1]), false, nil
+		line = string(b[:len(b)-1])
+		if next, _ := c.src.Peek(2); string(next) == "\r\n" {
+			c.src.Discard(2)
+		}
+		return line, false, nil
 	}
 	return "", false, fmt.Errorf("%w: line not terminated by CRLF", ErrMalformedChunk)
 }

@@ -158,6 +158,14 @@ func TestChunkedModes(t *testing.T) {
 			}},
 		{name: "signed trailer bare LF", mode: streamingSignedTrail, opts: chunkOpts{signed: true, chunkSize: 65536, trailers: crc, sigTrail: true}, trailer: "AAAAAA==",
 			corrupt: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n")) }},
+		// minio-go's exact form: LF, then CRLF after the last trailer line.
+		{name: "signed trailer LF CRLF", mode: streamingSignedTrail, opts: chunkOpts{signed: true, chunkSize: 65536, trailers: crc, sigTrail: true}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n\r\n")) }},
+		{name: "unsigned trailer LF CRLF, final CRLF cut", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 65536, trailers: crc}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte {
+				b = bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n\r\n"))
+				return b[:len(b)-2]
+			}},
 		{name: "unknown mode", mode: "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", opts: chunkOpts{chunkSize: 8192}, verr: ErrInvalidContentSHA256},
 	}
 	v := newTestVerifier(testTime)
