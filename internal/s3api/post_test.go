@@ -172,6 +172,18 @@ func TestPostObjectChecksum(t *testing.T) {
 	if e.objectExists("bad") {
 		t.Fatal("object stored despite a bad checksum")
 	}
+	// A checksum field needs no condition of its own, and is still checked.
+	bare := func(key, sum string) *browserForm {
+		return newForm(map[string]string{"key": key}).field("key", key).field("x-amz-checksum-sha256", sum)
+	}
+	if r := e.post(bare("bare", sumOf(checksum.SHA256, "data")), "f", []byte("data")); r.status != 204 {
+		t.Fatalf("checksum without a condition: %d %s", r.status, r.body)
+	}
+	e.post(bare("bare-bad", sumOf(checksum.SHA256, "other")), "f", []byte("data")).wantError(t, 400, "BadDigest")
+	e.post(bare("bare-malformed", "sailorjerry"), "f", []byte("data")).wantError(t, 400, "InvalidRequest")
+	if e.objectExists("bare-bad") || e.objectExists("bare-malformed") {
+		t.Fatal("object stored despite a bad checksum")
+	}
 }
 
 func TestPostObjectRefused(t *testing.T) {
