@@ -119,7 +119,7 @@ func matchV2(r *http.Request, secret string, sig []byte, dateLine, bucket string
 	if bucket != "" {
 		prefix = "/" + bucket
 	}
-	for _, uri := range uriCandidates(r) {
+	for _, uri := range v2URICandidates(r) {
 		for _, sub := range subs {
 			h := hmac.New(sha1.New, []byte(secret))
 			h.Write([]byte(head + prefix + uri + sub))
@@ -129,6 +129,19 @@ func matchV2(r *http.Request, secret string, sig []byte, dateLine, bucket string
 		}
 	}
 	return false
+}
+
+// v2URICandidates adds, for a path-style bucket request ("/bucket"), the
+// form with a trailing slash: botocore signs a bucket's canonical resource
+// as "/bucket/" whatever the path it sends, as S3's documentation writes it.
+func v2URICandidates(r *http.Request) []string {
+	uris := uriCandidates(r)
+	for _, u := range uris {
+		if len(u) > 1 && !strings.Contains(u[1:], "/") {
+			uris = append(uris, u+"/")
+		}
+	}
+	return uris
 }
 
 // v2AmzHeaders renders the x-amz-* headers: lower-case names, sorted,
