@@ -75,7 +75,7 @@ type uploadBody struct {
 // decodeUploadBody checks length and digests of an upload body. Both a
 // single PUT and a part are limited to 5 GiB.
 func decodeUploadBody(req *request) (uploadBody, error) {
-	if req.length < 0 {
+	if req.length < 0 || !declaresLength(req.r) {
 		return uploadBody{}, errMissingLength
 	}
 	if req.length > object.MaxSinglePutSize {
@@ -88,6 +88,13 @@ func decodeUploadBody(req *request) (uploadBody, error) {
 	}
 	b.checksum, err = expectedChecksum(req)
 	return b, err
+}
+
+// declaresLength reports whether an HTTP/1 request says how long its body
+// is. Go reads a request with neither Content-Length nor chunked framing as
+// an empty body; S3 refuses such an upload rather than store nothing.
+func declaresLength(r *http.Request) bool {
+	return r.ProtoMajor != 1 || len(r.TransferEncoding) > 0 || r.Header.Get("Content-Length") != ""
 }
 
 // writeConditions reads If-Match / If-None-Match of a conditional write.

@@ -47,9 +47,10 @@ func (v *Verifier) verifyHeaderV2(r *http.Request, authz, bucket string) (*Auth,
 	}
 	dateLine := r.Header.Get("Date")
 	raw := dateLine
-	if xd := r.Header.Get("X-Amz-Date"); xd != "" {
-		// With x-amz-date the Date line of the string to sign is empty.
-		raw, dateLine = xd, ""
+	if _, ok := r.Header["X-Amz-Date"]; ok {
+		// With x-amz-date the Date line of the string to sign is empty,
+		// and Date no longer counts: an empty x-amz-date is no date.
+		raw, dateLine = r.Header.Get("X-Amz-Date"), ""
 	}
 	if raw == "" {
 		return nil, ErrMissingDate
@@ -57,6 +58,10 @@ func (v *Verifier) verifyHeaderV2(r *http.Request, authz, bucket string) (*Auth,
 	t, err := parseHTTPDate(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q is not an HTTP date", ErrMissingDate, trunc(raw))
+	}
+	if t.Before(time.Unix(0, 0)) {
+		// S3 takes a date before the Unix epoch for no date at all.
+		return nil, fmt.Errorf("%w: %q is before 1970", ErrMissingDate, trunc(raw))
 	}
 	if err := checkSkew(v.now(), t); err != nil {
 		return nil, err

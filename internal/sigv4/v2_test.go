@@ -126,6 +126,13 @@ func TestV2HeaderAndQuery(t *testing.T) {
 		{name: "tampered header", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) { r.Header.Set("X-Amz-Meta-A", "y") }, want: ErrSignatureDoesNotMatch},
 		{name: "tampered sub-resource", target: "/bucket/k?acl", resource: "/bucket/k?acl", edit: func(r *http.Request) { r.URL.RawQuery = "tagging" }, want: ErrSignatureDoesNotMatch},
 		{name: "no date", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) { r.Header.Del("X-Amz-Date") }, want: ErrMissingDate},
+		{name: "empty x-amz-date beside Date", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
+			r.Header.Set("Date", date)
+			r.Header.Set("X-Amz-Date", "")
+		}, want: ErrMissingDate},
+		{name: "date before the epoch", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
+			r.Header.Set("X-Amz-Date", "Tue, 07 Jul 1950 21:53:04 GMT")
+		}, want: ErrMissingDate},
 		{name: "unknown key", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), testAK, "NOPE", 1))
 		}, want: ErrInvalidAccessKeyID},
