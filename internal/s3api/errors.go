@@ -93,6 +93,7 @@ var errorTable = []struct {
 	{sigv4.ErrRequestTimeTooSkewed, newErr("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.")},
 	{sigv4.ErrExpired, errAccessDenied.withMessage("Request has expired")},
 	{sigv4.ErrAuthHeaderMalformed, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")},
+	{sigv4.ErrPresignExpiry, newErr("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")},
 	{sigv4.ErrQueryParamsMalformed, newErr("AuthorizationQueryParametersError", 400, "The authorization query parameters are malformed.")},
 	{sigv4.ErrMissingDate, errAccessDenied.withMessage("AWS authentication requires a valid Date or x-amz-date header")},
 	{sigv4.ErrInvalidRegion, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the region in the credential scope is wrong.")},

@@ -342,3 +342,21 @@ func TestAccessLogSaysEncryptionApplied(t *testing.T) {
 		t.Fatalf("no log line for %v", want)
 	}
 }
+
+// Every part of an SSE-C upload must carry the upload's key.
+func TestSSECPartWithAnotherKey(t *testing.T) {
+	e := newEnv(t)
+	k, other := newSSECKey(3), newSSECKey(4)
+	id := e.createUpload("mp", func(in *s3.CreateMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	_, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(other.key), SSECustomerKeyMD5: aws.String(other.md5)})
+	wantStatusCode(t, err, 400, "InvalidArgument")
+	parts, err := e.c.ListParts(e.ctx, &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id)})
+	wantNoErr(t, err)
+	if len(parts.Parts) != 0 {
+		t.Fatalf("a refused part was stored: %+v", parts.Parts)
+	}
+}
