@@ -98,16 +98,13 @@ func declaresLength(r *http.Request) bool {
 }
 
 // writeConditions reads If-Match / If-None-Match of a conditional write.
-// S3 supports only "*" in If-None-Match on writes.
+// If-None-Match takes "*" (the key must not exist) or ETags (the current
+// object must not have one of them).
 func writeConditions(r *http.Request) (object.WriteConditions, error) {
-	c := object.WriteConditions{
+	return object.WriteConditions{
 		IfMatch:     r.Header.Get("If-Match"),
 		IfNoneMatch: r.Header.Get("If-None-Match"),
-	}
-	if c.IfNoneMatch != "" && c.IfNoneMatch != "*" {
-		return c, errNotImplemented
-	}
-	return c, nil
+	}, nil
 }
 
 // namedMismatch names the algorithm in a checksum mismatch, as S3 does.

@@ -212,6 +212,14 @@ func TestConditionalPut(t *testing.T) {
 	wantCode(t, put("absent", func(in *s3.PutObjectInput) { in.IfMatch = aws.String(`"0123"`) }), "NoSuchKey")
 	etag := aws.ToString(e.put("k", "new").ETag)
 	wantNoErr(t, put("k", func(in *s3.PutObjectInput) { in.IfMatch = aws.String(etag) }))
+	// If-None-Match with ETags: refused while the object has one of them.
+	etag = aws.ToString(e.put("k", "newer").ETag)
+	wantCode(t, put("k", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(etag) }), "PreconditionFailed")
+	if e.mustGet("k") != "newer" {
+		t.Fatal("a refused conditional PUT replaced the object")
+	}
+	wantNoErr(t, put("k", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(`"0123", "4567"`) }))
+	wantNoErr(t, put("absent-too", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(etag) }))
 
 	const n = 16
 	var wg sync.WaitGroup
