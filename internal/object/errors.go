@@ -48,4 +48,7 @@ var (
 	// (S3's 400 InvalidPart). It wraps ErrInvalidArgument so that a
 	// caller that does not know it still answers 400 InvalidArgument.
 	ErrInvalidPartNumber = fmt.Errorf("part number not satisfiable: %w", ErrInvalidArgument)
+	// ErrUploadKeyMismatch is a part sent under another SSE-C key than its
+	// upload's (S3's 400 InvalidArgument, not the 403 of a read).
+	ErrUploadKeyMismatch = errors.New("the customer key differs from the upload's")
 )

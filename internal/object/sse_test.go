@@ -212,7 +212,7 @@ func TestCustomerKeyErrors(t *testing.T) {
 	_, err = e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1, Body: bytes.NewReader(data), Size: 5000})
 	wantErr(t, err, ErrSSECustomerKeyRequired)
 	_, err = e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1, Body: bytes.NewReader(data), Size: 5000, SSE: custKey(5)})
-	wantErr(t, err, ErrSSECustomerKeyMismatch)
+	wantErr(t, err, ErrUploadKeyMismatch)
 }
 
 func TestCopyChangesEncryption(t *testing.T) {

@@ -104,6 +104,7 @@ var errorTable = []struct {
 	{sigv4.ErrUnsupportedAlgorithm, errNotImplemented.withMessage("The authorization mechanism you have provided is not supported.")},
 
 	// Encryption errors wrap generic ones below, so they come first.
+	{object.ErrUploadKeyMismatch, errInvalidArgument.withMessage("The provided encryption parameters did not match the ones used originally.")},
 	{object.ErrSSECustomerKeyMismatch, errAccessDenied},
 	{object.ErrSSECustomerKeyRequired, errInvalidRequest.withMessage("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")},
 	{object.ErrSSENotApplicable, errInvalidRequest.withMessage("The encryption parameters are not applicable to this object.")},

@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"encoding/xml"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -111,11 +110,6 @@ func (h *handler) uploadPart(req *request) (*response, error) {
 		Bucket: req.bucket, Key: req.key, UploadID: id, PartNumber: n,
 		Body: body.r, Size: body.size, ContentMD5: body.md5, Checksum: body.checksum, SSE: key,
 	})
-	if errors.Is(err, object.ErrSSECustomerKeyMismatch) {
-		// A part under another key than the upload's is a bad request,
-		// not a denied read.
-		return nil, errInvalidArgument.withMessage("The provided encryption parameters did not match the ones used originally.")
-	}
 	if err != nil {
 		return nil, namedMismatch(err, body.checksum)
 	}

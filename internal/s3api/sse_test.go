@@ -354,6 +354,12 @@ func TestSSECPartWithAnotherKey(t *testing.T) {
 		PartNumber: aws.Int32(1), Body: strings.NewReader("part"),
 		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(other.key), SSECustomerKeyMD5: aws.String(other.md5)})
 	wantStatusCode(t, err, 400, "InvalidArgument")
+	// A copied part too: the upload's key is the one that counts.
+	e.put("src", "source")
+	_, err = e.c.UploadPartCopy(e.ctx, &s3.UploadPartCopyInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), CopySource: aws.String(e.bucket + "/src"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(other.key), SSECustomerKeyMD5: aws.String(other.md5)})
+	wantStatusCode(t, err, 400, "InvalidArgument")
 	parts, err := e.c.ListParts(e.ctx, &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id)})
 	wantNoErr(t, err)
 	if len(parts.Parts) != 0 {
