@@ -37,6 +37,10 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
+		// An SSE-C upload completes only with its key, as S3 requires.
+		if _, err := s.openUploadKey(ctx, in.Bucket, in.Key, up, in.SSE); err != nil {
+			return err
+		}
 		stored, _, err := scanParts(ctx, tx, in.UploadID, 0, -1)
 		if err != nil {
 			return err

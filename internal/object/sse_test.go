@@ -45,7 +45,7 @@ func (e *sseEnv) writeKind(t *testing.T, kind, key string, data []byte, req SSER
 			parts = append(parts, CompletedPart{PartNumber: i + 1, ETag: p.ETag})
 			off += n
 		}
-		info, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: key, UploadID: up.UploadID, Parts: parts})
+		info, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: key, UploadID: up.UploadID, Parts: parts, SSE: readReq(req)})
 		if err != nil {
 			t.Fatalf("complete %s: %v", key, err)
 		}

@@ -71,6 +71,9 @@ func decodeComplete(req *request) (object.CompleteMultipartInput, error) {
 		return in, err
 	}
 	in.Checksum = completeChecksum(req.r)
+	if in.SSE, err = readSSE(req.r.Header, ssePrefix); err != nil {
+		return in, err
+	}
 	if in.ObjectSize, err = objectSizeHeader(req.r); err != nil {
 		return in, err
 	}

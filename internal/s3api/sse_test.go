@@ -252,7 +252,8 @@ func TestSSEMultipartAndCopy(t *testing.T) {
 		PartNumber: aws.Int32(3), Body: bytes.NewReader(part2)})
 	wantCode(t, err, "InvalidRequest")
 	_, err = e.c.CompleteMultipartUpload(e.ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"),
-		UploadId: create.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+		UploadId: create.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.key), SSECustomerKeyMD5: aws.String(k.md5)})
 	wantNoErr(t, err)
 	whole := append(append([]byte(nil), part1...), part2...)
 	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
@@ -364,5 +365,27 @@ func TestSSECPartWithAnotherKey(t *testing.T) {
 	wantNoErr(t, err)
 	if len(parts.Parts) != 0 {
 		t.Fatalf("a refused part was stored: %+v", parts.Parts)
+	}
+	// Completing takes the upload's key too.
+	p, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.key), SSECustomerKeyMD5: aws.String(k.md5)})
+	wantNoErr(t, err)
+	list := []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p.ETag}}
+	_, err = e.complete("mp", id, list)
+	wantStatusCode(t, err, 400, "InvalidRequest")
+	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(other.key), aws.String(other.md5)
+	})
+	wantStatusCode(t, err, 400, "InvalidArgument")
+	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	wantNoErr(t, err)
+	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	if err != nil || body != "part" {
+		t.Fatalf("read back %q, %v", body, err)
 	}
 }
