@@ -31,13 +31,16 @@ type Wrapper interface {
 
 // Errors beyond sse's; the KMS API maps each to its exception.
 var (
-	ErrAlreadyExists    = errors.New("kms: already exists")                              // AlreadyExistsException
-	ErrInvalidState     = errors.New("kms: key state does not allow the operation")      // KMSInvalidStateException
-	ErrValidation       = errors.New("kms: invalid parameter")                           // ValidationException
-	ErrInvalidAlias     = errors.New("kms: invalid alias name")                          // InvalidAliasNameException
-	ErrIncorrectKey     = errors.New("kms: ciphertext was encrypted under another key")  // IncorrectKeyException
-	ErrManagedKey       = errors.New("kms: operation not allowed on an AWS managed key") // UnsupportedOperationException
-	ErrInvalidMarker    = errors.New("kms: invalid marker")                              // InvalidMarkerException
+	ErrAlreadyExists   = errors.New("kms: already exists")                              // AlreadyExistsException
+	ErrInvalidState    = errors.New("kms: key state does not allow the operation")      // KMSInvalidStateException
+	ErrValidation      = errors.New("kms: invalid parameter")                           // ValidationException
+	ErrInvalidAlias    = errors.New("kms: invalid alias name")                          // InvalidAliasNameException
+	ErrIncorrectKey    = errors.New("kms: ciphertext was encrypted under another key")  // IncorrectKeyException
+	ErrManagedKey      = errors.New("kms: operation not allowed on an AWS managed key") // UnsupportedOperationException
+	ErrInvalidMarker   = errors.New("kms: invalid marker")                              // InvalidMarkerException
+	ErrMalformedPolicy = errors.New("kms: malformed key policy")                        // MalformedPolicyDocumentException
+	// ErrPolicyNotFound: a policy name other than "default" (NotFoundException).
+	ErrPolicyNotFound   = fmt.Errorf("kms: no such key policy: %w", sse.ErrKeyNotFound)
 	errCorruptKeyRecord = errors.New("kms: corrupt key record")
 )
 
