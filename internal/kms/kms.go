@@ -5,6 +5,10 @@
 // (for example Vault's transit engine) can take its place behind that
 // interface.
 //
+// Every operation is authorized (authz.go) against the key's policy and
+// the caller's identity policies, with the caller named by the context
+// (WithCaller): the KMS API and S3's SSE-KMS reach keys only that way.
+//
 // Nothing here is cached in memory except the immutable id of the S3 default
 // key, so several gateways sharing one metadata store see every enable,
 // disable and alias change at once.
