@@ -149,6 +149,20 @@ func (s *Service) conditions(c *Caller, a access) map[string][]string {
 	return m
 }
 
+// withRequestAlias adds kms:RequestAlias when the request names its key by
+// an alias (name or ARN).
+func (s *Service) withRequestAlias(extra map[string]string, ref string) map[string]string {
+	_, alias, err := s.parseRef(ref)
+	if err != nil || alias == "" {
+		return extra
+	}
+	if extra == nil {
+		extra = make(map[string]string, 1)
+	}
+	extra["kms:RequestAlias"] = alias
+	return extra
+}
+
 // cryptoAccess is the question of a cryptographic operation on a key.
 func cryptoAccess(action string, rec *keyRecord, encCtx map[string]string) access {
 	return access{action: action, rec: rec, encCtx: encCtx, extra: map[string]string{"kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}}

@@ -144,6 +144,7 @@ func (s *Service) usableKey(ctx context.Context, ref string, a access) (*keyReco
 		return nil, err
 	}
 	a.rec = rec
+	a.extra = s.withRequestAlias(a.extra, ref)
 	if err := s.authorize(ctx, a); err != nil {
 		return nil, err
 	}

@@ -87,7 +87,8 @@ func (s *Service) DescribeKey(ctx context.Context, ref string) (KeyMetadata, err
 	if err != nil {
 		return KeyMetadata{}, err
 	}
-	if err := s.authorize(ctx, access{action: "kms:DescribeKey", rec: rec}); err != nil {
+	a := access{action: "kms:DescribeKey", rec: rec, extra: s.withRequestAlias(nil, ref)}
+	if err := s.authorize(ctx, a); err != nil {
 		return KeyMetadata{}, err
 	}
 	return s.metadata(rec), nil

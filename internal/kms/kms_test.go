@@ -47,7 +47,7 @@ type fixture struct {
 	clock *clock
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store, err := pebblemeta.Open(filepath.Join(t.TempDir(), "meta"))
 	if err != nil {

@@ -54,6 +54,8 @@ func TestEvaluateKey(t *testing.T) {
 		{name: "anonymous never", key: doc(stmt("Allow", `"*"`, `"kms:Decrypt"`, "")), p: anon, want: ImplicitDeny},
 		{name: "encryption context condition", key: doc(stmt("Allow", account, `"kms:*"`, `{"StringEquals":{"kms:EncryptionContext:purpose":"test"}}`)), p: root, kv: []string{"kms:EncryptionContext:purpose", "test"}, want: Allowed},
 		{name: "encryption context mismatch", key: doc(stmt("Allow", account, `"kms:*"`, `{"StringEquals":{"kms:EncryptionContext:purpose":"test"}}`)), p: root, kv: []string{"kms:EncryptionContext:purpose", "other"}, want: ImplicitDeny},
+		{name: "request alias condition", key: doc(stmt("Allow", account, `"kms:*"`, `{"StringEquals":{"kms:RequestAlias":"alias/app"}}`)), p: root, kv: []string{"kms:RequestAlias", "alias/app"}, want: Allowed},
+		{name: "request without the alias", key: doc(stmt("Allow", account, `"kms:*"`, `{"StringEquals":{"kms:RequestAlias":"alias/app"}}`)), p: root, want: ImplicitDeny},
 		{name: "session policy narrows", key: defaultKey, identity: []string{idAllow}, session: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}`, p: admin, want: ImplicitDeny},
 		{name: "account action, root", p: root, action: "kms:CreateKey", resource: "*", want: Allowed},
 		{name: "account action, user", p: alice, action: "kms:CreateKey", resource: "*", want: ImplicitDeny},
