@@ -305,3 +305,58 @@ func TestOneActionOnOneKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleSessionsAndNamedPrincipals: an assumed role's policies govern its
+// sessions and a session policy narrows them; a key policy that names a
+// role grants its sessions without any IAM policy.
+func TestRoleSessionsAndNamedPrincipals(t *testing.T) {
+	s := startServer(t)
+	f, named := s.fixture(), s.fixture()
+	acct := iam.DefaultAccountID
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`
+	role, err := s.ids().CreateRole(s.ctx, iam.CreateRoleInput{RoleName: "kmsrole", AssumeRolePolicyDocument: trust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ids().PutRolePolicy(s.ctx, "kmsrole", "use", identityPolicy("Allow", `["kms:Encrypt","kms:DescribeKey"]`, `"`+f.arn+`"`)); err != nil {
+		t.Fatal(err)
+	}
+	root, err := s.ids().Principal(s.ctx, testserver.AccessKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assume := func(session string) *awskms.Client {
+		creds, _, err := s.ids().AssumeRole(s.ctx, &root, iam.AssumeRoleInput{RoleARN: role.ARN, RoleSessionName: "sess", Policy: session})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return awskms.New(awskms.Options{
+			Region: testserver.Region, BaseEndpoint: aws.String(s.srv.URL), RetryMaxAttempts: 1, HTTPClient: s.srv.HTTPClient(),
+			Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken),
+		})
+	}
+	encrypt := kmsOps["Encrypt"].call
+	describe := kmsOps["DescribeKey"].call
+	full := assume("")
+	if err := encrypt(s.ctx, full, f); err != nil {
+		t.Fatalf("role session Encrypt: %v", err)
+	}
+	wantDenied(t, "role session on another key", encrypt(s.ctx, full, named))
+	narrow := assume(identityPolicy("Allow", `"kms:DescribeKey"`, `"*"`))
+	if err := describe(s.ctx, narrow, f); err != nil {
+		t.Fatalf("narrowed session DescribeKey: %v", err)
+	}
+	wantDenied(t, "Encrypt outside the session policy", encrypt(s.ctx, narrow, f))
+
+	// A key policy naming the role (and the root, for the lockout check).
+	doc := `{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"kms:*","Resource":"*"},
+	 {"Effect":"Allow","Principal":{"AWS":"` + role.ARN + `"},"Action":"kms:Decrypt","Resource":"*"}]}`
+	if _, err := s.root.PutKeyPolicy(s.ctx, &awskms.PutKeyPolicyInput{KeyId: &named.id, Policy: &doc}); err != nil {
+		t.Fatal(err)
+	}
+	if err := kmsOps["Decrypt"].call(s.ctx, full, named); err != nil {
+		t.Fatalf("Decrypt granted by the key policy to the role: %v", err)
+	}
+	wantDenied(t, "Encrypt the key policy does not grant", encrypt(s.ctx, full, named))
+}
