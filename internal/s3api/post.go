@@ -165,11 +165,12 @@ func redirectTarget(raw, bucket, key, etag string) (string, bool) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", false
 	}
-	q := u.Query()
-	q.Set("bucket", bucket)
-	q.Set("key", key)
-	q.Set("etag", etag)
-	u.RawQuery = q.Encode()
+	// S3 appends bucket, key and etag in that order to the URL's own query.
+	add := "bucket=" + url.QueryEscape(bucket) + "&key=" + url.QueryEscape(key) + "&etag=" + url.QueryEscape(etag)
+	if u.RawQuery != "" {
+		add = u.RawQuery + "&" + add
+	}
+	u.RawQuery = add
 	return u.String(), true
 }
 

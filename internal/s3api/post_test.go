@@ -3,11 +3,13 @@ package s3api_test
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -143,6 +145,11 @@ func TestPostObjectStatusAndRedirect(t *testing.T) {
 		loc.Query().Get("bucket") != e.bucket || loc.Query().Get("etag") == "" || loc.Query().Get("x") != "1" {
 		t.Fatalf("redirect: %d %v", r.status, r.header)
 	}
+	// In S3's order, after the URL's own query.
+	want := fmt.Sprintf("x=1&bucket=%s&key=redir&etag=%%22%s%%22", e.bucket, sumHex([]byte("y")))
+	if loc.RawQuery != want {
+		t.Fatalf("redirect query %q, want %q", loc.RawQuery, want)
+	}
 	if e.mustGet("redir") != "y" {
 		t.Fatal("redirected upload not stored")
 	}
@@ -252,4 +259,9 @@ func TestPresignedPostFromSDK(t *testing.T) {
 		t.Fatal("sdk form upload not stored")
 	}
 	e.post(f, "form.bin", bytes.Repeat([]byte("x"), 65)).wantError(t, 400, "EntityTooLarge")
+}
+
+func sumHex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
 }
