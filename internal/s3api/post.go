@@ -51,8 +51,7 @@ func (h *handler) postObject(req *request) (*response, error) {
 }
 
 // readForm authenticates the form against the credential store the
-// request verifier uses. Anonymous forms are refused: there are no
-// public-write buckets.
+// request verifier uses. A form without signature fields is anonymous.
 func (h *handler) readForm(req *request) (*postpolicy.Form, error) {
 	if h.cfg.Verifier == nil || h.cfg.Verifier.Creds == nil {
 		return nil, errAccessDenied
@@ -70,7 +69,9 @@ func (h *handler) readForm(req *request) (*postpolicy.Form, error) {
 		return nil, err
 	}
 	if form.Auth == postpolicy.Anonymous {
-		return nil, errAccessDenied
+		// An unsigned form is an anonymous write: authorization decides,
+		// as for an anonymous PUT (a bucket policy or ACL must allow it).
+		return form, nil
 	}
 	// Temporary credentials must present their session token, and only
 	// they may present one, as for signed requests.

@@ -265,3 +265,28 @@ func sumHex(b []byte) string {
 	s := md5.Sum(b)
 	return hex.EncodeToString(s[:])
 }
+
+// An unsigned form is an anonymous write: refused by default, accepted
+// where a bucket policy lets anyone write.
+func TestPostObjectAnonymous(t *testing.T) {
+	e := newEnv(t)
+	anon := func(key string) *browserForm {
+		f := newForm().field("key", key).field("Content-Type", "text/plain")
+		f.asIs = true
+		return f
+	}
+	e.post(anon("a"), "f.txt", []byte("bar")).wantError(t, 403, "AccessDenied")
+	_, err := e.c.DeletePublicAccessBlock(e.ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String(e.bucket)})
+	wantNoErr(t, err)
+	e.putPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::` + e.bucket + `/public/*"}]}`)
+	if r := e.post(anon("public/a"), "f.txt", []byte("bar")); r.status != 204 {
+		t.Fatalf("anonymous form to a public-write prefix: %d %s", r.status, r.body)
+	}
+	if e.mustGet("public/a") != "bar" {
+		t.Fatal("anonymous form not stored")
+	}
+	e.post(anon("private/a"), "f.txt", []byte("bar")).wantError(t, 403, "AccessDenied")
+	if e.objectExists("private/a") || e.objectExists("a") {
+		t.Fatal("a refused anonymous form stored an object")
+	}
+}
