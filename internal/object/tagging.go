@@ -12,9 +12,13 @@ import (
 // validTags applies S3's object tag rules: at most 10 tags, unique keys of
 // 1..128 characters, values of at most 256 characters, valid UTF-8, and no
 // keys in the reserved "aws:" namespace.
-func validTags(tags []Tag) error {
-	if len(tags) > MaxTags {
-		return fmt.Errorf("%d tags, at most %d: %w", len(tags), MaxTags, ErrInvalidTag)
+func validTags(tags []Tag) error { return validTagSet(tags, MaxTags) }
+
+// validTagSet applies the tag rules objects and buckets share, with at
+// most max tags.
+func validTagSet(tags []Tag, max int) error {
+	if len(tags) > max {
+		return fmt.Errorf("%d tags, at most %d: %w", len(tags), max, ErrInvalidTag)
 	}
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
