@@ -115,7 +115,7 @@ func requestACL(req *request, ownerID string) (*acl, error) {
 // It reports whether there is anything to store.
 func admitACL(st *bucketAccess, a *acl) (bool, error) {
 	if !st.aclsEnabled() {
-		if len(a.Grants) > 0 {
+		if len(a.Grants) > 0 || a.NoOwner {
 			return false, errACLNotSupported
 		}
 		return false, nil

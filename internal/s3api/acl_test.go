@@ -1,0 +1,68 @@
+package s3api_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/hoard-s3/hoard/internal/s3api"
+	"github.com/hoard-s3/hoard/internal/testserver"
+)
+
+// TestBucketACLAsWritten: GetBucketAcl returns the ACL as written: the
+// grants, then the owner's FULL_CONTROL only when the ACL holds it.
+func TestBucketACLAsWritten(t *testing.T) {
+	e := newEnv(t, testserver.WithBucketDefaults(s3api.LegacyBucketDefaults))
+	b := aws.String(e.bucket)
+	get := func() *s3.GetBucketAclOutput {
+		t.Helper()
+		out, err := e.c.GetBucketAcl(e.ctx, &s3.GetBucketAclInput{Bucket: b})
+		wantNoErr(t, err)
+		return out
+	}
+	_, err := e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	wantNoErr(t, err)
+	acl := get()
+	if len(acl.Grants) != 2 || aws.ToString(acl.Grants[0].Grantee.URI) != "http://acs.amazonaws.com/groups/global/AllUsers" ||
+		acl.Grants[0].Permission != types.PermissionRead || acl.Grants[1].Permission != types.PermissionFullControl ||
+		aws.ToString(acl.Grants[1].Grantee.ID) != aws.ToString(acl.Owner.ID) {
+		t.Fatalf("public-read ACL = %+v", acl.Grants)
+	}
+
+	// An ACL without the owner's grant reads back empty.
+	_, err = e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}})
+	wantNoErr(t, err)
+	if got := get(); len(got.Grants) != 0 {
+		t.Fatalf("ACL after revoking all = %+v", got.Grants)
+	}
+	// The owner still manages the bucket, and puts its grant back.
+	_, err = e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: acl.Grants[1:]}})
+	wantNoErr(t, err)
+	if got := get(); len(got.Grants) != 1 || got.Grants[0].Permission != types.PermissionFullControl {
+		t.Fatalf("ACL after restoring = %+v", got.Grants)
+	}
+
+	// No account has an email address on record, and nothing changes.
+	email := types.Grant{Grantee: &types.Grantee{Type: types.TypeAmazonCustomerByEmail, EmailAddress: aws.String("nobody@example.com")}, Permission: types.PermissionRead}
+	_, err = e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{email}}})
+	wantCode(t, err, "UnresolvableGrantByEmailAddress")
+	_, err = e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b, GrantRead: aws.String(`emailAddress="nobody@example.com"`)})
+	wantCode(t, err, "UnresolvableGrantByEmailAddress")
+	if got := get(); len(got.Grants) != 1 {
+		t.Fatalf("ACL after refusals = %+v", got.Grants)
+	}
+
+	// With ACLs disabled, an ACL without the owner's grant is refused.
+	sb := e.newBucket()
+	_, err = e.c.PutBucketOwnershipControls(e.ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String(sb),
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	wantNoErr(t, err)
+	_, err = e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: aws.String(sb),
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}})
+	wantCode(t, err, "AccessControlListNotSupported")
+}
