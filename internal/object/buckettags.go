@@ -46,7 +46,7 @@ func (s *Service) GetBucketTagging(ctx context.Context, bucket string) ([]Tag, e
 	if err := json.Unmarshal(doc, &tags); err != nil {
 		return nil, fmt.Errorf("tags of bucket %q: %w", bucket, errCorrupt)
 	}
-	return tags, nil
+	return sortedTags(tags), nil
 }
 
 // DeleteBucketTagging removes a bucket's tags; a bucket without tags is

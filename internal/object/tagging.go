@@ -3,6 +3,7 @@ package object
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -54,11 +55,16 @@ func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID s
 	if err != nil {
 		return nil, "", err
 	}
-	tags := rec.Tags
-	if tags == nil {
-		tags = []Tag{}
-	}
-	return tags, rec.VersionID, nil
+	return sortedTags(rec.Tags), rec.VersionID, nil
+}
+
+// sortedTags returns a copy of a tag set in key order. S3 documents no
+// order (it is a set); key order is stable whatever order the tags were
+// sent in, and is what S3 and the s3-tests suite show.
+func sortedTags(tags []Tag) []Tag {
+	out := append(make([]Tag, 0, len(tags)), tags...)
+	slices.SortFunc(out, func(a, b Tag) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }
 
 // PutObjectTagging replaces an object's tags. Like S3 it leaves the ETag

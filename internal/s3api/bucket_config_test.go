@@ -22,7 +22,7 @@ func TestBucketTagging(t *testing.T) {
 	wantNoErr(t, err)
 	out, err := e.c.GetBucketTagging(e.ctx, &s3.GetBucketTaggingInput{Bucket: b})
 	wantNoErr(t, err)
-	if len(out.TagSet) != 2 || *out.TagSet[0].Key != "team" || *out.TagSet[0].Value != "storage" || *out.TagSet[1].Key != "empty" || *out.TagSet[1].Value != "" {
+	if len(out.TagSet) != 2 || *out.TagSet[1].Key != "team" || *out.TagSet[1].Value != "storage" || *out.TagSet[0].Key != "empty" || *out.TagSet[0].Value != "" {
 		t.Fatalf("tag set = %+v", out.TagSet)
 	}
 	// The object's tags and the bucket's are separate.
