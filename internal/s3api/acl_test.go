@@ -66,3 +66,43 @@ func TestBucketACLAsWritten(t *testing.T) {
 		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}})
 	wantCode(t, err, "AccessControlListNotSupported")
 }
+
+// TestMissingObjectForListers: a reader denied a missing object learns
+// that it is missing (404) only when it may list the bucket at that key.
+func TestMissingObjectForListers(t *testing.T) {
+	e := newEnv(t, testserver.WithBucketDefaults(s3api.LegacyBucketDefaults))
+	e.put("private", "x")
+	anon := func(method, key string) int {
+		t.Helper()
+		return e.do(e.newRaw(method, "/"+e.bucket+"/"+key, nil)).status
+	}
+	if s := anon("GET", "missing"); s != 403 {
+		t.Fatalf("anonymous GET of a missing key in a private bucket: %d", s)
+	}
+	_, err := e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: aws.String(e.bucket), ACL: types.BucketCannedACLPublicRead})
+	wantNoErr(t, err)
+	r := e.do(e.newRaw("GET", "/"+e.bucket+"/missing", nil))
+	if r.status != 404 {
+		t.Fatalf("anonymous GET of a missing key in a listable bucket: %d %s", r.status, r.body)
+	}
+	if d := r.errDoc(t); d.Code != "NoSuchKey" {
+		t.Fatalf("code %s", d.Code)
+	}
+	if s := anon("HEAD", "missing"); s != 404 {
+		t.Fatalf("anonymous HEAD of a missing key in a listable bucket: %d", s)
+	}
+	if s := anon("GET", "private"); s != 403 {
+		t.Fatalf("anonymous GET of an existing private object: %d", s)
+	}
+
+	// A policy that lets everyone list under public/ only.
+	b := e.newBucket()
+	_, err = e.c.PutBucketPolicy(e.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::` + b + `","Condition":{"StringLike":{"s3:prefix":"public/*"}}}]}`)})
+	wantNoErr(t, err)
+	if s := e.do(e.newRaw("HEAD", "/"+b+"/public/object", nil)).status; s != 404 {
+		t.Fatalf("HEAD under the listable prefix: %d", s)
+	}
+	if s := e.do(e.newRaw("HEAD", "/"+b+"/private/object", nil)).status; s != 403 {
+		t.Fatalf("HEAD outside the listable prefix: %d", s)
+	}
+}
