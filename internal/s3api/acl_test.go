@@ -1,6 +1,7 @@
 package s3api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -105,4 +106,26 @@ func TestMissingObjectForListers(t *testing.T) {
 	if s := e.do(e.newRaw("HEAD", "/"+b+"/private/object", nil)).status; s != 403 {
 		t.Fatalf("HEAD outside the listable prefix: %d", s)
 	}
+}
+
+// TestExpectedBucketOwner: a request naming another owner fails with 403.
+func TestExpectedBucketOwner(t *testing.T) {
+	e := newEnv(t)
+	acct := e.identities().AccountID()
+	e.put("k", "v")
+	_, err := e.c.ListObjects(e.ctx, &s3.ListObjectsInput{Bucket: aws.String(e.bucket), ExpectedBucketOwner: aws.String(acct)})
+	wantNoErr(t, err)
+	_, err = e.c.ListObjects(e.ctx, &s3.ListObjectsInput{Bucket: aws.String(e.bucket), ExpectedBucketOwner: aws.String("111122223333")})
+	wantCode(t, err, "AccessDenied")
+	_, err = e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("new"), Body: strings.NewReader("x"), ExpectedBucketOwner: aws.String("111122223333")})
+	wantCode(t, err, "AccessDenied")
+	if e.objectExists("new") {
+		t.Fatal("a refused PUT stored its object")
+	}
+	_, err = e.c.CopyObject(e.ctx, &s3.CopyObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("copy"), CopySource: aws.String(e.bucket + "/k"),
+		ExpectedBucketOwner: aws.String(acct), ExpectedSourceBucketOwner: aws.String("111122223333")})
+	wantCode(t, err, "AccessDenied")
+	_, err = e.c.CopyObject(e.ctx, &s3.CopyObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("copy"), CopySource: aws.String(e.bucket + "/k"),
+		ExpectedBucketOwner: aws.String(acct), ExpectedSourceBucketOwner: aws.String(acct)})
+	wantNoErr(t, err)
 }

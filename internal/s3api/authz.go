@@ -136,6 +136,9 @@ func (h *handler) authorize(req *request) error {
 	if perm.none {
 		return nil
 	}
+	if err := h.checkExpectedOwner(req); err != nil {
+		return err
+	}
 	who, err := h.resolveCaller(req)
 	if err != nil {
 		return err
