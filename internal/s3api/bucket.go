@@ -87,7 +87,7 @@ func (h *handler) createBucket(req *request) (*response, error) {
 		return nil, err
 	}
 	err = h.svc.CreateBucket(req.ctx, req.bucket, h.cfg.Region, ownerID(req), configs...)
-	if err := h.createBucketStatus(err); err != nil {
+	if err := h.createBucketStatus(req, err); err != nil {
 		return nil, err
 	}
 	resp := newResponse(http.StatusOK)

@@ -93,11 +93,27 @@ func (h *handler) newBucketConfigs(req *request) ([]object.BucketConfigDoc, erro
 }
 
 // createBucketStatus: for legacy compatibility S3 answers 200 in
-// us-east-1 when the owner re-creates a bucket it already owns (which
-// keeps its settings); other regions say 409.
-func (h *handler) createBucketStatus(err error) error {
-	if isAPIError(err, "BucketAlreadyOwnedByYou") && h.cfg.Region == "us-east-1" {
-		return nil
+// us-east-1 when the owner re-creates a bucket it already owns, and resets
+// the bucket's ACL to the one the request sets (private when none); its
+// other settings stay. Other regions say 409.
+func (h *handler) createBucketStatus(req *request, err error) error {
+	if !isAPIError(err, "BucketAlreadyOwnedByYou") || h.cfg.Region != "us-east-1" {
+		return err
 	}
-	return err
+	a, err := aclFromHeaders(req.r.Header)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		a = &acl{}
+	}
+	st, err := h.loadAccess(req.ctx, req.bucket, true)
+	if err != nil {
+		return err
+	}
+	store, err := admitACL(st, a)
+	if err != nil || !store {
+		return err
+	}
+	return h.svc.PutBucketConfig(req.ctx, req.bucket, cfgBucketACL, a.encode())
 }

@@ -153,3 +153,29 @@ func TestLegacyDefaultsAccountBlock(t *testing.T) {
 	}
 	e.wantLegacy("acct")
 }
+
+// TestRecreateBucketResetsACL: in us-east-1 re-creating an owned bucket
+// answers 200 and resets its ACL (S3's CreateBucket reference), and keeps
+// everything else.
+func TestRecreateBucketResetsACL(t *testing.T) {
+	e := newEnv(t, testserver.WithBucketDefaults(s3api.LegacyBucketDefaults))
+	b := aws.String(e.bucket)
+	e.put("k", "v")
+	_, err := e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	wantNoErr(t, err)
+	wantNoErr(t, e.createBucketWith(e.bucket, nil))
+	acl, err := e.c.GetBucketAcl(e.ctx, &s3.GetBucketAclInput{Bucket: b})
+	if err != nil || len(acl.Grants) != 1 || acl.Grants[0].Permission != types.PermissionFullControl {
+		t.Fatalf("ACL after re-create = %+v, %v", acl, err)
+	}
+	wantNoErr(t, e.createBucketWith(e.bucket, publicRead))
+	acl, err = e.c.GetBucketAcl(e.ctx, &s3.GetBucketAclInput{Bucket: b})
+	if err != nil || !hasAllUsersRead(acl.Grants) {
+		t.Fatalf("ACL after re-create with public-read = %+v, %v", acl, err)
+	}
+	if got := e.mustGet("k"); got != "v" {
+		t.Fatalf("object after re-create = %q", got)
+	}
+	_, err = e.c.GetBucketOwnershipControls(e.ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+	wantCode(t, err, "OwnershipControlsNotFoundError")
+}
