@@ -25,9 +25,9 @@ func TestBoto3(t *testing.T) {
 	}
 }
 
-// TestBoto3IAMWithoutRegion: boto3's IAM client without a region (the
-// Ceph s3-tests suite's) signs with an empty scope region, which IAM, a
-// global service, accepts.
+// TestBoto3IAMWithoutRegion: boto3's IAM and S3 clients without a region
+// (the Ceph s3-tests suite's) sign with an empty scope region, which the
+// server takes for its own.
 func TestBoto3IAMWithoutRegion(t *testing.T) {
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		t.Skipf("python3 with boto3 not available (%v); skipping (CI installs it)", err)

@@ -1,5 +1,6 @@
-"""IAM calls from a boto3 client configured without a region, as the Ceph
-s3-tests suite makes them: botocore signs them with an empty scope region."""
+"""IAM and S3 calls from boto3 clients configured without a region, as the
+Ceph s3-tests suite makes them: botocore signs them with an empty scope
+region."""
 import json
 import os
 import sys
@@ -23,4 +24,15 @@ if got["PolicyName"] != "read":
 names = iam.list_user_policies(UserName="noregion")["PolicyNames"]
 if names != ["read"]:
     sys.exit("list_user_policies answered %r" % names)
+s3 = boto3.client(
+    "s3",
+    region_name="",
+    endpoint_url=os.environ["HOARD_URL"],
+    aws_access_key_id=os.environ["HOARD_KEY"],
+    aws_secret_access_key=os.environ["HOARD_SECRET"],
+)
+s3.create_bucket(Bucket="noregion")
+s3.put_object(Bucket="noregion", Key="k", Body=b"v")
+if s3.get_object(Bucket="noregion", Key="k")["Body"].read() != b"v":
+    sys.exit("get_object answered other bytes")
 print("boto3 iam ok")
