@@ -93,6 +93,7 @@ var errorTable = []struct {
 	{sigv4.ErrRequestTimeTooSkewed, newErr("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.")},
 	{sigv4.ErrExpired, errAccessDenied.withMessage("Request has expired")},
 	{sigv4.ErrAuthHeaderMalformed, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")},
+	{sigv4.ErrPresignExpiry, newErr("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")},
 	{sigv4.ErrQueryParamsMalformed, newErr("AuthorizationQueryParametersError", 400, "The authorization query parameters are malformed.")},
 	{sigv4.ErrMissingDate, errAccessDenied.withMessage("AWS authentication requires a valid Date or x-amz-date header")},
 	{sigv4.ErrInvalidRegion, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the region in the credential scope is wrong.")},
@@ -103,11 +104,13 @@ var errorTable = []struct {
 	{sigv4.ErrUnsupportedAlgorithm, errNotImplemented.withMessage("The authorization mechanism you have provided is not supported.")},
 
 	// Encryption errors wrap generic ones below, so they come first.
+	{object.ErrUploadKeyMismatch, errInvalidArgument.withMessage("The provided encryption parameters did not match the ones used originally.")},
 	{object.ErrSSECustomerKeyMismatch, errAccessDenied},
 	{object.ErrSSECustomerKeyRequired, errInvalidRequest.withMessage("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")},
 	{object.ErrSSENotApplicable, errInvalidRequest.withMessage("The encryption parameters are not applicable to this object.")},
 	{object.ErrInvalidEncryption, errInvalidArgument.withMessage("The encryption parameters are not valid.")},
 	{object.ErrKMSUnavailable, errNotImplemented.withMessage("Server-side encryption with KMS keys is not available: no key service is configured.")},
+	{sse.ErrKeyAccessDenied, errAccessDenied},
 	{sse.ErrKeyNotFound, newErr("KMS.NotFoundException", 400, "Invalid keyId")},
 	{sse.ErrKeyDisabled, newErr("KMS.DisabledException", 400, "The KMS key is disabled.")},
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
@@ -131,7 +134,10 @@ var errorTable = []struct {
 	{object.ErrInvalidTag, errInvalidTag},
 	{object.ErrCopyToSelf, errInvalidRequest.withMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")},
 	{object.ErrNoSuchVersion, newErr("NoSuchVersion", 404, "The specified version does not exist.")},
-	{object.ErrInvalidPartNumber, newErr("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")},
+	// S3 answers a partNumber past the object's parts (or above 1 on an
+	// object uploaded in one piece) as it answers a missing part in
+	// CompleteMultipartUpload.
+	{object.ErrInvalidPartNumber, newErr("InvalidPart", 400, "The requested partnumber is not satisfiable")},
 	{object.ErrInvalidArgument, errInvalidArgument},
 	{object.ErrNoSuchUpload, newErr("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")},
 	{object.ErrInvalidPart, newErr("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")},

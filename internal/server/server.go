@@ -144,7 +144,7 @@ func Open(cfg Config) (*Server, error) {
 		Region:   cfg.Region,
 		Domain:   cfg.Domain,
 		Logger:   cfg.Logger,
-		KMS:      kmsapi.New(s.kms, cfg.Logger),
+		KMS:      kmsapi.New(s.kms, s.iam, cfg.Logger),
 		IAM:      iamapi.New(s.iam, cfg.Logger),
 		// Every S3 request is authorized against these identities.
 		Identities: s.iam,
@@ -241,6 +241,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case n > 0:
 			s.cfg.Logger.Info("reclaimed orphaned data files", "count", n)
 		}
+		s.reclaimCompletedUploads(ctx)
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
 		select {
@@ -248,6 +249,18 @@ func (s *Server) collectGarbage(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// reclaimCompletedUploads drops the records that let a retried
+// CompleteMultipartUpload succeed, once they can no longer be used.
+func (s *Server) reclaimCompletedUploads(ctx context.Context) {
+	n, err := s.service.ReclaimCompletedUploads(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("reclaiming completed upload records failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Debug("reclaimed completed upload records", "count", n)
 	}
 }
 
