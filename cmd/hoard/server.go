@@ -16,6 +16,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/edgeauth"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
 )
 
@@ -34,6 +35,7 @@ type serverOptions struct {
 	pprofAddress   string
 	console        server.ConsoleConfig
 	encryption     encryptionFlag
+	bucketDefaults string
 }
 
 // encryptionFlag is --encryption: on (the default) or off, which stores
@@ -81,6 +83,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.pprofAddress, "pprof-address", "", "`host:port` serving Go profiles at /debug/pprof/ (use a loopback address); empty: none")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
@@ -215,21 +218,26 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	defaults, err := bucketDefaults(o.bucketDefaults, a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
-		MaxRequests:  o.maxRequests,
-		MetricsToken: metricsToken,
-		EdgeSecret:   edgeSecret,
-		H2C:          o.h2c,
-		DataDir:      o.data,
-		Address:      o.address,
-		Region:       o.region,
-		Domain:       o.domain,
-		Root:         root,
-		Logger:       logger,
-		DrainTime:    o.drain,
-		OrphanGrace:  o.orphanGrace,
-		Console:      o.console,
-		Encryption:   object.EncryptionSwitch(o.encryption),
+		BucketDefaults: defaults,
+		MaxRequests:    o.maxRequests,
+		MetricsToken:   metricsToken,
+		EdgeSecret:     edgeSecret,
+		H2C:            o.h2c,
+		DataDir:        o.data,
+		Address:        o.address,
+		Region:         o.region,
+		Domain:         o.domain,
+		Root:           root,
+		Logger:         logger,
+		DrainTime:      o.drain,
+		OrphanGrace:    o.orphanGrace,
+		Console:        o.console,
+		Encryption:     object.EncryptionSwitch(o.encryption),
 	})
 	if err != nil {
 		return nil, err
@@ -248,6 +256,9 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	}
 	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
 		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
+	}
+	if defaults == s3api.LegacyBucketDefaults {
+		logger.Warn("new buckets get S3's pre-2023 defaults (--bucket-defaults=legacy): ACLs enabled and no bucket-level Block Public Access")
 	}
 	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
 	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)
@@ -289,4 +300,21 @@ func serveUntilSignal(a *app, srv *server.Server, sigs <-chan os.Signal, logger 
 	}
 	logger.Info("stopped cleanly")
 	return 0
+}
+
+// bucketDefaults resolves --bucket-defaults, then $HOARD_BUCKET_DEFAULTS;
+// secure when neither is set.
+func bucketDefaults(flagValue string, getenv func(string) string) (s3api.BucketDefaults, error) {
+	v, from := flagValue, "--bucket-defaults"
+	if v == "" {
+		v, from = getenv("HOARD_BUCKET_DEFAULTS"), "HOARD_BUCKET_DEFAULTS"
+	}
+	if v == "" {
+		return s3api.SecureBucketDefaults, nil
+	}
+	d, err := s3api.ParseBucketDefaults(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", from, err)
+	}
+	return d, nil
 }

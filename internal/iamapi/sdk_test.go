@@ -163,3 +163,15 @@ func TestPoliciesGroupsRoles(t *testing.T) {
 	_, err = root.GetRole(c, &iam.GetRoleInput{RoleName: aws.String("app")})
 	wantCode(t, err, "NoSuchEntity", 404)
 }
+
+func TestListOpenIDConnectProvidersEmpty(t *testing.T) {
+	srv := testserver.Start(t)
+	c := ctx(t)
+	root := iamClient(srv.URL, srv.HTTPClient(), rootCreds)
+	out, err := root.ListOpenIDConnectProviders(c, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil || out.OpenIDConnectProviderList == nil || len(out.OpenIDConnectProviderList) != 0 {
+		t.Fatalf("providers = %+v, %v", out, err)
+	}
+	_, err = root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://idp.example.com")})
+	wantCode(t, err, "InvalidAction", 400)
+}

@@ -9,11 +9,28 @@ import (
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
-// CreateBucket creates a bucket. There is a single account, so an existing
-// bucket is always "already owned by you".
-func (s *Service) CreateBucket(ctx context.Context, name, region, owner string) error {
+// BucketConfigDoc is a configuration document a bucket is created with
+// (see PutBucketConfig).
+type BucketConfigDoc struct {
+	Name string
+	Doc  []byte
+}
+
+// CreateBucket creates a bucket, with its first configuration documents
+// in the same commit: a bucket never exists without the settings it was
+// created with. There is a single account, so an existing bucket is
+// always "already owned by you" (and keeps its settings).
+func (s *Service) CreateBucket(ctx context.Context, name, region, owner string, configs ...BucketConfigDoc) error {
 	if err := validBucketName(name); err != nil {
 		return err
+	}
+	for _, c := range configs {
+		if err := validOpaqueName(c.Name); err != nil {
+			return err
+		}
+		if len(c.Doc) > MaxBucketConfigBytes {
+			return fmt.Errorf("bucket configuration %s of %d bytes: %w", c.Name, len(c.Doc), ErrEntityTooLarge)
+		}
 	}
 	b := &Bucket{Name: name, Region: region, Owner: owner, Created: s.cfg.Now().UTC()}
 	return s.meta.Update(ctx, func(tx meta.Txn) error {
@@ -23,6 +40,11 @@ func (s *Service) CreateBucket(ctx context.Context, name, region, owner string) 
 			return fmt.Errorf("create bucket %q: %w", name, ErrBucketAlreadyOwned)
 		case !errors.Is(err, meta.ErrNotFound):
 			return fmt.Errorf("create bucket %q: %w", name, err)
+		}
+		for _, c := range configs {
+			if err := tx.Set(configKey(name, c.Name), c.Doc); err != nil {
+				return fmt.Errorf("create bucket %q: %w", name, err)
+			}
 		}
 		return tx.Set(bucketKey(name), encodeBucket(b))
 	})

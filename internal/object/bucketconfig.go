@@ -8,9 +8,10 @@ import (
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
-// Bucket configurations (CORS now; lifecycle, policy and the like later)
-// are opaque documents the wire layer parses and validates. They live
-// beside the bucket record under their own prefix:
+// Bucket configurations live beside the bucket record under their own
+// prefix. Most (CORS, policy, ownership and the like) are opaque documents
+// the wire layer parses and validates; typed ones (tags, buckettags.go)
+// the service validates and encodes itself:
 //
 //	c/<bucket>/<name>         configuration document <name> of <bucket>
 //
@@ -48,9 +49,25 @@ func validConfigName(name string) error {
 // The bucket is re-read in the same transaction, so a document is never
 // left behind by a concurrent DeleteBucket.
 func (s *Service) PutBucketConfig(ctx context.Context, bucket, name string, doc []byte) error {
+	if err := validOpaqueName(name); err != nil {
+		return err
+	}
+	return s.putConfig(ctx, bucket, name, doc)
+}
+
+// validOpaqueName is validConfigName for the wire layer's own documents,
+// which may not overwrite a typed configuration of the service.
+func validOpaqueName(name string) error {
 	if err := validConfigName(name); err != nil {
 		return err
 	}
+	if typedConfigs[name] {
+		return fmt.Errorf("bucket configuration %q has its own call: %w", name, ErrInvalidArgument)
+	}
+	return nil
+}
+
+func (s *Service) putConfig(ctx context.Context, bucket, name string, doc []byte) error {
 	if len(doc) > MaxBucketConfigBytes {
 		return fmt.Errorf("bucket configuration %s of %d bytes: %w", name, len(doc), ErrEntityTooLarge)
 	}
@@ -88,9 +105,13 @@ func (s *Service) GetBucketConfig(ctx context.Context, bucket, name string) ([]b
 // DeleteBucketConfig removes a configuration document. Removing one that
 // does not exist succeeds, as S3's Delete*Configuration calls do.
 func (s *Service) DeleteBucketConfig(ctx context.Context, bucket, name string) error {
-	if err := validConfigName(name); err != nil {
+	if err := validOpaqueName(name); err != nil {
 		return err
 	}
+	return s.deleteConfig(ctx, bucket, name)
+}
+
+func (s *Service) deleteConfig(ctx context.Context, bucket, name string) error {
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		if _, err := s.bucket(ctx, tx, bucket); err != nil {
 			return err

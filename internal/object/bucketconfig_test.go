@@ -47,3 +47,29 @@ func TestBucketConfig(t *testing.T) {
 		t.Fatalf("neighbour = %q, %v", doc, err)
 	}
 }
+
+func TestCreateBucketWithConfigs(t *testing.T) {
+	e := newEnv(t)
+	first := []BucketConfigDoc{{"ownership", []byte("")}, {"acl", []byte("grants")}}
+	if err := e.CreateBucket(ctx, "born", "us-east-1", "owner", first...); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := e.BucketConfigs(ctx, "born", "ownership", "acl", "cors")
+	if err != nil || docs[0] == nil || len(docs[0]) != 0 || string(docs[1]) != "grants" || docs[2] != nil {
+		t.Fatalf("configs = %q, %v", docs, err)
+	}
+	// A second create changes nothing of the first one's settings.
+	err = e.CreateBucket(ctx, "born", "us-east-1", "owner", BucketConfigDoc{"acl", []byte("other")})
+	wantErr(t, err, ErrBucketAlreadyOwned)
+	if doc, _ := e.GetBucketConfig(ctx, "born", "acl"); string(doc) != "grants" {
+		t.Fatalf("acl after second create = %q", doc)
+	}
+	// Bad documents refuse the whole creation.
+	for _, c := range []BucketConfigDoc{{"../x", nil}, {cfgBucketTags, []byte("[]")}, {"big", make([]byte, MaxBucketConfigBytes+1)}} {
+		if err := e.CreateBucket(ctx, "never", "us-east-1", "owner", c); err == nil {
+			t.Fatalf("created with config %q", c.Name)
+		}
+		_, err := e.HeadBucket(ctx, "never")
+		wantErr(t, err, ErrNoSuchBucket)
+	}
+}

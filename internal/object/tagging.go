@@ -3,6 +3,7 @@ package object
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,9 +13,13 @@ import (
 // validTags applies S3's object tag rules: at most 10 tags, unique keys of
 // 1..128 characters, values of at most 256 characters, valid UTF-8, and no
 // keys in the reserved "aws:" namespace.
-func validTags(tags []Tag) error {
-	if len(tags) > MaxTags {
-		return fmt.Errorf("%d tags, at most %d: %w", len(tags), MaxTags, ErrInvalidTag)
+func validTags(tags []Tag) error { return validTagSet(tags, MaxTags) }
+
+// validTagSet applies the tag rules objects and buckets share, with at
+// most max tags.
+func validTagSet(tags []Tag, max int) error {
+	if len(tags) > max {
+		return fmt.Errorf("%d tags, at most %d: %w", len(tags), max, ErrInvalidTag)
 	}
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
@@ -50,11 +55,16 @@ func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID s
 	if err != nil {
 		return nil, "", err
 	}
-	tags := rec.Tags
-	if tags == nil {
-		tags = []Tag{}
-	}
-	return tags, rec.VersionID, nil
+	return sortedTags(rec.Tags), rec.VersionID, nil
+}
+
+// sortedTags returns a copy of a tag set in key order. S3 documents no
+// order (it is a set); key order is stable whatever order the tags were
+// sent in, and is what S3 and the s3-tests suite show.
+func sortedTags(tags []Tag) []Tag {
+	out := append(make([]Tag, 0, len(tags)), tags...)
+	slices.SortFunc(out, func(a, b Tag) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }
 
 // PutObjectTagging replaces an object's tags. Like S3 it leaves the ETag

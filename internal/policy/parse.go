@@ -131,7 +131,9 @@ func Parse(doc []byte, kind Kind) (*Policy, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st.Sid != "" {
+		// IAM requires unique statement ids; S3 does not for bucket
+		// policies (it stores and applies policies that repeat one).
+		if st.Sid != "" && kind != KindBucket {
 			if sids[st.Sid] {
 				return nil, malformed("Statement IDs (SID) in a single policy must be unique")
 			}

@@ -73,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 		{"condition value object", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:UserAgent":{"a":1}}}}`), KindBucket, "Invalid Condition value for StringEquals"},
 		{"condition value null", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:UserAgent":null}}}`), KindBucket, "Invalid Condition value for StringEquals"},
 		{"condition not object", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":"x"}`), KindBucket, "Invalid Condition block"},
-		{"duplicate sid", stmt(`{"Sid":"a","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Sid":"a","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`), KindBucket, "Statement IDs (SID) in a single policy must be unique"},
+		{"duplicate sid", stmt(`{"Sid":"a","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:PutObject","Resource":"*"}`), KindUser, "Statement IDs (SID) in a single policy must be unique"},
 		{"too large bucket", `{"Version":"2012-10-17","Id":"` + strings.Repeat("a", 20*1024) + `","Statement":[]}`, KindBucket, "Policy exceeds the maximum allowed document size."},
 		{"too large user", `{"Version":"2012-10-17","Id":"` + strings.Repeat("a", 2048) + `","Statement":[]}`, KindUser, "Policy exceeds the maximum allowed document size."},
 		{"trust policy non-sts action", stmt(`{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject"}`), KindTrust, "Policy has invalid action"},
@@ -154,5 +154,25 @@ func TestUserPolicySizeIgnoresWhiteSpace(t *testing.T) {
 	doc := stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}` + strings.Repeat(" ", 4096))
 	if _, err := Parse([]byte(doc), KindUser); err != nil {
 		t.Fatalf("white space counted: %v", err)
+	}
+}
+
+// TestBucketPolicyRepeatedSid: S3 accepts bucket policies whose statements
+// share a Sid (IAM does not), and applies every statement.
+func TestBucketPolicyRepeatedSid(t *testing.T) {
+	doc := stmt(`{"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/one/*"},` +
+		`{"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/two/*"}`)
+	p, err := Parse([]byte(doc), KindBucket)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if len(p.Statements) != 2 || p.Statements[0].Sid != "Logs" || p.Statements[1].Sid != "Logs" {
+		t.Fatalf("statements = %+v", p.Statements)
+	}
+	for _, key := range []string{"one/x", "two/x"} {
+		r := &Request{Principal: Principal{Type: PrincipalService, ARN: "logging.s3.amazonaws.com"}, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/" + key}
+		if got := p.Evaluate(r); got != ResultAllow {
+			t.Errorf("%s: %v, want allow", key, got)
+		}
 	}
 }

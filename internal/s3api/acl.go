@@ -34,8 +34,11 @@ type grant struct {
 }
 
 // acl is a stored ACL: the grants beyond the owner's FULL_CONTROL.
+// NoOwner records an ACL written without that grant (S3 keeps it as
+// written; the owner's access never depended on it, here as in S3).
 type acl struct {
-	Grants []grant `json:"g,omitempty"`
+	Grants  []grant `json:"g,omitempty"`
+	NoOwner bool    `json:"n,omitempty"`
 }
 
 func (a *acl) public() bool {
@@ -154,7 +157,8 @@ func newGrant(typ, id, perm string) (grant, error) {
 		}
 		return grant{"Group", id, perm}, nil
 	case "emailaddress", "amazoncustomerbyemail":
-		return grant{"AmazonCustomerByEmail", id, perm}, nil
+		// No account here has an email address on record.
+		return grant{}, errUnresolvableEmail
 	}
 	return grant{}, errInvalidArgument.withMessage("Invalid grantee type")
 }
@@ -240,15 +244,13 @@ type inPolicy struct {
 	} `xml:"AccessControlList>Grant"`
 }
 
-// renderACL builds the document: the owner's FULL_CONTROL, then the grants.
+// renderACL builds the document: the grants, then the owner's
+// FULL_CONTROL (the order Ceph and the s3-tests suite use; S3 documents
+// none, and clients treat the list as a set).
 func renderACL(ownerID string, a *acl) *accessControlPolicy {
-	doc := &accessControlPolicy{NS: s3NS, Owner: owner{ID: ownerID}}
-	doc.Grants = append(doc.Grants, xmlGrant{
-		Grantee:    xmlGrantee{XMLNSXSI: xsiNS, Type: "CanonicalUser", ID: ownerID},
-		Permission: permFullControl,
-	})
+	doc := &accessControlPolicy{NS: s3NS, Owner: owner{ID: ownerID}, Grants: []xmlGrant{}}
 	if a == nil {
-		return doc
+		a = &acl{}
 	}
 	for _, g := range a.Grants {
 		e := xmlGrantee{XMLNSXSI: xsiNS, Type: g.Type}
@@ -262,11 +264,17 @@ func renderACL(ownerID string, a *acl) *accessControlPolicy {
 		}
 		doc.Grants = append(doc.Grants, xmlGrant{Grantee: e, Permission: g.Perm})
 	}
+	if !a.NoOwner {
+		doc.Grants = append(doc.Grants, xmlGrant{
+			Grantee:    xmlGrantee{XMLNSXSI: xsiNS, Type: "CanonicalUser", ID: ownerID},
+			Permission: permFullControl,
+		})
+	}
 	return doc
 }
 
 // parseACLBody reads an AccessControlPolicy document; the owner's own
-// FULL_CONTROL grant is implied and dropped.
+// FULL_CONTROL grant is kept as NoOwner false.
 func parseACLBody(body []byte, ownerID string) (*acl, error) {
 	var in inPolicy
 	if err := decodeXML(body, &in); err != nil {
@@ -275,7 +283,7 @@ func parseACLBody(body []byte, ownerID string) (*acl, error) {
 	if len(in.Grants) > maxGrants {
 		return nil, errMalformedACL
 	}
-	out := &acl{}
+	out := &acl{NoOwner: true}
 	for _, g := range in.Grants {
 		switch g.Permission {
 		case permRead, permWrite, permReadACP, permWriteACP, permFullControl:
@@ -289,6 +297,7 @@ func parseACLBody(body []byte, ownerID string) (*acl, error) {
 		switch g.Grantee.Type {
 		case "CanonicalUser":
 			if g.Grantee.ID == ownerID && g.Permission == permFullControl {
+				out.NoOwner = false
 				continue
 			}
 			ng, err = newGrant("id", g.Grantee.ID, g.Permission)
@@ -299,6 +308,9 @@ func parseACLBody(body []byte, ownerID string) (*acl, error) {
 		default:
 			return nil, errMalformedACL
 		}
+		if err == errUnresolvableEmail {
+			return nil, err
+		}
 		if err != nil || ng.ID == "" {
 			return nil, errMalformedACL
 		}
@@ -306,5 +318,7 @@ func parseACLBody(body []byte, ownerID string) (*acl, error) {
 	}
 	return out, nil
 }
+
+var errUnresolvableEmail = newErr("UnresolvableGrantByEmailAddress", 400, "The email address you provided does not match any account on record.")
 
 var errMalformedACL = newErr("MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema.")

@@ -156,6 +156,9 @@ func (h *handler) authorize(req *request) error {
 	if perm.none {
 		return nil
 	}
+	if err := h.checkExpectedOwner(req); err != nil {
+		return err
+	}
 	who, err := h.resolveCaller(req)
 	if err != nil {
 		return err
@@ -171,7 +174,7 @@ func (h *handler) authorize(req *request) error {
 	}
 	for _, a := range perm.actionsFor(req) {
 		if err := h.allow(req, a, perm.scope, req.bucket, req.key); err != nil {
-			return err
+			return h.deniedRead(req, err)
 		}
 	}
 	return h.authorizeExtras(req)
@@ -230,8 +233,37 @@ func (h *handler) preauthorize(req *request, who *caller) error {
 	return nil
 }
 
+// deniedRead: S3 tells a reader who may not read a missing object that
+// it is missing (404 NoSuchKey) when the reader may list the bucket at
+// that key (s3:ListBucket with s3:prefix the key): the listing would say
+// as much. Everyone else gets the 403, learning nothing.
+func (h *handler) deniedRead(req *request, denied error) error {
+	if denied != errAccessDenied || req.query.Get("versionId") != "" ||
+		req.op.name != opGetObject.name && req.op.name != opHeadObject.name {
+		return denied
+	}
+	ctx := make(map[string][]string, len(h.conditions(req))+1)
+	for k, v := range h.conditions(req) {
+		ctx[k] = v
+	}
+	ctx[policy.KeyS3Prefix] = []string{req.key}
+	if h.allowIn(req, ctx, "s3:ListBucket", onBucket, req.bucket, "") != nil {
+		return denied
+	}
+	_, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, "")
+	if isAPIError(err, "NoSuchKey") {
+		return errNoSuchKey
+	}
+	return denied
+}
+
 // allow evaluates one action on one resource.
 func (h *handler) allow(req *request, action string, sc scope, bucket, key string) error {
+	return h.allowIn(req, h.conditions(req), action, sc, bucket, key)
+}
+
+// allowIn is allow with the given condition keys.
+func (h *handler) allowIn(req *request, cond map[string][]string, action string, sc scope, bucket, key string) error {
 	who := req.authz.who
 	// The owner's root may always manage the bucket policy, so that a
 	// policy denying everyone cannot lock the bucket for good (as in S3).
@@ -242,7 +274,7 @@ func (h *handler) allow(req *request, action string, sc scope, bucket, key strin
 	if err != nil {
 		return err
 	}
-	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(sc, bucket, key), Context: h.conditions(req)}
+	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(sc, bucket, key), Context: cond}
 	var bp *policy.Policy
 	if st.policy != nil {
 		bp = st.policy.p

@@ -100,6 +100,17 @@ var permissions = map[string]permission{
 	"GetBucketAcl": bkt("s3:GetBucketAcl"),
 	"PutBucketAcl": bkt("s3:PutBucketAcl"),
 
+	"GetBucketTagging":    bkt("s3:GetBucketTagging"),
+	"PutBucketTagging":    bkt("s3:PutBucketTagging"),
+	"DeleteBucketTagging": bkt("s3:PutBucketTagging"),
+
+	// Reads of configurations not built yet (bucket_unset.go).
+	"GetBucketLifecycleConfiguration":    bkt("s3:GetLifecycleConfiguration"),
+	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
+	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
+	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),
+	"GetBucketLogging":                   bkt("s3:GetBucketLogging"),
+
 	"GetAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:GetAccountPublicAccessBlock"}},
 	"PutAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:PutAccountPublicAccessBlock"}},
 	"DeleteAccountPublicAccessBlock": {scope: onAccount, actions: []string{"s3:PutAccountPublicAccessBlock"}},

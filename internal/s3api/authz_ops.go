@@ -115,3 +115,16 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 	}
 	return h.acceptObjectACL(req, hdr)
 }
+
+// checkExpectedOwner applies x-amz-expected-bucket-owner (and, for copies,
+// x-amz-source-expected-bucket-owner): a request naming another account
+// as the owner fails with 403, before anything else is learned of it.
+func (h *handler) checkExpectedOwner(req *request) error {
+	acct := h.ownerAccount()
+	for _, name := range []string{"X-Amz-Expected-Bucket-Owner", "X-Amz-Source-Expected-Bucket-Owner"} {
+		if v, ok := req.r.Header[name]; ok && (acct == "" || v[0] != acct) {
+			return errAccessDenied
+		}
+	}
+	return nil
+}

@@ -239,7 +239,8 @@ func TestObjectOwnershipAndACLs(t *testing.T) {
 	}
 	oa, err := e.c.GetObjectAcl(e.ctx, &s3.GetObjectAclInput{Bucket: aws.String(b), Key: aws.String("pub")})
 	wantNoErr(t, err)
-	if len(oa.Grants) != 2 || oa.Grants[1].Grantee.Type != types.TypeGroup || !strings.HasSuffix(aws.ToString(oa.Grants[1].Grantee.URI), "AllUsers") {
+	if len(oa.Grants) != 2 || oa.Grants[0].Grantee.Type != types.TypeGroup || !strings.HasSuffix(aws.ToString(oa.Grants[0].Grantee.URI), "AllUsers") ||
+		oa.Grants[1].Permission != types.PermissionFullControl {
 		t.Fatalf("object ACL %+v", oa.Grants)
 	}
 	// IgnorePublicAcls turns the grant off; then the owner makes it private.

@@ -82,15 +82,12 @@ func (h *handler) createBucket(req *request) (*response, error) {
 	if err := h.checkLocation(req); err != nil {
 		return nil, err
 	}
-	err := h.svc.CreateBucket(req.ctx, req.bucket, h.cfg.Region, ownerID(req))
-	// For legacy compatibility S3 answers 200 in us-east-1 when the owner
-	// re-creates a bucket it already owns; other regions say 409.
-	if isAPIError(err, "BucketAlreadyOwnedByYou") && h.cfg.Region == "us-east-1" {
-		err = nil
-	} else if err == nil {
-		err = h.afterCreateBucket(req)
-	}
+	configs, err := h.newBucketConfigs(req)
 	if err != nil {
+		return nil, err
+	}
+	err = h.svc.CreateBucket(req.ctx, req.bucket, h.cfg.Region, ownerID(req), configs...)
+	if err := h.createBucketStatus(req, err); err != nil {
 		return nil, err
 	}
 	resp := newResponse(http.StatusOK)

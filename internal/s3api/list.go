@@ -16,7 +16,7 @@ type listBucketResult struct {
 	Prefix                string         `xml:"Prefix"`
 	Marker                *string        `xml:"Marker"`
 	NextMarker            string         `xml:"NextMarker,omitempty"`
-	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	ContinuationToken     *string        `xml:"ContinuationToken"` // echoed even when empty
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
 	StartAfter            string         `xml:"StartAfter,omitempty"`
 	KeyCount              *int           `xml:"KeyCount"`
@@ -154,8 +154,10 @@ func (h *handler) listObjectsV2(req *request) (*response, error) {
 	}
 	startAfter := req.query.Get("start-after")
 	p.in.After = startAfter
+	// An empty token is the first page, as a client that echoes an
+	// absent NextContinuationToken expects.
 	tok, hasTok := req.query["continuation-token"]
-	if hasTok {
+	if hasTok && tok[0] != "" {
 		if p.in.After, err = decodeToken(tok[0]); err != nil {
 			return nil, err
 		}
@@ -171,7 +173,7 @@ func (h *handler) listObjectsV2(req *request) (*response, error) {
 		IsTruncated: res.IsTruncated, StartAfter: p.encode(startAfter),
 	}
 	if hasTok {
-		doc.ContinuationToken = tok[0]
+		doc.ContinuationToken = &tok[0]
 	}
 	if res.IsTruncated {
 		doc.NextContinuationToken = encodeToken(res.NextMarker)

@@ -160,3 +160,19 @@ func TestListErrors(t *testing.T) {
 		t.Fatalf("max-keys clamp: %d %s", r.status, r.body)
 	}
 }
+
+// TestListEmptyContinuationToken: an empty token lists from the start and
+// is echoed back.
+func TestListEmptyContinuationToken(t *testing.T) {
+	e := newEnv(t)
+	e.put("a", "x")
+	e.put("b", "x")
+	r := e.signedDo("GET", "/"+e.bucket+"?list-type=2&continuation-token=", nil, nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "<ContinuationToken></ContinuationToken>") ||
+		!strings.Contains(string(r.body), "<Key>a</Key>") || !strings.Contains(string(r.body), "<Key>b</Key>") {
+		t.Fatalf("empty token: %d %s", r.status, r.body)
+	}
+	if r := e.signedDo("GET", "/"+e.bucket+"?list-type=2", nil, nil); strings.Contains(string(r.body), "ContinuationToken") {
+		t.Fatalf("a listing without a token echoes one: %s", r.body)
+	}
+}

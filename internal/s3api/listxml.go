@@ -21,7 +21,7 @@ type xmlAppender interface {
 }
 
 func (d *listBucketResult) xmlSizeHint() int {
-	n := 512 + len(d.Name) + 2*len(d.Prefix) + len(d.NextContinuationToken) + len(d.ContinuationToken) + len(d.StartAfter)
+	n := 512 + len(d.Name) + 2*len(d.Prefix) + 2*len(d.NextContinuationToken) + len(d.StartAfter)
 	for i := range d.Contents {
 		e := &d.Contents[i]
 		// The markup of an entry is 170 bytes, and 70 more with a checksum.
@@ -49,7 +49,9 @@ func (d *listBucketResult) appendXML(b []byte) []byte {
 		b = appendElem(b, "Marker", *d.Marker)
 	}
 	b = appendElemOmit(b, "NextMarker", d.NextMarker)
-	b = appendElemOmit(b, "ContinuationToken", d.ContinuationToken)
+	if d.ContinuationToken != nil {
+		b = appendElem(b, "ContinuationToken", *d.ContinuationToken)
+	}
 	b = appendElemOmit(b, "NextContinuationToken", d.NextContinuationToken)
 	b = appendElemOmit(b, "StartAfter", d.StartAfter)
 	if d.KeyCount != nil {

@@ -31,11 +31,12 @@ func hostileListDocs() []*listBucketResult {
 		count := i
 		doc := &listBucketResult{
 			NS: s3NS, Name: "bucket" + s, Prefix: s, MaxKeys: i, Delimiter: s, EncodingType: s,
-			IsTruncated: i%2 == 0, NextMarker: s, ContinuationToken: s, NextContinuationToken: s, StartAfter: s,
+			IsTruncated: i%2 == 0, NextMarker: s, NextContinuationToken: s, StartAfter: s,
 		}
 		if i%2 == 0 {
 			doc.Marker = &s
 		} else {
+			doc.ContinuationToken = &s
 			doc.KeyCount = &count
 		}
 		for j, k := range hostileStrings {

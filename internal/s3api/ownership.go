@@ -115,7 +115,7 @@ func requestACL(req *request, ownerID string) (*acl, error) {
 // It reports whether there is anything to store.
 func admitACL(st *bucketAccess, a *acl) (bool, error) {
 	if !st.aclsEnabled() {
-		if len(a.Grants) > 0 {
+		if len(a.Grants) > 0 || a.NoOwner {
 			return false, errACLNotSupported
 		}
 		return false, nil
@@ -236,45 +236,4 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 		return nil, err
 	}
 	return newResponse(http.StatusOK), nil
-}
-
-// checkCreateBucketACL validates x-amz-object-ownership and ACL headers of
-// CreateBucket. A new bucket has every Block Public Access setting on, so
-// a public ACL is refused.
-func checkCreateBucketACL(r *http.Request) (ownership string, a *acl, err error) {
-	ownership = r.Header.Get("X-Amz-Object-Ownership")
-	if ownership != "" && !validOwnership(ownership) {
-		return "", nil, errInvalidArgument.withMessage("Invalid x-amz-object-ownership header: %.64q", ownership)
-	}
-	if ownership == "" || ownership == ownerEnforced {
-		if !ownerOnlyACL(r) {
-			return "", nil, errACLWithEnforced
-		}
-		return ownership, nil, nil
-	}
-	if a, err = aclFromHeaders(r.Header); err != nil {
-		return "", nil, err
-	}
-	if a != nil && a.public() {
-		return "", nil, errAccessDenied
-	}
-	return ownership, a, nil
-}
-
-// afterCreateBucket stores the ownership and ACL CreateBucket asked for.
-// A crash in between leaves the bucket with the defaults, the safe side.
-func (h *handler) afterCreateBucket(req *request) error {
-	ownership, a, err := checkCreateBucketACL(req.r)
-	if err != nil {
-		return err
-	}
-	if ownership != "" && ownership != ownerEnforced {
-		if err := h.svc.PutBucketConfig(req.ctx, req.bucket, cfgOwnership, []byte(ownership)); err != nil {
-			return err
-		}
-	}
-	if a != nil && len(a.Grants) > 0 {
-		return h.svc.PutBucketConfig(req.ctx, req.bucket, cfgBucketACL, a.encode())
-	}
-	return nil
 }

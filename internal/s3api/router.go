@@ -140,6 +140,9 @@ func bucketOp(method, sub string, q url.Values) operation {
 	if op, ok := accessBucketOps[method+" "+sub]; ok {
 		return op
 	}
+	if op, ok := configBucketOps[method+" "+sub]; ok {
+		return op
+	}
 	return unsupported(method, sub)
 }
 

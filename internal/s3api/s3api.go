@@ -33,6 +33,9 @@ type Config struct {
 	// Identities resolves access keys to principals for authorization;
 	// nil treats every signed request as the account root's.
 	Identities Identities
+	// BucketDefaults are the settings of buckets created from now on
+	// (SecureBucketDefaults unless set).
+	BucketDefaults BucketDefaults
 	// EdgeSecret is shared with the edges allowed to relay requests
 	// (see accelerate.go); nil trusts no edge.
 	EdgeSecret []byte

@@ -34,12 +34,12 @@ func checkWriteHeaders(r *http.Request) error {
 }
 
 // checkCreateBucketHeaders refuses bucket settings that are not built.
+// (Ownership and ACL headers are checked by newBucketConfigs.)
 func checkCreateBucketHeaders(r *http.Request) error {
 	if strings.EqualFold(r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
 		return errNotImplemented.withMessage("Object Lock is not implemented.")
 	}
-	_, _, err := checkCreateBucketACL(r)
-	return err
+	return nil
 }
 
 // ownerOnlyACL reports whether a request sets no ACL beyond the owner's.

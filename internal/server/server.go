@@ -61,6 +61,9 @@ type Config struct {
 	MetricsToken string
 	// Console configures the web console; a zero value serves none.
 	Console ConsoleConfig
+	// BucketDefaults are the settings of buckets created from now on
+	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
+	BucketDefaults s3api.BucketDefaults
 }
 
 // Server is a running Hoard server.
@@ -150,8 +153,9 @@ func Open(cfg Config) (*Server, error) {
 		// Every S3 request is authorized against these identities.
 		Identities: s.iam,
 
-		EdgeSecret: cfg.EdgeSecret,
-		Observe:    s.metrics.Observe,
+		EdgeSecret:     cfg.EdgeSecret,
+		Observe:        s.metrics.Observe,
+		BucketDefaults: cfg.BucketDefaults,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {

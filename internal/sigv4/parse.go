@@ -96,8 +96,8 @@ func parseCredential(c string) (scope, error) {
 	if _, err := time.Parse("20060102", parts[1]); err != nil {
 		return scope{}, fmt.Errorf("credential date %q is not YYYYMMDD", trunc(parts[1]))
 	}
-	if parts[2] == "" || parts[3] == "" {
-		return scope{}, fmt.Errorf("credential %q has an empty region or service", trunc(c))
+	if parts[3] == "" {
+		return scope{}, fmt.Errorf("credential %q has an empty service", trunc(c))
 	}
 	return scope{accessKey: parts[0], date: parts[1], region: parts[2], service: parts[3]}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
 )
 
@@ -49,6 +50,11 @@ func WithDomain(domain string) Option { return func(c *server.Config) { c.Domain
 // WithConsole serves the web console on a random loopback port too.
 func WithConsole() Option {
 	return func(c *server.Config) { c.Console.Address = "127.0.0.1:0" }
+}
+
+// WithBucketDefaults sets the defaults of new buckets.
+func WithBucketDefaults(d s3api.BucketDefaults) Option {
+	return func(c *server.Config) { c.BucketDefaults = d }
 }
 
 // WithDataDir reuses a data directory (for restart tests).
