@@ -28,6 +28,16 @@ var (
 	ErrInvalidTag          = errors.New("invalid tag")
 	ErrCopyToSelf          = errors.New("copy to itself without changes")
 	ErrNoSuchVersion       = errors.New("no such version")
+	// ErrInvalidVersionID is a malformed version id, or a version id other
+	// than "null" in a bucket that was never versioned (S3's 400
+	// InvalidArgument). It wraps ErrInvalidArgument.
+	ErrInvalidVersionID = fmt.Errorf("invalid version id: %w", ErrInvalidArgument)
+	// ErrMethodNotAllowed is a GET or HEAD of a delete marker by its
+	// version id (S3's 405 MethodNotAllowed).
+	ErrMethodNotAllowed = errors.New("method not allowed on a delete marker")
+	// ErrInvalidBucketState is a versioning change the bucket does not
+	// allow (S3's 409 InvalidBucketState).
+	ErrInvalidBucketState = errors.New("invalid bucket state")
 	ErrInvalidArgument     = errors.New("invalid argument")
 	ErrTooManyKeys         = errors.New("too many keys in batch")
 	ErrConditionalConflict = errors.New("conditional request conflict")

@@ -48,6 +48,8 @@ func TestObjectTagging(t *testing.T) {
 	_, err = e.PutObjectTagging(ctx, "nope", "k", "", nil)
 	wantErr(t, err, ErrNoSuchBucket)
 	_, err = e.DeleteObjectTagging(ctx, "bkt", "k", "v2")
+	wantErr(t, err, ErrInvalidArgument)
+	_, err = e.DeleteObjectTagging(ctx, "bkt", "k", newVersionID(1))
 	wantErr(t, err, ErrNoSuchVersion)
 	if n := e.blobFiles(t); n != 1 {
 		t.Fatalf("%d blob files", n)
