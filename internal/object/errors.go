@@ -42,6 +42,9 @@ var (
 	ErrTooManyKeys         = errors.New("too many keys in batch")
 	ErrConditionalConflict = errors.New("conditional request conflict")
 	ErrNotImplemented      = errors.New("not implemented")
+	// ErrAccessDenied is a refusal by the object service itself, such as
+	// removing a version that object lock protects (S3's 403 AccessDenied).
+	ErrAccessDenied = errors.New("access denied")
 
 	// Multipart upload errors.
 	ErrNoSuchUpload     = errors.New("no such upload")
@@ -59,3 +62,17 @@ var (
 	// caller that does not know it still answers 400 InvalidArgument.
 	ErrInvalidPartNumber = fmt.Errorf("part number not satisfiable: %w", ErrInvalidArgument)
 )
+
+// isRequestError reports whether err is the outcome of one request's own
+// input or state (a failed condition, a bad version id, a refusal of the
+// object-lock check) rather than a failure of the engines. A batch
+// (DeleteObjects) reports such errors per key and carries on.
+func isRequestError(err error) bool {
+	for _, e := range []error{ErrPreconditionFailed, ErrInvalidArgument, ErrNoSuchVersion, ErrMethodNotAllowed,
+		ErrInvalidKey, ErrKeyTooLong, ErrNoSuchKey, ErrAccessDenied} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}

@@ -160,14 +160,10 @@ func validKey(key string) error {
 	return nil
 }
 
-// checkVersion accepts no version id or "null"; a well-formed other id
-// names no stored version yet.
+// checkVersion accepts no version id or a well-formed one.
 func checkVersion(v string) error {
-	if v == "" || v == NullVersion {
+	if v == "" {
 		return nil
 	}
-	if err := parseVersionID(v); err != nil {
-		return err
-	}
-	return fmt.Errorf("version %q: %w", v, ErrNoSuchVersion)
+	return parseVersionID(v)
 }

@@ -132,6 +132,8 @@ type ObjectInfo struct {
 	SSE          SSEInfo
 	DeleteMarker bool
 	Lock         ObjectLock
+	// CopySourceVersionID is, for a copy, the version that was copied.
+	CopySourceVersionID string
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an
@@ -223,10 +225,13 @@ type DeleteConditions struct {
 }
 
 // DeleteResult reports one deletion; Err is set per key in batch deletes.
+// VersionID is the version removed (ByVersion) or the delete marker
+// written (DeleteMarker without ByVersion); empty in unversioned buckets.
 type DeleteResult struct {
 	Key          string
 	VersionID    string
 	DeleteMarker bool
+	ByVersion    bool
 	Err          error
 }
 
