@@ -372,7 +372,9 @@ func TestConditionalDeleteSDK(t *testing.T) {
 	for _, mod := range []func(*s3.DeleteObjectInput){
 		func(in *s3.DeleteObjectInput) { in.IfMatch = aws.String(`"0123"`) },
 		func(in *s3.DeleteObjectInput) { in.IfMatchSize = aws.Int64(9) },
-		func(in *s3.DeleteObjectInput) { in.IfMatchLastModifiedTime = aws.Time(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)) },
+		func(in *s3.DeleteObjectInput) {
+			in.IfMatchLastModifiedTime = aws.Time(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
+		},
 		func(in *s3.DeleteObjectInput) { in.VersionId, in.IfMatch = put.VersionId, aws.String(`"0123"`) },
 	} {
 		_, err := del(mod)
@@ -403,4 +405,3 @@ func TestConditionalDeleteSDK(t *testing.T) {
 		t.Fatal("failed conditions deleted j")
 	}
 }
-
