@@ -396,9 +396,10 @@ func TestConditionalDeleteSDK(t *testing.T) {
 	res, err := e.c.DeleteObjects(e.ctx, &s3.DeleteObjectsInput{Bucket: aws.String(e.bucket), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
 		{Key: aws.String("j"), ETag: aws.String(`"bad"`)},
 		{Key: aws.String("j"), Size: aws.Int64(5)},
+		{Key: aws.String("j"), LastModifiedTime: aws.Time(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))},
 	}}})
 	wantNoErr(t, err)
-	if len(res.Errors) != 2 || aws.ToString(res.Errors[0].Code) != "PreconditionFailed" || len(res.Deleted) != 0 {
+	if len(res.Errors) != 3 || aws.ToString(res.Errors[0].Code) != "PreconditionFailed" || len(res.Deleted) != 0 {
 		t.Fatalf("batch %+v %+v", res.Deleted, res.Errors)
 	}
 	if e.mustGet("j") != "j" {
