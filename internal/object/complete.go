@@ -30,7 +30,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 	var freed []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		freed = freed[:0]
-		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
+		b, err := s.bucket(ctx, tx, in.Bucket)
+		if err != nil {
 			return err
 		}
 		up, err := readUpload(ctx, tx, in.Bucket, in.Key, in.UploadID)
@@ -51,7 +52,14 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
-		old, err := replaceCurrent(ctx, tx, in.Bucket, in.Key, in.Cond)
+		kv, err := s.loadKey(ctx, tx, b, in.Key)
+		if err != nil {
+			return err
+		}
+		if err := checkWrite(in.Cond, kv.cur); err != nil {
+			return err
+		}
+		old, err := s.putVersion(ctx, tx, kv, rec)
 		if err != nil {
 			return err
 		}
@@ -64,10 +72,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
 			return err
 		}
-		if err := recordCompletion(tx, in, rec, s.cfg.Now()); err != nil {
-			return err
-		}
-		return tx.Set(okey, rec.encode())
+		return recordCompletion(tx, in, rec, s.cfg.Now())
 	})
 	if errors.Is(err, ErrNoSuchUpload) {
 		return s.completedResult(ctx, in)

@@ -118,12 +118,12 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	}
 	_, err = e.c.PutBucketVersioning(e.ctx, &s3.PutBucketVersioningInput{
 		Bucket:                  aws.String(e.bucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled},
 	})
 	wantCode(t, err, "NotImplemented")
 	// Lifecycle, replication, website, logging and notification reads
 	// answer as for a bucket without them (TestUnsetBucketConfigs).
-	for _, sub := range []string{"versions", "object-lock",
+	for _, sub := range []string{"object-lock",
 		"intelligent-tiering", "inventory", "metrics",
 		"analytics", "requestPayment"} {
 		e.signedDo("GET", "/"+e.bucket+"?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
