@@ -51,6 +51,7 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 		return nil, fmt.Errorf("create upload for %s/%s: %w", in.Bucket, in.Key, err)
 	}
 	info := up.info(in.Bucket, in.Key, id)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 
@@ -138,7 +139,12 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 	if err != nil {
 		return nil, fmt.Errorf("part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	info, err := s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	if err != nil {
+		return nil, err
+	}
+	info.SSE.echoKey(in.SSE)
+	return info, nil
 }
 
 // teeHash feeds a second hash with everything written to the first.
@@ -313,7 +319,12 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	if err != nil {
 		return nil, fmt.Errorf("copy part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	info, err := s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	if err != nil {
+		return nil, err
+	}
+	info.SSE.echoKey(in.SSE)
+	return info, nil
 }
 
 // AbortMultipartUpload discards an upload and frees all its parts' data.

@@ -15,9 +15,10 @@ import (
 const rewrapBatch = 64
 
 // RewrapKeys re-wraps every SSE-S3 data key (of objects and of uploads in
-// progress) that is not wrapped under the keyring's active root key. Object
-// data is not touched: only the wrapped keys in the metadata records
-// change. It returns how many records it rewrote. It is safe to run again
+// progress) that is not wrapped under the keyring's active root key, and
+// drops the unsalted customer-key MD5 that SSE-C records written by older
+// versions still hold. Object data is not touched: only the metadata
+// records change. It returns how many records it rewrote. It is safe to run again
 // after an interruption; records already under the active key are skipped.
 func (s *Service) RewrapKeys(ctx context.Context) (int, error) {
 	total := 0
@@ -102,7 +103,13 @@ func envelopeOf(key, v []byte) (*sse.Envelope, error) {
 	return r.Enc, nil
 }
 
+// stale reports whether a record's envelope needs rewriting: an SSE-S3
+// data key under an older root key, or an SSE-C envelope that still holds
+// the unsalted MD5 of its customer key (re-encoding drops it).
 func stale(env *sse.Envelope, active string) bool {
+	if env != nil && env.Type == sse.C {
+		return env.HasLegacyKeyMD5()
+	}
 	if env == nil || env.Type != sse.S3 {
 		return false
 	}
@@ -155,6 +162,9 @@ func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 	rewrap := func(env *sse.Envelope) (bool, error) {
 		if !stale(env, active) {
 			return false, nil
+		}
+		if env.Type == sse.C {
+			return true, nil // re-encoding drops the legacy key MD5
 		}
 		bind := keyBinding(bucket, key)
 		dk, err := s.keyring.Unwrap(env.Wrapped, bind)
