@@ -34,6 +34,40 @@ type serverOptions struct {
 	pprofAddress   string
 	console        server.ConsoleConfig
 	encryption     encryptionFlag
+	encryptMeta    onOffFlag
+}
+
+// onOffFlag is a flag that takes on or off and remembers whether it was
+// given, so that an environment variable can stand in when it was not.
+type onOffFlag struct{ on, set bool }
+
+func (f *onOffFlag) String() string {
+	if f != nil && f.on {
+		return "on"
+	}
+	return "off"
+}
+
+func (f *onOffFlag) Set(v string) error {
+	switch v {
+	case "on", "off":
+		f.on, f.set = v == "on", true
+		return nil
+	}
+	return fmt.Errorf("want on or off, not %q", v)
+}
+
+// fromEnv applies the environment variable name when the flag was not
+// given.
+func (f *onOffFlag) fromEnv(getenv func(string) string, name string) error {
+	v := getenv(name)
+	if f.set || v == "" {
+		return nil
+	}
+	if err := f.Set(v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // encryptionFlag is --encryption: on (the default) or off, which stores
@@ -82,6 +116,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
+	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else off): seal the metadata and tags of new objects under the root key")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -115,6 +150,10 @@ func runServer(a *app, args []string) int {
 	}
 	logger, err := newLogger(a.stderr, o.logFormat, o.logLevel)
 	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
+		return 2
+	}
+	if err := o.encryptMeta.fromEnv(a.getenv, "HOARD_ENCRYPT_METADATA"); err != nil {
 		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
 		return 2
 	}
@@ -184,6 +223,8 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		OrphanGrace:  o.orphanGrace,
 		Console:      o.console,
 		Encryption:   object.EncryptionSwitch(o.encryption),
+		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
+		EncryptMetadata: o.encryptMeta.on,
 	})
 	if err != nil {
 		return nil, err

@@ -57,7 +57,11 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
 			return err
 		}
-		return tx.Set(okey, rec.encode())
+		val, err := s.encodeRecord(in.Bucket, in.Key, rec)
+		if err != nil {
+			return err
+		}
+		return tx.Set(okey, val)
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("complete upload %s of %s/%s", in.UploadID, in.Bucket, in.Key), err, in.Cond.any())
@@ -135,6 +139,7 @@ func (s *Service) assemble(up *uploadRec, stored []storedPart, in CompleteMultip
 		Meta:        up.Meta,
 		Tags:        up.Tags,
 		Enc:         up.Enc,
+		sealedMeta:  up.sealedMeta,
 	}
 	etag := md5.New()
 	comp := up.Alg.New()

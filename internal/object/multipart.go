@@ -41,11 +41,15 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 	if err != nil {
 		return nil, err
 	}
+	val, err := s.encodeUpload(in.Bucket, in.Key, up)
+	if err != nil {
+		return nil, err
+	}
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
 			return err
 		}
-		return tx.Set(uploadKey(in.Bucket, in.Key, id), up.encode())
+		return tx.Set(uploadKey(in.Bucket, in.Key, id), val)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create upload for %s/%s: %w", in.Bucket, in.Key, err)

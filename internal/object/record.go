@@ -27,11 +27,18 @@ import (
 // blob id comes the length-prefixed key envelope (sse.Envelope), and the
 // inline data or the part blobs hold sealed packages. Plaintext records
 // keep versions 1 and 2.
+//
+// A version byte with sealedMetaFlag set marks a record whose metadata
+// and tags (what appendMetaTags writes) are sealed (see metaseal.go): one
+// length-prefixed sealed blob stands in their place; the rest of the
+// record is unchanged.
 const (
 	recordV1 = 1
 	recordV2 = 2
 	recordV3 = 3
 	recordV4 = 4
+
+	sealedMetaFlag = 0x80
 )
 
 // record is the stored form of one object version.
@@ -51,6 +58,10 @@ type record struct {
 	Composite    bool          // the checksum is COMPOSITE (multipart only)
 	PartTable    string        // encoded part table (see parttable.go); multipart only
 	Enc          *sse.Envelope // nil for plaintext data
+	// sealedMeta, when set, holds Meta and Tags sealed, as decoded and
+	// not yet opened (Meta and Tags are then empty); encode writes it back
+	// unchanged.
+	sealedMeta []byte
 }
 
 // encrypted reports whether the record's data is sealed.
@@ -81,7 +92,7 @@ func (r *record) encode() []byte {
 	for _, t := range r.Tags {
 		n += len(t.Key) + len(t.Value) + 4
 	}
-	n += len(r.PartTable)
+	n += len(r.PartTable) + len(r.sealedMeta)
 	var env []byte
 	if r.encrypted() {
 		env = r.Enc.Append(nil)
@@ -95,6 +106,9 @@ func (r *record) encode() []byte {
 	if env != nil {
 		v += 2
 	}
+	if r.sealedMeta != nil {
+		v |= sealedMetaFlag
+	}
 	b = append(b, v)
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
@@ -104,7 +118,11 @@ func (r *record) encode() []byte {
 	b = append(b, algCode(r.ChecksumAlg))
 	b = appendBytes(b, r.ChecksumRaw)
 	b = appendString(b, r.StorageClass)
-	b = appendMetaTags(b, &r.Meta, r.Tags)
+	if r.sealedMeta != nil {
+		b = appendBytes(b, r.sealedMeta)
+	} else {
+		b = appendMetaTags(b, &r.Meta, r.Tags)
+	}
 	b = appendString(b, r.BlobID)
 	if env != nil {
 		b = appendBytes(b, env)
@@ -151,11 +169,15 @@ func decodeRecordMode(buf []byte, mode decodeMode) (*record, error) {
 // it stops at what a listing shows: metadata, tags and the key envelope
 // are skipped unparsed, and ETag and ChecksumRaw alias buf.
 func (r *record) decode(buf []byte, mode decodeMode) error {
-	if len(buf) == 0 || buf[0] < recordV1 || buf[0] > recordV4 {
+	if len(buf) == 0 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
-	multipart := buf[0] == recordV2 || buf[0] == recordV4
-	encrypted := buf[0] >= recordV3
+	version, sealed := buf[0]&^sealedMetaFlag, buf[0]&sealedMetaFlag != 0
+	if version < recordV1 || version > recordV4 {
+		return fmt.Errorf("record version: %w", errCorrupt)
+	}
+	multipart := version == recordV2 || version == recordV4
+	encrypted := version >= recordV3
 	d := decoder{buf: buf[1:]}
 	list := mode == modeList
 	byteField := d.bytes
@@ -174,11 +196,21 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	}
 	r.ChecksumRaw = byteField()
 	r.StorageClass = d.str()
-	if list {
+	switch {
+	case list && sealed:
+		d.raw()
+	case list:
 		d.skipMetaTags()
+	case sealed:
+		if r.sealedMeta = d.bytes(); r.sealedMeta == nil && d.err == nil {
+			d.err = errCorrupt
+		}
+	default:
+		r.Tags = d.metaTags(&r.Meta)
+	}
+	if list {
 		d.raw() // blob id
 	} else {
-		r.Tags = d.metaTags(&r.Meta)
 		r.BlobID = d.str()
 	}
 	var env []byte

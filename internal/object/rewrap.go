@@ -57,8 +57,8 @@ func (s *Service) rewrapRange(ctx context.Context, prefix []byte) (int, error) {
 }
 
 // staleKeys collects up to rewrapBatch record keys in [from, end) whose
-// envelope is SSE-S3 under another root key. next is where to continue,
-// nil at the end.
+// envelope (or sealed metadata) needs rewriting. next is where to
+// continue, nil at the end.
 func (s *Service) staleKeys(ctx context.Context, from, end []byte, active string) (keys [][]byte, next []byte, err error) {
 	it, err := s.meta.NewIter(ctx, from, end)
 	if err != nil {
@@ -76,31 +76,32 @@ func (s *Service) staleKeys(ctx context.Context, from, end []byte, active string
 		if err != nil {
 			return nil, nil, fmt.Errorf("rewrap scan: %w", err)
 		}
-		env, err := envelopeOf(it.Key(), v)
+		env, sealed, err := envelopeOf(it.Key(), v)
 		if err != nil {
 			return nil, nil, err
 		}
-		if stale(env, active) {
+		if stale(env, active) || staleSeal(sealed, active) {
 			keys = append(keys, append([]byte(nil), it.Key()...))
 		}
 	}
 	return keys, nil, it.Error()
 }
 
-// envelopeOf decodes the key envelope of an object or upload record.
-func envelopeOf(key, v []byte) (*sse.Envelope, error) {
+// envelopeOf decodes the key envelope and the sealed metadata of an
+// object or upload record.
+func envelopeOf(key, v []byte) (*sse.Envelope, []byte, error) {
 	if bytes.HasPrefix(key, []byte(uploadPrefix)) {
 		u, err := decodeUpload(v)
 		if err != nil {
-			return nil, fmt.Errorf("%q: %w", key, err)
+			return nil, nil, fmt.Errorf("%q: %w", key, err)
 		}
-		return u.Enc, nil
+		return u.Enc, u.sealedMeta, nil
 	}
 	r, err := decodeRecordMode(v, modeHeader)
 	if err != nil {
-		return nil, fmt.Errorf("%q: %w", key, err)
+		return nil, nil, fmt.Errorf("%q: %w", key, err)
 	}
-	return r.Enc, nil
+	return r.Enc, r.sealedMeta, nil
 }
 
 // stale reports whether a record's envelope needs rewriting: an SSE-S3
@@ -152,8 +153,9 @@ func (s *Service) rewrapKeys(ctx context.Context, keys [][]byte) (int, error) {
 	return n, nil
 }
 
-// rewrapRecord returns the record re-encoded with its data key wrapped
-// under the active root key, or nil when it needs no change.
+// rewrapRecord returns the record re-encoded with its data key and its
+// sealed metadata under the active root key (and no legacy customer-key
+// MD5), or nil when it needs no change.
 func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 	bucket, key, err := bindingOfRecordKey(k)
 	if err != nil {
@@ -174,24 +176,41 @@ func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 		env.Wrapped, err = s.keyring.Wrap(dk, bind)
 		return err == nil, err
 	}
+	reseal := func(sealed *[]byte) (bool, error) {
+		if !staleSeal(*sealed, active) {
+			return false, nil
+		}
+		out, err := s.reseal(bucket, key, *sealed)
+		*sealed = out
+		return err == nil, err
+	}
+	// Both kinds of record are rewritten the same way: their envelope,
+	// their sealed metadata, then re-encoded as they were otherwise.
+	var env *sse.Envelope
+	var sealed *[]byte
+	var encoded func() []byte
 	if bytes.HasPrefix(k, []byte(uploadPrefix)) {
 		u, err := decodeUpload(v)
 		if err != nil {
 			return nil, err
 		}
-		if ok, err := rewrap(u.Enc); !ok || err != nil {
+		env, sealed, encoded = u.Enc, &u.sealedMeta, u.encode
+	} else {
+		r, err := decodeRecordMode(v, modeFull)
+		if err != nil {
 			return nil, err
 		}
-		return u.encode(), nil
+		env, sealed, encoded = r.Enc, &r.sealedMeta, r.encode
 	}
-	r, err := decodeRecordMode(v, modeFull)
+	wrapped, err := rewrap(env)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := rewrap(r.Enc); !ok || err != nil {
+	resealed, err := reseal(sealed)
+	if err != nil || !wrapped && !resealed {
 		return nil, err
 	}
-	return r.encode(), nil
+	return encoded(), nil
 }
 
 // bindingOfRecordKey recovers bucket and object key from an object record

@@ -36,6 +36,10 @@ type Config struct {
 	KeyService sse.KeyService
 	// Encryption seals objects that ask for no encryption (on by default).
 	Encryption EncryptionSwitch
+	// EncryptMetadata seals the metadata and tags of new objects and
+	// uploads under the root key (see metaseal.go). Records written either
+	// way read whatever the setting.
+	EncryptMetadata bool
 }
 
 // Service is the object service.

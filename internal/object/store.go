@@ -61,6 +61,9 @@ func (s *Service) existingMode(ctx context.Context, r meta.Reader, bucket, key s
 		}
 		return nil, fmt.Errorf("%s/%s: %w", bucket, key, ErrNoSuchKey)
 	}
+	if err := s.openRecordMeta(bucket, key, rec); err != nil {
+		return nil, err
+	}
 	return rec, nil
 }
 
@@ -71,9 +74,12 @@ func (s *Service) existingMode(ctx context.Context, r meta.Reader, bucket, key s
 // replaced blobs, which the caller deletes once the commit is durable.
 func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *record, cond WriteConditions) ([]string, error) {
 	okey := objectKey(bucket, key)
-	val := rec.encode()
+	val, err := s.encodeRecord(bucket, key, rec)
+	if err != nil {
+		return nil, err
+	}
 	var old []string
-	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		if _, err := s.bucket(ctx, tx, bucket); err != nil {
 			return err
 		}

@@ -86,7 +86,11 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 		}
 		rec.Tags = tags
 		version = rec.VersionID
-		return tx.Set(objectKey(bucket, key), rec.encode())
+		val, err := s.encodeRecord(bucket, key, rec)
+		if err != nil {
+			return err
+		}
+		return tx.Set(objectKey(bucket, key), val)
 	})
 	if err != nil {
 		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)

@@ -46,6 +46,9 @@ type Config struct {
 	// Encryption switches default encryption of new objects (on unless
 	// set to object.EncryptionOff, which exists for benchmarks).
 	Encryption object.EncryptionSwitch
+	// EncryptMetadata seals the metadata and tags of new objects under
+	// the root key (off by default).
+	EncryptMetadata bool
 	// EdgeSecret is shared with the edges allowed to relay requests; nil
 	// trusts none.
 	EdgeSecret []byte
@@ -133,7 +136,9 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
-	s.service = object.New(s.meta, blobs, object.Config{Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption})
+	s.service = object.New(s.meta, blobs, object.Config{
+		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, EncryptMetadata: cfg.EncryptMetadata,
+	})
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,

@@ -1,0 +1,205 @@
+package object
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/sse"
+)
+
+const metaMarker = "SECRET-META-5c1e"
+
+func markedMeta(i string) (Metadata, []Tag) {
+	return Metadata{ContentType: "text/" + metaMarker, ContentDisposition: "attachment; filename=" + metaMarker + i,
+			User: map[string]string{"owner": metaMarker + "-user-" + i, metaMarker + "-name": "v"}},
+		[]Tag{{Key: "project", Value: metaMarker + "-tag-" + i}, {Key: metaMarker, Value: ""}}
+}
+
+// writeMarked writes objects of every kind (inline, blob, multipart, copy,
+// retagged, an upload in progress) whose metadata and tags hold metaMarker.
+func writeMarked(t *testing.T, e *sseEnv) {
+	t.Helper()
+	for i, req := range []SSERequest{{}, custKey(1), {Mode: SSEKMS}} {
+		m, tags := markedMeta(string(rune('a' + i)))
+		key := "put/" + string(rune('a'+i))
+		data := randBytes(2000 + i*200000)
+		if _, err := e.PutObject(ctx, PutInput{Bucket: "bkt", Key: key, Body: bytes.NewReader(data), Size: int64(len(data)),
+			Metadata: m, Tags: tags, SSE: req}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, tags := markedMeta("mp")
+	up, err := e.CreateMultipartUpload(ctx, CreateMultipartInput{Bucket: "bkt", Key: "mp", Metadata: m, Tags: tags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := randBytes(1000)
+	p, err := e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID, PartNumber: 1, Body: bytes.NewReader(part), Size: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: "mp", UploadID: up.UploadID,
+		Parts: []CompletedPart{{PartNumber: 1, ETag: p.ETag}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CreateMultipartUpload(ctx, CreateMultipartInput{Bucket: "bkt", Key: "pending", Metadata: m, Tags: tags}); err != nil {
+		t.Fatal(err)
+	}
+	m, tags = markedMeta("copy")
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "put/a", DstBucket: "bkt", DstKey: "copy",
+		ReplaceMetadata: true, Metadata: m, ReplaceTags: true, Tags: tags}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "put/a", DstBucket: "bkt", DstKey: "copy-kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "copy-kept", DstBucket: "bkt", DstKey: "copy-kept",
+		ReplaceMetadata: true, Metadata: m}); err != nil {
+		t.Fatal(err)
+	}
+	_, tags = markedMeta("retag")
+	if _, err := e.PutObjectTagging(ctx, "bkt", "put/c", "", tags); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantMarked checks that every object of writeMarked shows its metadata.
+func wantMarked(t *testing.T, e *sseEnv) {
+	t.Helper()
+	want := map[string]string{"put/a": "a", "put/b": "b", "put/c": "c", "mp": "mp", "copy": "copy", "copy-kept": "copy"}
+	for key, i := range want {
+		req := SSERequest{}
+		if key == "put/b" {
+			req = custKey(1)
+		}
+		m, tags := markedMeta(i)
+		r, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: key, HeadOnly: true, SSE: req})
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if !reflect.DeepEqual(r.Info.Metadata, m) {
+			t.Errorf("%s: metadata %+v, want %+v", key, r.Info.Metadata, m)
+		}
+		got, _, err := e.GetObjectTagging(ctx, "bkt", key, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch key {
+		case "put/c":
+			_, tags = markedMeta("retag")
+		case "copy-kept":
+			_, tags = markedMeta("a")
+		}
+		if !reflect.DeepEqual(got, tags) || r.Info.TagCount != len(tags) {
+			t.Errorf("%s: tags %+v (count %d), want %+v", key, got, r.Info.TagCount, tags)
+		}
+	}
+	l, err := e.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 1000})
+	if err != nil || len(l.Objects) != len(want) {
+		t.Fatalf("listing: %d objects, %v", len(l.Objects), err)
+	}
+}
+
+func TestSealedMetadataNeverStoredInPlaintext(t *testing.T) {
+	e := newSSEEnv(t)
+	e.cfg.EncryptMetadata = true
+	e.reopen(t)
+	writeMarked(t, e)
+	if hits := e.rawValuesContaining(t, []byte(metaMarker)); len(hits) > 0 {
+		t.Fatalf("metadata in plaintext in %q", hits)
+	}
+	wantMarked(t, e)
+	// Records read whatever the setting.
+	e.cfg.EncryptMetadata = false
+	e.reopen(t)
+	wantMarked(t, e)
+	e.close()
+	if hits := scanFor(t, e.dir, []byte(metaMarker)); len(hits) > 0 {
+		t.Fatalf("metadata in plaintext in %v", hits)
+	}
+	// The same writes with the setting off do leave the marker: the checks
+	// can find it.
+	e2 := newSSEEnv(t)
+	writeMarked(t, e2)
+	if hits := e2.rawValuesContaining(t, []byte(metaMarker)); len(hits) == 0 {
+		t.Fatal("marker not found in plaintext records")
+	}
+	wantMarked(t, e2)
+}
+
+func TestSealedMetadataIsBoundToItsObject(t *testing.T) {
+	e := newSSEEnv(t)
+	e.cfg.EncryptMetadata = true
+	e.reopen(t)
+	writeMarked(t, e)
+	v, err := e.meta.Get(ctx, objectKey("bkt", "put/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.meta.Update(ctx, func(tx meta.Txn) error { return tx.Set(objectKey("bkt", "moved"), v) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "moved", HeadOnly: true}); err == nil {
+		t.Fatal("a record moved to another key opened its metadata")
+	}
+	if _, _, err := e.GetObjectTagging(ctx, "bkt", "moved", ""); err == nil {
+		t.Fatal("a record moved to another key opened its tags")
+	}
+	// A listing needs none of it.
+	if l, err := e.ListObjects(ctx, ListInput{Bucket: "bkt", Prefix: "moved", MaxKeys: 10}); err != nil || len(l.Objects) != 1 {
+		t.Fatalf("listing: %v", err)
+	}
+}
+
+func TestRotationResealsMetadata(t *testing.T) {
+	e := newSSEEnv(t)
+	e.cfg.EncryptMetadata = true
+	e.reopen(t)
+	writeMarked(t, e)
+	if _, err := e.keyring.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.RewrapKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.RewrapKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("second run rewrote %d, %v", n, err)
+	}
+	// Drop the old root key: every record's metadata must still open.
+	e.close()
+	path := filepath.Join(e.dir, sse.KeyFileName)
+	raw, _ := os.ReadFile(path)
+	var kf struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &kf); err != nil || len(kf.Keys) != 2 {
+		t.Fatalf("key file: %v", err)
+	}
+	kf.Keys = kf.Keys[1:]
+	raw, _ = json.Marshal(kf)
+	os.WriteFile(path, raw, 0o600)
+	e.open(t)
+	wantMarked(t, e)
+	up, err := e.ListMultipartUploads(ctx, ListUploadsInput{Bucket: "bkt"})
+	if err != nil || len(up.Uploads) != 1 {
+		t.Fatalf("uploads: %v", err)
+	}
+	u := up.Uploads[0]
+	p, err := e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "pending", UploadID: u.UploadID, PartNumber: 1, Body: bytes.NewReader([]byte("x")), Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: "pending", UploadID: u.UploadID,
+		Parts: []CompletedPart{{PartNumber: 1, ETag: p.ETag}}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "pending", HeadOnly: true})
+	if m, _ := markedMeta("mp"); err != nil || !reflect.DeepEqual(r.Info.Metadata, m) {
+		t.Fatalf("completed after rotation: %v", err)
+	}
+}
