@@ -80,3 +80,59 @@ var plaintext testserver.Option = func(c *server.Config) { c.Encryption = object
 func BenchmarkPutObject64MiBPlaintext(b *testing.B) { benchPut(b, 64<<20, plaintext) }
 func BenchmarkGetObject64MiBPlaintext(b *testing.B) { benchGet(b, 64<<20, plaintext) }
 func BenchmarkPutObject4KiBPlaintext(b *testing.B)  { benchPut(b, 4<<10, plaintext) }
+
+// What --encrypt-metadata costs as a client sees it: a ListObjectsV2 page
+// of 1,000 keys, and HEAD and GET of a 1 KiB object, every object with a
+// content type, three user metadata pairs and two tags.
+func benchMetadata(b *testing.B, op string, opts ...testserver.Option) {
+	srv := testserver.Start(b, opts...)
+	c := srv.Client()
+	ctx := context.Background()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")}); err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 1024)
+	n := 1
+	if op == "list" {
+		n = 1000
+	}
+	for i := range n {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bench"), Key: aws.String(fmt.Sprintf("photos/img-%04d.jpg", i)),
+			Body: bytes.NewReader(data), ContentType: aws.String("image/jpeg"), Tagging: aws.String("project=atlas&retention=7y"),
+			Metadata: map[string]string{"owner": "alice@example.com", "camera": "X100V", "album": "holidays-2026"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		switch op {
+		case "list":
+			out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bench")})
+			if err != nil || len(out.Contents) != n {
+				b.Fatalf("list: %v", err)
+			}
+		case "head":
+			out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bench"), Key: aws.String("photos/img-0000.jpg")})
+			if err != nil || out.Metadata["owner"] == "" {
+				b.Fatalf("head: %v", err)
+			}
+		case "get":
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bench"), Key: aws.String("photos/img-0000.jpg")})
+			if err != nil || out.Metadata["owner"] == "" {
+				b.Fatalf("get: %v", err)
+			}
+			io.Copy(io.Discard, out.Body)
+			out.Body.Close()
+		}
+	}
+}
+
+var sealedMetadata testserver.Option = func(c *server.Config) { c.EncryptMetadata = true }
+
+func BenchmarkMetadataList1000(b *testing.B)       { benchMetadata(b, "list") }
+func BenchmarkMetadataList1000Sealed(b *testing.B) { benchMetadata(b, "list", sealedMetadata) }
+func BenchmarkMetadataHead(b *testing.B)           { benchMetadata(b, "head") }
+func BenchmarkMetadataHeadSealed(b *testing.B)     { benchMetadata(b, "head", sealedMetadata) }
+func BenchmarkMetadataGet1KiB(b *testing.B)        { benchMetadata(b, "get") }
+func BenchmarkMetadataGet1KiBSealed(b *testing.B)  { benchMetadata(b, "get", sealedMetadata) }
