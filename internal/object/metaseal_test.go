@@ -3,6 +3,7 @@ package object
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -201,5 +202,71 @@ func TestRotationResealsMetadata(t *testing.T) {
 	r, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "pending", HeadOnly: true})
 	if m, _ := markedMeta("mp"); err != nil || !reflect.DeepEqual(r.Info.Metadata, m) {
 		t.Fatalf("completed after rotation: %v", err)
+	}
+}
+
+// sealedSample is sampleRecord with its metadata sealed, as encodeRecord
+// stores it.
+func sealedSample(t testing.TB) *record {
+	t.Helper()
+	s := New(nil, nil, Config{EncryptMetadata: true})
+	enc, err := s.encodeRecord("b", "k", sampleRecord())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := decodeRecordMode(enc, modeFull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSealedRecordFormat(t *testing.T) {
+	s := New(nil, nil, Config{EncryptMetadata: true})
+	want := sampleRecord()
+	enc, err := s.encodeRecord("b", "k", want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc[0] != recordV1|sealedMetaFlag || bytes.Contains(enc, []byte("cödé")) || !bytes.Contains(enc, []byte("hello")) {
+		t.Fatalf("sealed record %q", enc)
+	}
+	for _, mode := range []decodeMode{modeHeader, modeParts, modeFull} {
+		r, err := decodeRecordMode(enc, mode)
+		if err != nil || r.sealedMeta == nil || r.Tags != nil || r.Meta.ContentType != "" {
+			t.Fatalf("mode %d: %+v, %v", mode, r, err)
+		}
+		// Re-encoding an unopened record keeps the sealed blob as it is.
+		if again, err := s.encodeRecord("b", "k", r); err != nil || mode == modeFull && !bytes.Equal(again, enc) {
+			t.Fatalf("mode %d: re-encoded differently: %v", mode, err)
+		}
+		if err := s.openRecordMeta("b", "k", r); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(r.Meta, want.Meta) || !reflect.DeepEqual(r.Tags, want.Tags) || r.sealedMeta != nil {
+			t.Fatalf("mode %d: opened %+v %+v", mode, r.Meta, r.Tags)
+		}
+		if err := s.openRecordMeta("b", "other", &record{sealedMeta: enc[1:]}); err == nil {
+			t.Fatal("garbage opened as sealed metadata")
+		}
+	}
+	var l record
+	if err := l.decode(enc, modeList); err != nil || l.listed("k") != want.listed("k") {
+		t.Fatalf("list decode: %+v, %v", l.listed("k"), err)
+	}
+	for i := range enc {
+		if _, err := decodeRecordMode(enc[:i], modeFull); !errors.Is(err, errCorrupt) {
+			t.Fatalf("truncated at %d: %v", i, err)
+		}
+	}
+	// An empty sealed blob is corrupt, not "no metadata".
+	empty := append([]byte{recordV1 | sealedMetaFlag}, (&record{VersionID: NullVersion, Inline: []byte{}}).encode()[1:]...)
+	if _, err := decodeRecordMode(empty, modeFull); !errors.Is(err, errCorrupt) {
+		t.Fatalf("empty sealed section: %v", err)
+	}
+	// A record with no metadata at all is not sealed.
+	bare := &record{VersionID: NullVersion, Inline: []byte{}}
+	if enc, _ := s.encodeRecord("b", "k", bare); enc[0] != recordV1 {
+		t.Fatalf("bare record version %d", enc[0])
 	}
 }

@@ -80,11 +80,7 @@ func (u *uploadRec) encode() []byte {
 	b = append(b, v)
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
-	if u.sealedMeta != nil {
-		b = appendBytes(b, u.sealedMeta)
-	} else {
-		b = appendMetaTags(b, &u.Meta, u.Tags)
-	}
+	b = appendMetaSection(b, &u.Meta, u.Tags, u.sealedMeta)
 	if u.Enc != nil {
 		b = appendBytes(b, u.Enc.Append(nil))
 	}
@@ -108,13 +104,7 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	}
 	u.Defaulted = d.byte() == 1
 	u.Composite = d.byte() == 1
-	if sealed {
-		if u.sealedMeta = d.bytes(); u.sealedMeta == nil && d.err == nil {
-			d.err = errCorrupt
-		}
-	} else {
-		u.Tags = d.metaTags(&u.Meta)
-	}
+	u.Tags, u.sealedMeta = d.metaSection(sealed, &u.Meta)
 	var env []byte
 	if version == uploadV2 {
 		env = d.raw()

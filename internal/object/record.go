@@ -118,11 +118,7 @@ func (r *record) encode() []byte {
 	b = append(b, algCode(r.ChecksumAlg))
 	b = appendBytes(b, r.ChecksumRaw)
 	b = appendString(b, r.StorageClass)
-	if r.sealedMeta != nil {
-		b = appendBytes(b, r.sealedMeta)
-	} else {
-		b = appendMetaTags(b, &r.Meta, r.Tags)
-	}
+	b = appendMetaSection(b, &r.Meta, r.Tags, r.sealedMeta)
 	b = appendString(b, r.BlobID)
 	if env != nil {
 		b = appendBytes(b, env)
@@ -199,18 +195,12 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	switch {
 	case list && sealed:
 		d.raw()
+		d.raw() // blob id
 	case list:
 		d.skipMetaTags()
-	case sealed:
-		if r.sealedMeta = d.bytes(); r.sealedMeta == nil && d.err == nil {
-			d.err = errCorrupt
-		}
-	default:
-		r.Tags = d.metaTags(&r.Meta)
-	}
-	if list {
 		d.raw() // blob id
-	} else {
+	default:
+		r.Tags, r.sealedMeta = d.metaSection(sealed, &r.Meta)
 		r.BlobID = d.str()
 	}
 	var env []byte
@@ -453,6 +443,27 @@ func appendMetaTags(b []byte, m *Metadata, tags []Tag) []byte {
 		b = appendString(b, t.Value)
 	}
 	return b
+}
+
+// appendMetaSection writes the metadata and tags, or in their place the
+// sealed form of both when there is one.
+func appendMetaSection(b []byte, m *Metadata, tags []Tag, sealed []byte) []byte {
+	if sealed != nil {
+		return appendBytes(b, sealed)
+	}
+	return appendMetaTags(b, m, tags)
+}
+
+// metaSection reads what appendMetaSection wrote: the tags (and m), or
+// the sealed blob when the record's version byte says it is sealed.
+func (d *decoder) metaSection(sealed bool, m *Metadata) (tags []Tag, sealedMeta []byte) {
+	if !sealed {
+		return d.metaTags(m), nil
+	}
+	if sealedMeta = d.bytes(); sealedMeta == nil && d.err == nil {
+		d.err = errCorrupt // a sealed blob is never empty
+	}
+	return nil, sealedMeta
 }
 
 // skipMetaTags passes over what appendMetaTags wrote without allocating.
