@@ -57,6 +57,13 @@ func (f *onOffFlag) Set(v string) error {
 	return fmt.Errorf("want on or off, not %q", v)
 }
 
+func (f *onOffFlag) switchValue() object.EncryptionSwitch {
+	if f.on {
+		return object.EncryptionOn
+	}
+	return object.EncryptionOff
+}
+
 // fromEnv applies the environment variable name when the flag was not
 // given.
 func (f *onOffFlag) fromEnv(getenv func(string) string, name string) error {
@@ -116,7 +123,8 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
-	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else off): seal the metadata and tags of new objects under the root key")
+	o.encryptMeta.on = true
+	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -224,7 +232,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		Console:      o.console,
 		Encryption:   object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
-		EncryptMetadata: o.encryptMeta.on,
+		MetadataEncryption: o.encryptMeta.switchValue(),
 	})
 	if err != nil {
 		return nil, err

@@ -35,13 +35,13 @@ func TestEncryptMetadataFlagAndEnvironment(t *testing.T) {
 		want    bool
 		wantErr bool
 	}{
-		{nil, "", false, false},
+		{nil, "", true, false},
 		{nil, "on", true, false},
 		{nil, "off", false, false},
 		{[]string{"--encrypt-metadata=on"}, "", true, false},
 		{[]string{"--encrypt-metadata", "off"}, "on", false, false}, // the flag wins
 		{[]string{"--encrypt-metadata=on"}, "bogus", true, false},   // an unused variable is not read
-		{nil, "yes", false, true},
+		{nil, "yes", true, true},
 	}
 	for _, tt := range tests {
 		fs, o := serverFlags(io.Discard)

@@ -6,7 +6,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
-// Metadata sealing (Config.EncryptMetadata). With it on, what
+// Metadata sealing (Config.MetadataEncryption, on by default). With it on, what
 // appendMetaTags encodes of a new record or upload (the standard headers,
 // user metadata names and values, tag keys and values) is sealed as one
 // AES-256-GCM blob under the active root key, bound to the bucket and the
@@ -72,7 +72,7 @@ func (s *Service) openRecordMeta(bucket, key string, r *record) error {
 // configured to. A record whose sealed metadata was never opened keeps
 // it as it is.
 func (s *Service) encodeRecord(bucket, key string, r *record) ([]byte, error) {
-	if r.sealedMeta != nil || !s.cfg.EncryptMetadata || !hasMeta(&r.Meta, r.Tags) {
+	if r.sealedMeta != nil || s.cfg.MetadataEncryption == EncryptionOff || !hasMeta(&r.Meta, r.Tags) {
 		return r.encode(), nil
 	}
 	sealed, err := s.sealMeta(bucket, key, &r.Meta, r.Tags)
@@ -88,7 +88,7 @@ func (s *Service) encodeRecord(bucket, key string, r *record) ([]byte, error) {
 // metadata moves to the object record unopened on completion: both are
 // bound to the same bucket and key.
 func (s *Service) encodeUpload(bucket, key string, u *uploadRec) ([]byte, error) {
-	if u.sealedMeta != nil || !s.cfg.EncryptMetadata || !hasMeta(&u.Meta, u.Tags) {
+	if u.sealedMeta != nil || s.cfg.MetadataEncryption == EncryptionOff || !hasMeta(&u.Meta, u.Tags) {
 		return u.encode(), nil
 	}
 	sealed, err := s.sealMeta(bucket, key, &u.Meta, u.Tags)

@@ -83,7 +83,7 @@ func cpuTime() time.Duration {
 // plain and with sealed metadata: the CPU a listing page spends on
 // records, without the engine's scan.
 func BenchmarkDecodeListed(b *testing.B) {
-	s := New(nil, nil, Config{EncryptMetadata: true})
+	s := New(nil, nil, Config{})
 	md := Metadata{ContentType: "image/jpeg", User: map[string]string{"owner": "alice@example.com", "camera": "X100V", "album": "holidays-2026"}}
 	rec := &record{VersionID: NullVersion, Size: 1 << 20, ModTime: time.Now().UnixNano(), ETag: make([]byte, 16),
 		ChecksumAlg: algCodes[3], ChecksumRaw: make([]byte, 8), BlobID: "0123456789abcdef0123456789abcdef",
@@ -130,7 +130,11 @@ func metaBenchService(b *testing.B, sealed bool, n int) *Service {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := New(m, blobs, Config{EncryptMetadata: sealed})
+	cfg := Config{}
+	if !sealed {
+		cfg.MetadataEncryption = EncryptionOff
+	}
+	s := New(m, blobs, cfg)
 	ctx := context.Background()
 	if err := s.CreateBucket(ctx, "bench", "us-east-1", "owner"); err != nil {
 		b.Fatal(err)

@@ -107,16 +107,14 @@ func wantMarked(t *testing.T, e *sseEnv) {
 }
 
 func TestSealedMetadataNeverStoredInPlaintext(t *testing.T) {
-	e := newSSEEnv(t)
-	e.cfg.EncryptMetadata = true
-	e.reopen(t)
+	e := newSSEEnv(t) // sealing is the default
 	writeMarked(t, e)
 	if hits := e.rawValuesContaining(t, []byte(metaMarker)); len(hits) > 0 {
 		t.Fatalf("metadata in plaintext in %q", hits)
 	}
 	wantMarked(t, e)
 	// Records read whatever the setting.
-	e.cfg.EncryptMetadata = false
+	e.cfg.MetadataEncryption = EncryptionOff
 	e.reopen(t)
 	wantMarked(t, e)
 	e.close()
@@ -126,6 +124,8 @@ func TestSealedMetadataNeverStoredInPlaintext(t *testing.T) {
 	// The same writes with the setting off do leave the marker: the checks
 	// can find it.
 	e2 := newSSEEnv(t)
+	e2.cfg.MetadataEncryption = EncryptionOff
+	e2.reopen(t)
 	writeMarked(t, e2)
 	if hits := e2.rawValuesContaining(t, []byte(metaMarker)); len(hits) == 0 {
 		t.Fatal("marker not found in plaintext records")
@@ -134,9 +134,7 @@ func TestSealedMetadataNeverStoredInPlaintext(t *testing.T) {
 }
 
 func TestSealedMetadataIsBoundToItsObject(t *testing.T) {
-	e := newSSEEnv(t)
-	e.cfg.EncryptMetadata = true
-	e.reopen(t)
+	e := newSSEEnv(t) // sealing is the default
 	writeMarked(t, e)
 	v, err := e.meta.Get(ctx, objectKey("bkt", "put/a"))
 	if err != nil {
@@ -158,9 +156,7 @@ func TestSealedMetadataIsBoundToItsObject(t *testing.T) {
 }
 
 func TestRotationResealsMetadata(t *testing.T) {
-	e := newSSEEnv(t)
-	e.cfg.EncryptMetadata = true
-	e.reopen(t)
+	e := newSSEEnv(t) // sealing is the default
 	writeMarked(t, e)
 	if _, err := e.keyring.Rotate(); err != nil {
 		t.Fatal(err)
@@ -209,7 +205,7 @@ func TestRotationResealsMetadata(t *testing.T) {
 // stores it.
 func sealedSample(t testing.TB) *record {
 	t.Helper()
-	s := New(nil, nil, Config{EncryptMetadata: true})
+	s := New(nil, nil, Config{})
 	enc, err := s.encodeRecord("b", "k", sampleRecord())
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +218,7 @@ func sealedSample(t testing.TB) *record {
 }
 
 func TestSealedRecordFormat(t *testing.T) {
-	s := New(nil, nil, Config{EncryptMetadata: true})
+	s := New(nil, nil, Config{})
 	want := sampleRecord()
 	enc, err := s.encodeRecord("b", "k", want)
 	if err != nil {

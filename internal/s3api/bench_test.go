@@ -142,11 +142,11 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-var sealedMetadata testserver.Option = func(c *server.Config) { c.EncryptMetadata = true }
+var plainMetadata testserver.Option = func(c *server.Config) { c.MetadataEncryption = object.EncryptionOff }
 
-func BenchmarkMetadataList1000(b *testing.B)       { benchMetadata(b, "list") }
-func BenchmarkMetadataList1000Sealed(b *testing.B) { benchMetadata(b, "list", sealedMetadata) }
-func BenchmarkMetadataHead(b *testing.B)           { benchMetadata(b, "head") }
-func BenchmarkMetadataHeadSealed(b *testing.B)     { benchMetadata(b, "head", sealedMetadata) }
-func BenchmarkMetadataGet1KiB(b *testing.B)        { benchMetadata(b, "get") }
-func BenchmarkMetadataGet1KiBSealed(b *testing.B)  { benchMetadata(b, "get", sealedMetadata) }
+func BenchmarkMetadataList1000(b *testing.B)       { benchMetadata(b, "list", plainMetadata) }
+func BenchmarkMetadataList1000Sealed(b *testing.B) { benchMetadata(b, "list") }
+func BenchmarkMetadataHead(b *testing.B)           { benchMetadata(b, "head", plainMetadata) }
+func BenchmarkMetadataHeadSealed(b *testing.B)     { benchMetadata(b, "head") }
+func BenchmarkMetadataGet1KiB(b *testing.B)        { benchMetadata(b, "get", plainMetadata) }
+func BenchmarkMetadataGet1KiBSealed(b *testing.B)  { benchMetadata(b, "get") }

@@ -11,13 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/server"
 	"github.com/hoard-s3/hoard/internal/testserver"
 )
 
 const sealMarker = "confidential-7d41"
 
-func withSealedMetadata(c *server.Config) { c.EncryptMetadata = true }
+func withPlainMetadata(c *server.Config) { c.MetadataEncryption = object.EncryptionOff }
 
 // metaStoreHits lists the metadata engine's keys whose values contain
 // needle; the server of dir must be stopped.
@@ -100,7 +101,7 @@ func (e *env) wantSealedBack() {
 }
 
 func TestEncryptMetadataOption(t *testing.T) {
-	e := newEnv(t, withSealedMetadata)
+	e := newEnv(t) // sealing is the default
 	e.writeSealed()
 	e.wantSealedBack()
 	dir := e.srv.DataDir
@@ -110,11 +111,11 @@ func TestEncryptMetadataOption(t *testing.T) {
 		t.Fatalf("plaintext metadata in %q (%d records)", hits, records)
 	}
 	// Sealed records read on a server with the option off.
-	e2 := restartEnv(t, e, dir)
+	e2 := restartEnv(t, e, dir, withPlainMetadata)
 	e2.wantSealedBack()
 
 	// Without the option the same writes are plaintext: the scan finds them.
-	e3 := newEnv(t)
+	e3 := newEnv(t, withPlainMetadata)
 	e3.writeSealed()
 	dir3 := e3.srv.DataDir
 	e3.srv.Stop(t)

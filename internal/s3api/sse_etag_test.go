@@ -179,8 +179,8 @@ func (e *env) mustPut(in *s3.PutObjectInput) *s3.PutObjectOutput {
 }
 
 // restartEnv serves dir again after e's server stopped.
-func restartEnv(t *testing.T, e *env, dir string) *env {
-	srv := testserver.Start(t, testserver.WithDataDir(dir))
+func restartEnv(t *testing.T, e *env, dir string, opts ...testserver.Option) *env {
+	srv := testserver.Start(t, append([]testserver.Option{testserver.WithDataDir(dir)}, opts...)...)
 	return &env{t: t, srv: srv, c: srv.Client(), ctx: e.ctx, bucket: e.bucket}
 }
 

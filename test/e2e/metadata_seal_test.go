@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestAWSCLISealedMetadataAndSSECETag drives a server started with
-// --encrypt-metadata on through the aws CLI: metadata and tags come back
+// TestAWSCLISealedMetadataAndSSECETag drives a server started with its
+// defaults (--encrypt-metadata on) through the aws CLI: metadata and tags come back
 // from head-object and get-object-tagging but are nowhere in the data
 // directory in the clear; an SSE-C object's ETag is not the MD5 of its
 // data, is the same in head-object and the listing, and a wrong key is
@@ -20,7 +20,7 @@ func TestAWSCLISealedMetadataAndSSECETag(t *testing.T) {
 		t.Skip("aws CLI not on PATH; skipping (CI installs it)")
 	}
 	const marker = "sealedmarker4e2e"
-	p := startHoard(t, startOpts{args: []string{"--encrypt-metadata", "on"}})
+	p := startHoard(t, startOpts{})
 	cli := newAWSCLI(t, p)
 	cli.run("s3", "mb", "s3://sealed-meta")
 	src := filepath.Join(t.TempDir(), "doc.bin")
