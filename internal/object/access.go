@@ -96,18 +96,32 @@ func objACLBase(bucket string) []byte { return []byte(objACLPrefix + bucket + "/
 
 func objACLKey(bucket, key string) []byte { return append(objACLBase(bucket), key...) }
 
+// objACLKeyOf is where the ACL of one version lives: the null version
+// keeps the key ACLs had before versioning, other versions add "\x00<id>"
+// (keys hold no NUL).
+func objACLKeyOf(bucket, key, vid string) []byte {
+	k := objACLKey(bucket, key)
+	if vid == NullVersion || vid == "" {
+		return k
+	}
+	return append(append(k, 0), vid...)
+}
+
 func aclStamp(r *record) string {
 	return strconv.FormatInt(r.ModTime, 36) + "-" + hex.EncodeToString(r.ETag) + "-" + r.BlobID
 }
 
-// PutObjectACL attaches an ACL document to the current version of an
-// object (ErrNoSuchKey when there is none).
-func (s *Service) PutObjectACL(ctx context.Context, bucket, key string, doc []byte) error {
+// PutObjectACL attaches an ACL document to a version of an object (vid
+// "" for the latest; ErrNoSuchKey when there is none).
+func (s *Service) PutObjectACL(ctx context.Context, bucket, key, vid string, doc []byte) error {
 	if len(doc) > MaxBucketConfigBytes {
 		return fmt.Errorf("object ACL of %d bytes: %w", len(doc), ErrEntityTooLarge)
 	}
+	if err := checkVersion(vid); err != nil {
+		return err
+	}
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		rec, err := s.existing(ctx, tx, bucket, key, false)
+		rec, err := s.existing(ctx, tx, bucket, key, vid, false)
 		if err != nil {
 			return err
 		}
@@ -115,7 +129,7 @@ func (s *Service) PutObjectACL(ctx context.Context, bucket, key string, doc []by
 		if err != nil {
 			return err
 		}
-		return tx.Set(objACLKey(bucket, key), v)
+		return tx.Set(objACLKeyOf(bucket, key, rec.VersionID), v)
 	})
 	if err != nil {
 		return fmt.Errorf("put ACL of %s/%s: %w", bucket, key, err)
@@ -123,10 +137,30 @@ func (s *Service) PutObjectACL(ctx context.Context, bucket, key string, doc []by
 	return nil
 }
 
-// ObjectACL returns the ACL document of the current version of an object:
-// nil when it has none (or the object does not exist).
-func (s *Service) ObjectACL(ctx context.Context, bucket, key string) ([]byte, error) {
-	v, err := s.meta.Get(ctx, objACLKey(bucket, key))
+// ObjectACL returns the ACL document of a version of an object (vid ""
+// for the latest): nil when it has none (or the version does not exist).
+func (s *Service) ObjectACL(ctx context.Context, bucket, key, vid string) ([]byte, error) {
+	if checkVersion(vid) != nil {
+		return nil, nil
+	}
+	var rec *record
+	var err error
+	if vid == "" {
+		rec, err = s.current(ctx, s.meta, bucket, key)
+	} else {
+		var loc *located
+		loc, err = s.readVersion(ctx, s.meta, bucket, key, vid, modeHeader)
+		if loc != nil {
+			rec = loc.rec
+		}
+		if errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrMethodNotAllowed) || errors.Is(err, ErrNoSuchBucket) {
+			err = nil
+		}
+	}
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	v, err := s.meta.Get(ctx, objACLKeyOf(bucket, key, rec.VersionID))
 	if errors.Is(err, meta.ErrNotFound) {
 		return nil, nil
 	}
@@ -137,9 +171,8 @@ func (s *Service) ObjectACL(ctx context.Context, bucket, key string) ([]byte, er
 	if err := json.Unmarshal(v, &acl); err != nil {
 		return nil, fmt.Errorf("ACL of %s/%s: %w", bucket, key, errCorrupt)
 	}
-	rec, err := s.current(ctx, s.meta, bucket, key)
-	if err != nil || rec == nil || aclStamp(rec) != acl.Stamp {
-		return nil, err
+	if aclStamp(rec) != acl.Stamp {
+		return nil, nil
 	}
 	return acl.Doc, nil
 }

@@ -39,30 +39,30 @@ func TestBucketConfigsAndAccountConfig(t *testing.T) {
 func TestObjectACLFollowsTheObject(t *testing.T) {
 	e := newEnv(t)
 	e.bucket(t, "alpha")
-	wantErr(t, e.PutObjectACL(ctx, "alpha", "k", []byte("acl")), ErrNoSuchKey)
+	wantErr(t, e.PutObjectACL(ctx, "alpha", "k", "", []byte("acl")), ErrNoSuchKey)
 	e.put(t, "alpha", "k", []byte("v1"))
-	if doc, err := e.ObjectACL(ctx, "alpha", "k"); err != nil || doc != nil {
+	if doc, err := e.ObjectACL(ctx, "alpha", "k", ""); err != nil || doc != nil {
 		t.Fatalf("ACL of a new object %q %v", doc, err)
 	}
-	if err := e.PutObjectACL(ctx, "alpha", "k", []byte("acl")); err != nil {
+	if err := e.PutObjectACL(ctx, "alpha", "k", "", []byte("acl")); err != nil {
 		t.Fatal(err)
 	}
-	if doc, err := e.ObjectACL(ctx, "alpha", "k"); err != nil || string(doc) != "acl" {
+	if doc, err := e.ObjectACL(ctx, "alpha", "k", ""); err != nil || string(doc) != "acl" {
 		t.Fatalf("ACL %q %v", doc, err)
 	}
 	// A rewrite, even of the same bytes, is a new object without the ACL.
 	e.clock.Advance(time.Millisecond)
 	e.put(t, "alpha", "k", []byte("v1"))
-	if doc, err := e.ObjectACL(ctx, "alpha", "k"); err != nil || doc != nil {
+	if doc, err := e.ObjectACL(ctx, "alpha", "k", ""); err != nil || doc != nil {
 		t.Fatalf("ACL after a rewrite %q %v", doc, err)
 	}
-	if err := e.PutObjectACL(ctx, "alpha", "k", []byte("acl2")); err != nil {
+	if err := e.PutObjectACL(ctx, "alpha", "k", "", []byte("acl2")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.DeleteObject(ctx, DeleteInput{Bucket: "alpha", Key: "k"}); err != nil {
 		t.Fatal(err)
 	}
-	if doc, err := e.ObjectACL(ctx, "alpha", "k"); err != nil || doc != nil {
+	if doc, err := e.ObjectACL(ctx, "alpha", "k", ""); err != nil || doc != nil {
 		t.Fatalf("ACL after delete %q %v", doc, err)
 	}
 	// DeleteBucket removes the stale ACL with the configurations.

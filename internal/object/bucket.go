@@ -96,22 +96,18 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 		if _, err := s.bucket(ctx, tx, name); err != nil {
 			return err
 		}
-		base := objectBase(name)
-		it, err := tx.NewIter(ctx, base, meta.PrefixEnd(base))
-		if err != nil {
-			return fmt.Errorf("delete bucket %q: %w", name, err)
+		// Noncurrent versions and delete markers keep a bucket from being
+		// empty, as in S3.
+		for _, base := range [][]byte{objectBase(name), versionBase(name)} {
+			nonEmpty, err := anyUnder(ctx, tx, base)
+			if err != nil {
+				return fmt.Errorf("delete bucket %q: %w", name, err)
+			}
+			if nonEmpty {
+				return fmt.Errorf("delete bucket %q: %w", name, ErrBucketNotEmpty)
+			}
 		}
-		nonEmpty := it.First()
-		ierr := it.Error()
-		if err := it.Close(); ierr == nil {
-			ierr = err
-		}
-		if ierr != nil {
-			return fmt.Errorf("delete bucket %q: %w", name, ierr)
-		}
-		if nonEmpty {
-			return fmt.Errorf("delete bucket %q: %w", name, ErrBucketNotEmpty)
-		}
+		var err error
 		freed, err = dropUploads(ctx, tx, name)
 		if err != nil {
 			return fmt.Errorf("delete bucket %q: %w", name, err)
@@ -162,4 +158,45 @@ func dropUploads(ctx context.Context, tx meta.Txn, bucket string) ([]string, err
 		freed = append(freed, ids...)
 	}
 	return freed, nil
+}
+
+// anyUnder reports whether r holds a key under base.
+func anyUnder(ctx context.Context, r meta.Reader, base []byte) (bool, error) {
+	it, err := r.NewIter(ctx, base, meta.PrefixEnd(base))
+	if err != nil {
+		return false, err
+	}
+	found := it.First()
+	ierr := it.Error()
+	if err := it.Close(); ierr == nil {
+		ierr = err
+	}
+	return found, ierr
+}
+
+// PutBucketVersioning sets a bucket's versioning to Enabled or Suspended.
+// A bucket never returns to unversioned, and one with object lock cannot
+// be suspended (ErrInvalidBucketState).
+func (s *Service) PutBucketVersioning(ctx context.Context, name string, state VersioningState) error {
+	if state != VersioningEnabled && state != VersioningSuspended {
+		return fmt.Errorf("versioning state %d: %w", state, ErrInvalidArgument)
+	}
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		b, err := s.bucket(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if b.ObjectLock && state == VersioningSuspended {
+			return fmt.Errorf("object lock is enabled: %w", ErrInvalidBucketState)
+		}
+		if b.Versioning == state {
+			return nil
+		}
+		b.Versioning = state
+		return tx.Set(bucketKey(name), encodeBucket(b))
+	})
+	if err != nil {
+		return fmt.Errorf("put versioning of %q: %w", name, err)
+	}
+	return nil
 }

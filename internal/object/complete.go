@@ -29,7 +29,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 	var freed []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		freed = freed[:0]
-		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
+		b, err := s.bucket(ctx, tx, in.Bucket)
+		if err != nil {
 			return err
 		}
 		up, err := readUpload(ctx, tx, in.Bucket, in.Key, in.UploadID)
@@ -44,7 +45,14 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
-		old, err := replaceCurrent(ctx, tx, in.Bucket, in.Key, in.Cond)
+		kv, err := s.loadKey(ctx, tx, b, in.Key)
+		if err != nil {
+			return err
+		}
+		if err := checkWrite(in.Cond, kv.cur); err != nil {
+			return err
+		}
+		old, err := s.putVersion(ctx, tx, kv, rec)
 		if err != nil {
 			return err
 		}
@@ -54,14 +62,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 			return err
 		}
 		freed = append(freed, unused...)
-		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
-			return err
-		}
-		val, err := s.encodeRecord(in.Bucket, in.Key, rec)
-		if err != nil {
-			return err
-		}
-		return tx.Set(okey, val)
+		return tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID))
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("complete upload %s of %s/%s", in.UploadID, in.Bucket, in.Key), err, in.Cond.any())

@@ -89,3 +89,33 @@ func checkWrite(c WriteConditions, cur *record) error {
 }
 
 func (c WriteConditions) any() bool { return c.IfMatch != "" || c.IfNoneMatch != "" }
+
+// any reports whether a delete is conditional.
+func (c DeleteConditions) any() bool {
+	return c.IfMatch != "" || !c.IfMatchLastModified.IsZero() || c.IfMatchSize != nil
+}
+
+// checkDelete evaluates S3's conditional-delete headers against the
+// version a delete would act on (for a delete without version id: the
+// latest, which may be a delete marker; nil when there is none). As S3
+// documents, a delete of nothing succeeds whatever the conditions; a
+// mismatch is 412. Times compare at the one-second resolution of the
+// HTTP dates clients send.
+func checkDelete(c DeleteConditions, rec *record) error {
+	if rec == nil || !c.any() {
+		return nil
+	}
+	if c.IfMatch != "" && !etagMatches(c.IfMatch, rec.etag()) {
+		return fmt.Errorf("If-Match %q against ETag %q: %w", c.IfMatch, rec.etag(), ErrPreconditionFailed)
+	}
+	if !c.IfMatchLastModified.IsZero() {
+		mod := time.Unix(0, rec.ModTime).Truncate(time.Second)
+		if !mod.Equal(c.IfMatchLastModified.Truncate(time.Second)) {
+			return fmt.Errorf("last modified %s, not %s: %w", mod.UTC().Format(time.RFC3339), c.IfMatchLastModified.UTC().Format(time.RFC3339), ErrPreconditionFailed)
+		}
+	}
+	if c.IfMatchSize != nil && *c.IfMatchSize != rec.Size {
+		return fmt.Errorf("size %d, not %d: %w", rec.Size, *c.IfMatchSize, ErrPreconditionFailed)
+	}
+	return nil
+}

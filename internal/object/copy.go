@@ -66,10 +66,13 @@ func validateCopy(in CopyInput) error {
 }
 
 func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*ObjectInfo, error) {
-	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, true)
+	loc, err := s.readVersion(ctx, s.meta, in.SrcBucket, in.SrcKey, in.SrcVersionID, modeFull)
 	if err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
+	src := loc.rec
+	// Copying an older version onto its own key restores it: a new write.
+	self = self && loc.current
 	if err := checkCopySource(in.SrcCond, src.etag(), src.info("", "").LastModified); err != nil {
 		return nil, err
 	}
@@ -92,7 +95,13 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		if !in.ReplaceMetadata && !in.ReplaceTags {
 			return nil, fmt.Errorf("copy %s/%s onto itself: %w", in.SrcBucket, in.SrcKey, ErrCopyToSelf)
 		}
-		return s.rewriteMetadata(ctx, in)
+		info, err := s.rewriteMetadata(ctx, in)
+		if err == nil {
+			info.CopySourceVersionID = src.VersionID
+		}
+		if !errors.Is(err, errNewVersion) {
+			return info, err
+		}
 	}
 	dk, err := s.openKey(ctx, in.SrcBucket, in.SrcKey, src.Enc, in.SrcSSE, true)
 	if err != nil {
@@ -120,16 +129,33 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 	if in.ReplaceTags {
 		put.Tags = in.Tags
 	}
-	return s.write(ctx, put)
+	info, err := s.write(ctx, put)
+	if err == nil {
+		info.CopySourceVersionID = src.VersionID
+	}
+	return info, err
 }
 
+// errNewVersion says that a copy onto itself must write a new version
+// (the bucket has versioning), which takes a copy of the data: versions
+// never share blobs.
+var errNewVersion = errors.New("copy onto itself makes a new version")
+
 // rewriteMetadata replaces the metadata and/or tags of an object copied
-// onto itself. The data stays where it is; the source conditions, the
-// destination conditions and the write are one transaction.
+// onto itself in an unversioned bucket. The data stays where it is; the
+// source conditions, the destination conditions and the write are one
+// transaction.
 func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInfo, error) {
 	var out *record
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		cur, err := s.existing(ctx, tx, in.DstBucket, in.DstKey, true)
+		b, err := s.bucket(ctx, tx, in.DstBucket)
+		if err != nil {
+			return err
+		}
+		if b.Versioning != VersioningOff {
+			return errNewVersion
+		}
+		cur, err := s.existing(ctx, tx, in.DstBucket, in.DstKey, "", true)
 		if err != nil {
 			return err
 		}
@@ -153,6 +179,9 @@ func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInf
 		}
 		return tx.Set(objectKey(in.DstBucket, in.DstKey), val)
 	})
+	if errors.Is(err, errNewVersion) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("copy %s/%s onto itself", in.DstBucket, in.DstKey), err, in.Cond.any())
 	}

@@ -80,7 +80,7 @@ func TestCopyErrors(t *testing.T) {
 		{"no destination bucket", CopyInput{DstBucket: "nope"}, ErrNoSuchBucket},
 		{"bad source key", CopyInput{SrcKey: "a\x00"}, ErrInvalidKey},
 		{"bad destination key", CopyInput{DstKey: string(make([]byte, 1025))}, ErrKeyTooLong},
-		{"source version", CopyInput{SrcVersionID: "v1"}, ErrNoSuchVersion},
+		{"source version", CopyInput{SrcVersionID: "v1"}, ErrInvalidArgument},
 		{"if-match", CopyInput{SrcCond: ReadConditions{IfMatch: "nope"}}, ErrPreconditionFailed},
 		{"if-none-match", CopyInput{SrcCond: ReadConditions{IfNoneMatch: src.ETag}}, ErrPreconditionFailed},
 		{"if-modified-since", CopyInput{SrcCond: ReadConditions{IfModifiedSince: future}}, ErrPreconditionFailed},

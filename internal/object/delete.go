@@ -7,70 +7,96 @@ import (
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
-// DeleteObject removes an object. Deleting a missing key succeeds, as in S3.
+// DeleteObject deletes an object: without a version id it removes the
+// object of an unversioned bucket or writes a delete marker (versions.go);
+// with one it removes that version for good. Deleting what does not exist
+// succeeds, as in S3.
 func (s *Service) DeleteObject(ctx context.Context, in DeleteInput) (*DeleteResult, error) {
-	if err := validKey(in.Key); err != nil {
+	if err := validDelete(in); err != nil {
 		return nil, err
 	}
-	if err := checkVersion(in.VersionID); err != nil {
-		return nil, err
-	}
+	var res DeleteResult
 	var freed []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
+		b, err := s.bucket(ctx, tx, in.Bucket)
+		if err != nil {
 			return err
 		}
-		var err error
-		freed, err = removeRecord(ctx, tx, in.Bucket, in.Key)
+		res, freed, err = s.deleteOne(ctx, tx, b, in)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("delete %s/%s: %w", in.Bucket, in.Key, err)
+		return nil, commitErr(fmt.Sprintf("delete %s/%s", in.Bucket, in.Key), err, in.Cond.any())
 	}
 	s.deleteBlobs(freed)
-	return &DeleteResult{Key: in.Key, VersionID: in.VersionID}, nil
+	return &res, nil
 }
 
-// removeRecord deletes the current record of a key and the reverse index
-// of its blobs inside tx, returning the blobs to delete after the commit.
-func removeRecord(ctx context.Context, tx meta.Txn, bucket, key string) ([]string, error) {
-	old, err := replaceCurrent(ctx, tx, bucket, key, WriteConditions{})
-	if err != nil {
-		return nil, err
+func validDelete(in DeleteInput) error {
+	if err := validKey(in.Key); err != nil {
+		return err
 	}
-	return old, tx.Delete(objectKey(bucket, key))
+	return checkVersion(in.VersionID)
 }
 
-// DeleteObjects deletes up to MaxDeleteObjects objects of one bucket in a
-// single transaction; the per-key outcome is in each result's Err. Blobs
-// are removed once the transaction is durable.
+// deleteOne is one deletion inside tx, conditions included.
+func (s *Service) deleteOne(ctx context.Context, tx meta.Txn, b *Bucket, in DeleteInput) (DeleteResult, []string, error) {
+	op := removal{BypassGovernance: in.BypassGovernance}
+	if in.VersionID != "" {
+		return s.deleteVersion(ctx, tx, b, in.Key, in.VersionID, in.Cond, op)
+	}
+	kv, err := s.loadKey(ctx, tx, b, in.Key)
+	if err != nil {
+		return DeleteResult{Key: in.Key}, nil, err
+	}
+	if in.Cond.any() {
+		latest := kv.cur
+		if latest == nil && b.Versioning != VersioningOff {
+			if latest, _, err = firstNoncurrent(ctx, tx, b.Name, in.Key, modeHeader); err != nil {
+				return DeleteResult{Key: in.Key}, nil, err
+			}
+		}
+		if latest == nil {
+			return DeleteResult{Key: in.Key}, nil, nil // nothing to delete: success
+		}
+		if err := checkDelete(in.Cond, latest); err != nil {
+			return DeleteResult{Key: in.Key}, nil, err
+		}
+	}
+	return s.deleteLatest(ctx, tx, kv, s.cfg.Now().UnixNano(), op)
+}
+
+// DeleteObjects deletes up to MaxDeleteObjects objects or versions of one
+// bucket in a single transaction; the per-key outcome (a failed condition
+// included) is in each result's Err. Blobs are removed once the
+// transaction is durable.
 func (s *Service) DeleteObjects(ctx context.Context, bucket string, objs []DeleteInput) ([]DeleteResult, error) {
 	if len(objs) > MaxDeleteObjects {
 		return nil, fmt.Errorf("%d keys, at most %d: %w", len(objs), MaxDeleteObjects, ErrTooManyKeys)
 	}
 	results := make([]DeleteResult, len(objs))
-	for i, o := range objs {
-		results[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
-		if err := validKey(o.Key); err != nil {
-			results[i].Err = err
-		} else if err := checkVersion(o.VersionID); err != nil {
-			results[i].Err = err
-		}
-	}
 	var freed []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		freed = freed[:0]
-		if _, err := s.bucket(ctx, tx, bucket); err != nil {
+		b, err := s.bucket(ctx, tx, bucket)
+		if err != nil {
 			return err
 		}
 		for i, o := range objs {
-			if results[i].Err != nil {
+			results[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
+			if err := validDelete(o); err != nil {
+				results[i].Err = err
 				continue
 			}
-			ids, err := removeRecord(ctx, tx, bucket, o.Key)
+			res, ids, err := s.deleteOne(ctx, tx, b, o)
+			if isRequestError(err) {
+				results[i].Err = err
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("delete %s/%s: %w", bucket, o.Key, err)
 			}
+			results[i] = res
 			freed = append(freed, ids...)
 		}
 		return nil

@@ -19,7 +19,7 @@ func TestDeleteObject(t *testing.T) {
 		{DeleteInput{Bucket: "bkt", Key: "never-existed"}, nil},
 		{DeleteInput{Bucket: "nope", Key: "k"}, ErrNoSuchBucket},
 		{DeleteInput{Bucket: "bkt", Key: ""}, ErrInvalidKey},
-		{DeleteInput{Bucket: "bkt", Key: "small", VersionID: "abc"}, ErrNoSuchVersion},
+		{DeleteInput{Bucket: "bkt", Key: "small", VersionID: "abc"}, ErrInvalidArgument},
 	}
 	for _, tt := range tests {
 		res, err := e.DeleteObject(ctx, tt.in)
@@ -74,7 +74,7 @@ func TestDeleteObjects(t *testing.T) {
 			want = ErrInvalidKey
 		case "k01":
 			if r.VersionID == "v9" {
-				want = ErrNoSuchVersion
+				want = ErrInvalidArgument
 			}
 		}
 		wantErr(t, r.Err, want)

@@ -9,29 +9,42 @@ import (
 // S3 error codes and HTTP statuses; wrap them with fmt.Errorf("...: %w")
 // to add context.
 var (
-	ErrInvalidBucketName   = errors.New("invalid bucket name")
-	ErrNoSuchBucket        = errors.New("no such bucket")
-	ErrBucketAlreadyOwned  = errors.New("bucket already owned by you")
-	ErrBucketNotEmpty      = errors.New("bucket not empty")
-	ErrNoSuchKey           = errors.New("no such key")
-	ErrInvalidKey          = errors.New("invalid object key")
-	ErrKeyTooLong          = errors.New("object key too long")
-	ErrPreconditionFailed  = errors.New("precondition failed")
-	ErrNotModified         = errors.New("not modified")
-	ErrInvalidRange        = errors.New("requested range not satisfiable")
-	ErrBadDigest           = errors.New("content-md5 does not match")
-	ErrChecksumMismatch    = errors.New("checksum does not match")
-	ErrInvalidChecksum     = errors.New("malformed checksum value")
-	ErrIncompleteBody      = errors.New("body shorter than declared length")
-	ErrEntityTooLarge      = errors.New("entity too large")
-	ErrMetadataTooLarge    = errors.New("user metadata too large")
-	ErrInvalidTag          = errors.New("invalid tag")
-	ErrCopyToSelf          = errors.New("copy to itself without changes")
-	ErrNoSuchVersion       = errors.New("no such version")
+	ErrInvalidBucketName  = errors.New("invalid bucket name")
+	ErrNoSuchBucket       = errors.New("no such bucket")
+	ErrBucketAlreadyOwned = errors.New("bucket already owned by you")
+	ErrBucketNotEmpty     = errors.New("bucket not empty")
+	ErrNoSuchKey          = errors.New("no such key")
+	ErrInvalidKey         = errors.New("invalid object key")
+	ErrKeyTooLong         = errors.New("object key too long")
+	ErrPreconditionFailed = errors.New("precondition failed")
+	ErrNotModified        = errors.New("not modified")
+	ErrInvalidRange       = errors.New("requested range not satisfiable")
+	ErrBadDigest          = errors.New("content-md5 does not match")
+	ErrChecksumMismatch   = errors.New("checksum does not match")
+	ErrInvalidChecksum    = errors.New("malformed checksum value")
+	ErrIncompleteBody     = errors.New("body shorter than declared length")
+	ErrEntityTooLarge     = errors.New("entity too large")
+	ErrMetadataTooLarge   = errors.New("user metadata too large")
+	ErrInvalidTag         = errors.New("invalid tag")
+	ErrCopyToSelf         = errors.New("copy to itself without changes")
+	ErrNoSuchVersion      = errors.New("no such version")
+	// ErrInvalidVersionID is a malformed version id, or a version id other
+	// than "null" in a bucket that was never versioned (S3's 400
+	// InvalidArgument). It wraps ErrInvalidArgument.
+	ErrInvalidVersionID = fmt.Errorf("invalid version id: %w", ErrInvalidArgument)
+	// ErrMethodNotAllowed is a GET or HEAD of a delete marker by its
+	// version id (S3's 405 MethodNotAllowed).
+	ErrMethodNotAllowed = errors.New("method not allowed on a delete marker")
+	// ErrInvalidBucketState is a versioning change the bucket does not
+	// allow (S3's 409 InvalidBucketState).
+	ErrInvalidBucketState  = errors.New("invalid bucket state")
 	ErrInvalidArgument     = errors.New("invalid argument")
 	ErrTooManyKeys         = errors.New("too many keys in batch")
 	ErrConditionalConflict = errors.New("conditional request conflict")
 	ErrNotImplemented      = errors.New("not implemented")
+	// ErrAccessDenied is a refusal by the object service itself, such as
+	// removing a version that object lock protects (S3's 403 AccessDenied).
+	ErrAccessDenied = errors.New("access denied")
 
 	// Multipart upload errors.
 	ErrNoSuchUpload     = errors.New("no such upload")
@@ -49,3 +62,17 @@ var (
 	// caller that does not know it still answers 400 InvalidArgument.
 	ErrInvalidPartNumber = fmt.Errorf("part number not satisfiable: %w", ErrInvalidArgument)
 )
+
+// isRequestError reports whether err is the outcome of one request's own
+// input or state (a failed condition, a bad version id, a refusal of the
+// object-lock check) rather than a failure of the engines. A batch
+// (DeleteObjects) reports such errors per key and carries on.
+func isRequestError(err error) bool {
+	for _, e := range []error{ErrPreconditionFailed, ErrInvalidArgument, ErrNoSuchVersion, ErrMethodNotAllowed,
+		ErrInvalidKey, ErrKeyTooLong, ErrNoSuchKey, ErrAccessDenied} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}

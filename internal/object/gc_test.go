@@ -99,7 +99,11 @@ func TestCollectGarbage(t *testing.T) {
 	// A crash between deleting a record and removing its file.
 	e.put(t, "bkt", "gone", randBytes(3*testThreshold))
 	if err := e.meta.Update(ctx, func(tx meta.Txn) error {
-		_, err := removeRecord(ctx, tx, "bkt", "gone")
+		b, err := e.Service.bucket(ctx, tx, "bkt")
+		if err != nil {
+			return err
+		}
+		_, _, err = e.deleteOne(ctx, tx, b, DeleteInput{Bucket: "bkt", Key: "gone"})
 		return err
 	}); err != nil {
 		t.Fatal(err)

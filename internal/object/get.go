@@ -49,7 +49,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 			mode = modeParts
 		}
 	}
-	rec, err := s.existingMode(ctx, s.meta, in.Bucket, in.Key, mode)
+	rec, err := s.existingMode(ctx, s.meta, in.Bucket, in.Key, in.VersionID, mode)
 	if err != nil {
 		return nil, err
 	}

@@ -106,7 +106,7 @@ func TestGetMissing(t *testing.T) {
 		{GetInput{Bucket: "nope", Key: "k"}, ErrNoSuchBucket},
 		{GetInput{Bucket: "bkt", Key: "other"}, ErrNoSuchKey},
 		{GetInput{Bucket: "bkt", Key: ""}, ErrInvalidKey},
-		{GetInput{Bucket: "bkt", Key: "k", VersionID: "v1"}, ErrNoSuchVersion},
+		{GetInput{Bucket: "bkt", Key: "k", VersionID: "v1"}, ErrInvalidArgument},
 		{GetInput{Bucket: "bkt", Key: "k", VersionID: NullVersion}, nil},
 	}
 	for _, tt := range tests {

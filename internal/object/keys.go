@@ -12,12 +12,15 @@ import (
 // lives under its own one-letter prefix:
 //
 //	b/<bucket>                bucket record
-//	o/<bucket>/<key>          current object record
-//	r/<blobID>                reverse index: the record key that references the blob
-//	                          (an object record, or a part record while in an upload)
+//	o/<bucket>/<key>          latest version, when it is not a delete marker
+//	r/<blobID>                reverse index: the blob is referenced while this exists;
+//	                          the value is the record key that first referenced it
+//	                          (a version may since have moved from o/ to v/)
 //	u/<bucket>/<key>\x00<id>  multipart upload in progress; ids sort by initiation time
 //	p/<id>/<part uint16 BE>   uploaded part of upload <id>, in part-number order
-//	v/<bucket>/<key>\x00<ver> reserved for versioned records (keys hold no NUL)
+//	v/<bucket>/<key>\x00<sid> noncurrent versions and every delete marker, newest
+//	                          first: <sid> is the sort id of versionid.go
+//	n/<bucket>/<key>          sort id of the key's null version while it is under v/
 //	c/<bucket>/<name>         per-bucket configuration document (bucketconfig.go)
 //	a/<name>                  account-wide configuration (access.go)
 //	l/<bucket>/<key>…         object ACLs (access.go)
@@ -28,9 +31,21 @@ import (
 // Bucket names never contain '/', so "o/<bucket>/" is an exact prefix of the
 // bucket's objects and nothing else; the key after it is arbitrary bytes and
 // listing order is byte order.
+//
+// Versions: "o/" holds exactly what ListObjects shows (the latest version
+// of each key unless that is a delete marker), so object listings cost what
+// they cost before versioning. Every other version lives under "v/". Keys
+// hold no NUL, so "<key>\x00" sorts a key's versions right after each other
+// and before any longer key, and a key's versions are one short range; the
+// latest of a key is its "o/" record if there is one, else its first "v/"
+// entry. Records written before versioning existed are "o/" records with
+// version "null" and read unchanged. The rules that keep this true live in
+// versions.go and nowhere else.
 const (
 	bucketPrefix = "b/"
 	objectPrefix = "o/"
+	versionPfx   = "v/"
+	nullPtrPfx   = "n/"
 	reversePfx   = "r/"
 	uploadPrefix = "u/"
 	partPrefix   = "p/"
@@ -49,6 +64,25 @@ func objectBase(bucket string) []byte {
 func objectKey(bucket, key string) []byte {
 	return append(objectBase(bucket), key...)
 }
+
+// versionBase is the prefix of a bucket's noncurrent versions.
+func versionBase(bucket string) []byte { return []byte(versionPfx + bucket + "/") }
+
+// versionsOf is the prefix of one key's noncurrent versions.
+func versionsOf(bucket, key string) []byte {
+	b := make([]byte, 0, len(versionPfx)+len(bucket)+len(key)+2+versionIDLen)
+	b = append(b, versionPfx...)
+	b = append(b, bucket...)
+	b = append(b, '/')
+	b = append(b, key...)
+	return append(b, 0)
+}
+
+func versionKey(bucket, key, sortID string) []byte {
+	return append(versionsOf(bucket, key), sortID...)
+}
+
+func nullPtrKey(bucket, key string) []byte { return []byte(nullPtrPfx + bucket + "/" + key) }
 
 func reverseKey(blobID string) []byte { return []byte(reversePfx + blobID) }
 
@@ -126,11 +160,10 @@ func validKey(key string) error {
 	return nil
 }
 
-// checkVersion accepts the versions that exist while versioning is off:
-// none given, or "null".
+// checkVersion accepts no version id or a well-formed one.
 func checkVersion(v string) error {
-	if v == "" || v == NullVersion {
+	if v == "" {
 		return nil
 	}
-	return fmt.Errorf("version %q: %w", v, ErrNoSuchVersion)
+	return parseVersionID(v)
 }

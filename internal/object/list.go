@@ -72,16 +72,7 @@ func (l *lister) start() bool {
 
 // commonPrefix returns the common prefix key rolls up into, or "".
 func (l *lister) commonPrefix(key string) string {
-	d := l.in.Delimiter
-	if d == "" {
-		return ""
-	}
-	rest := key[len(l.in.Prefix):]
-	i := strings.Index(rest, d)
-	if i < 0 {
-		return ""
-	}
-	return key[:len(l.in.Prefix)+i+len(d)]
+	return commonPrefixOf(key, l.in.Prefix, l.in.Delimiter)
 }
 
 // growObjects sizes the result for a full page once a listing has shown

@@ -145,7 +145,7 @@ func metaBenchService(b *testing.B, sealed bool, n int) *Service {
 	if _, err := s.PutObject(ctx, PutInput{Bucket: "bench", Key: benchMetaKey(0), Body: bytes.NewReader(data), Size: 1024, Metadata: md, Tags: tags}); err != nil {
 		b.Fatal(err)
 	}
-	rec, err := s.existing(ctx, m, "bench", benchMetaKey(0), true)
+	rec, err := s.existing(ctx, m, "bench", benchMetaKey(0), "", true)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -266,3 +266,59 @@ func TestSealedRecordFormat(t *testing.T) {
 		t.Fatalf("bare record version %d", enc[0])
 	}
 }
+
+// Noncurrent versions keep their sealed metadata: it moves with the
+// record, is read by version id and is re-sealed by rotation.
+func TestSealedMetadataOfVersions(t *testing.T) {
+	e := newSSEEnv(t)
+	if err := e.PutBucketVersioning(ctx, "bkt", VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, i := range []string{"v1", "v2"} {
+		m, tags := markedMeta(i)
+		info, err := e.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: bytes.NewReader([]byte(i)), Size: 2, Metadata: m, Tags: tags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, info.VersionID)
+	}
+	if hits := e.rawValuesContaining(t, []byte(metaMarker)); len(hits) > 0 {
+		t.Fatalf("metadata in plaintext in %q", hits)
+	}
+	check := func() {
+		t.Helper()
+		for n, id := range ids {
+			m, tags := markedMeta([]string{"v1", "v2"}[n])
+			r, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "k", VersionID: id, HeadOnly: true})
+			if err != nil || !reflect.DeepEqual(r.Info.Metadata, m) {
+				t.Fatalf("version %s: %+v, %v", id, r, err)
+			}
+			got, _, err := e.GetObjectTagging(ctx, "bkt", "k", id)
+			if err != nil || !reflect.DeepEqual(got, tags) {
+				t.Fatalf("version %s tags %+v, %v", id, got, err)
+			}
+		}
+	}
+	check()
+	old := e.keyring.ActiveID()
+	if _, err := e.keyring.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.RewrapKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing is sealed under the old root key any more.
+	it, err := e.meta.NewIter(ctx, nil, []byte{0xff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, _ := it.Value()
+		if bytes.Contains(v, []byte(old)) {
+			t.Errorf("%q still names the old root key", it.Key())
+		}
+	}
+	check()
+}

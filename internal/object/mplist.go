@@ -78,7 +78,7 @@ func (s *Service) GetObjectParts(ctx context.Context, in GetObjectPartsInput) (*
 	if in.PartNumberMarker < 0 {
 		return nil, fmt.Errorf("part-number-marker %d: %w", in.PartNumberMarker, ErrInvalidArgument)
 	}
-	rec, err := s.existingMode(ctx, s.meta, in.Bucket, in.Key, modeParts)
+	rec, err := s.existingMode(ctx, s.meta, in.Bucket, in.Key, in.VersionID, modeParts)
 	if err != nil {
 		return nil, err
 	}

@@ -293,7 +293,7 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, true)
+	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, in.SrcVersionID, true)
 	if err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}

@@ -28,17 +28,29 @@ import (
 // inline data or the part blobs hold sealed packages. Plaintext records
 // keep versions 1 and 2.
 //
-// A version byte with sealedMetaFlag set marks a record whose metadata
-// and tags (what appendMetaTags writes) are sealed (see metaseal.go): one
-// length-prefixed sealed blob stands in their place; the rest of the
-// record is unchanged.
+// recordExt, or'ed into the version byte, says that a version block
+// follows it: a flags byte (delete marker, legal hold), the object-lock
+// mode byte and the retain-until time (varint Unix nanoseconds, 0 for
+// none). Records without any of these omit the block, so they encode as
+// they did before versioning.
+//
+// sealedMetaFlag, or'ed into the version byte, marks a record whose
+// metadata and tags (what appendMetaTags writes) are sealed (see
+// metaseal.go): one length-prefixed sealed blob stands in their place;
+// the rest of the record is unchanged.
 const (
-	recordV1 = 1
-	recordV2 = 2
-	recordV3 = 3
-	recordV4 = 4
-
+	recordV1       = 1
+	recordV2       = 2
+	recordV3       = 3
+	recordV4       = 4
+	recordExt      = 0x10
 	sealedMetaFlag = 0x80
+)
+
+// Flags of the version block.
+const (
+	extDeleteMarker = 1 << iota
+	extLegalHold
 )
 
 // record is the stored form of one object version.
@@ -62,6 +74,41 @@ type record struct {
 	// not yet opened (Meta and Tags are then empty); encode writes it back
 	// unchanged.
 	sealedMeta []byte
+
+	// DeleteMarker records carry only VersionID and ModTime.
+	DeleteMarker bool
+	// Object lock, per version. Stored here; enforced by checkRemovable.
+	LockMode    LockMode
+	RetainUntil int64 // Unix nanoseconds; 0 for none
+	LegalHold   bool
+}
+
+// hasExt reports whether the record needs the version block.
+func (r *record) hasExt() bool {
+	return r.DeleteMarker || r.LegalHold || r.LockMode != LockNone || r.RetainUntil != 0
+}
+
+func (r *record) appendExt(b []byte) []byte {
+	var f byte
+	if r.DeleteMarker {
+		f |= extDeleteMarker
+	}
+	if r.LegalHold {
+		f |= extLegalHold
+	}
+	b = append(b, f, byte(r.LockMode))
+	return binary.AppendVarint(b, r.RetainUntil)
+}
+
+func (r *record) decodeExt(d *decoder) {
+	f := d.byte()
+	r.DeleteMarker = f&extDeleteMarker != 0
+	r.LegalHold = f&extLegalHold != 0
+	r.LockMode = LockMode(d.byte())
+	r.RetainUntil = d.varint()
+	if f&^(extDeleteMarker|extLegalHold) != 0 || r.LockMode > LockCompliance {
+		d.err = errCorrupt
+	}
 }
 
 // encrypted reports whether the record's data is sealed.
@@ -109,7 +156,12 @@ func (r *record) encode() []byte {
 	if r.sealedMeta != nil {
 		v |= sealedMetaFlag
 	}
-	b = append(b, v)
+	if r.hasExt() {
+		b = append(b, v|recordExt)
+		b = r.appendExt(b)
+	} else {
+		b = append(b, v)
+	}
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
 	b = binary.AppendVarint(b, r.ModTime)
@@ -168,13 +220,17 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	if len(buf) == 0 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
-	version, sealed := buf[0]&^sealedMetaFlag, buf[0]&sealedMetaFlag != 0
-	if version < recordV1 || version > recordV4 {
+	sealed := buf[0]&sealedMetaFlag != 0
+	v := buf[0] &^ (recordExt | sealedMetaFlag)
+	if v < recordV1 || v > recordV4 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
-	multipart := version == recordV2 || version == recordV4
-	encrypted := version >= recordV3
+	multipart := v == recordV2 || v == recordV4
+	encrypted := v >= recordV3
 	d := decoder{buf: buf[1:]}
+	if buf[0]&recordExt != 0 {
+		r.decodeExt(&d)
+	}
 	list := mode == modeList
 	byteField := d.bytes
 	if list {
@@ -264,6 +320,11 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		StorageClass: r.StorageClass,
 		PartsCount:   r.Parts,
 		SSE:          sseInfo(r.Enc),
+		DeleteMarker: r.DeleteMarker,
+		Lock:         ObjectLock{Mode: r.LockMode, LegalHold: r.LegalHold},
+	}
+	if r.RetainUntil != 0 {
+		oi.Lock.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"
@@ -401,18 +462,31 @@ func (d *decoder) bytes() []byte {
 	return append([]byte(nil), s...)
 }
 
-// Bucket records: version byte, creation time, region, owner.
-const bucketV1 = 1
+// Bucket records: version byte, creation time, region, owner; version 2
+// adds the versioning state and the object-lock switch. Buckets that were
+// never versioned keep version 1.
+const (
+	bucketV1 = 1
+	bucketV2 = 2
+)
 
 func encodeBucket(b *Bucket) []byte {
-	out := []byte{bucketV1}
+	v := byte(bucketV1)
+	if b.Versioning != VersioningOff || b.ObjectLock {
+		v = bucketV2
+	}
+	out := []byte{v}
 	out = binary.AppendVarint(out, b.Created.UnixNano())
 	out = appendString(out, b.Region)
-	return appendString(out, b.Owner)
+	out = appendString(out, b.Owner)
+	if v == bucketV2 {
+		out = append(out, byte(b.Versioning), boolByte(b.ObjectLock))
+	}
+	return out
 }
 
 func decodeBucket(name string, buf []byte) (*Bucket, error) {
-	if len(buf) == 0 || buf[0] != bucketV1 {
+	if len(buf) == 0 || buf[0] != bucketV1 && buf[0] != bucketV2 {
 		return nil, fmt.Errorf("bucket record %q version: %w", name, errCorrupt)
 	}
 	d := decoder{buf: buf[1:]}
@@ -420,6 +494,13 @@ func decodeBucket(name string, buf []byte) (*Bucket, error) {
 	b.Created = time.Unix(0, d.varint()).UTC()
 	b.Region = d.str()
 	b.Owner = d.str()
+	if buf[0] == bucketV2 {
+		b.Versioning = VersioningState(d.byte())
+		b.ObjectLock = d.byte() == 1
+		if b.Versioning > VersioningSuspended {
+			d.err = errCorrupt
+		}
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode bucket record %q: %w", name, d.err)
 	}

@@ -135,6 +135,7 @@ func TestRecordCorrupt(t *testing.T) {
 func FuzzDecodeRecord(f *testing.F) {
 	f.Add(sampleRecord().encode())
 	f.Add(sealedSample(f).encode())
+	f.Add((&record{VersionID: newVersionID(3), ModTime: 3, DeleteMarker: true, Inline: []byte{}}).encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeRecordMode(b, modeFull)
 		if err == nil {
@@ -160,5 +161,70 @@ func TestBucketRecord(t *testing.T) {
 	}
 	if _, err := decodeBucket("x", []byte{9}); err == nil {
 		t.Fatal("bad version accepted")
+	}
+}
+
+// Delete markers and object-lock fields ride in the version block; records
+// without them encode exactly as before versioning.
+func TestRecordVersionBlock(t *testing.T) {
+	plain := sampleRecord().encode()
+	if plain[0]&recordExt != 0 {
+		t.Fatalf("plain record has the version block: %x", plain[0])
+	}
+	marker := &record{VersionID: newVersionID(7), ModTime: 7, DeleteMarker: true, Inline: []byte{}}
+	locked := sampleRecord()
+	locked.VersionID, locked.LockMode, locked.RetainUntil, locked.LegalHold = newVersionID(9), LockCompliance, 1_800_000_000_000_000_000, true
+	mp := sampleRecord()
+	mp.Inline, mp.Parts, mp.LockMode, mp.Enc = nil, 2, LockGovernance, &sse.Envelope{Type: sse.S3, Wrapped: []byte("w")}
+	md5 := string(make([]byte, 16))
+	mp.PartTable = string(appendPartEntry(appendPartEntry(nil, partEntry{Number: 1, Size: 2, BlobID: "a", MD5: md5}), partEntry{Number: 2, Size: 3, BlobID: "b", MD5: md5}))
+	mp.Size = 5
+	for _, r := range []*record{marker, locked, mp} {
+		enc := r.encode()
+		if enc[0]&recordExt == 0 {
+			t.Fatalf("version block missing: %x", enc[0])
+		}
+		got, err := decodeRecordMode(enc, modeFull)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if len(r.Inline) == 0 {
+			got.Inline, r.Inline = nil, nil
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Fatalf("round trip:\n got %+v\nwant %+v", got, r)
+		}
+		var l record
+		if err := l.decode(enc, modeList); err != nil || l.DeleteMarker != r.DeleteMarker {
+			t.Fatalf("list decode: %v, marker %v", err, l.DeleteMarker)
+		}
+	}
+	info := locked.info("b", "k")
+	if info.Lock.Mode != LockCompliance || !info.Lock.LegalHold || info.Lock.RetainUntil.UnixNano() != locked.RetainUntil {
+		t.Fatalf("lock info %+v", info.Lock)
+	}
+	bad := marker.encode()
+	bad[1] |= 0x80 // an unknown flag
+	if _, err := decodeRecordMode(bad, modeFull); !errors.Is(err, errCorrupt) {
+		t.Fatalf("unknown flag: %v", err)
+	}
+}
+
+func TestBucketRecordVersioning(t *testing.T) {
+	for _, b := range []*Bucket{
+		{Name: "x", Owner: "me", Created: sampleTime, Versioning: VersioningEnabled},
+		{Name: "x", Owner: "me", Created: sampleTime, Versioning: VersioningSuspended, ObjectLock: true},
+	} {
+		enc := encodeBucket(b)
+		if enc[0] != bucketV2 {
+			t.Fatalf("version %d", enc[0])
+		}
+		got, err := decodeBucket("x", enc)
+		if err != nil || *got != *b {
+			t.Fatalf("round trip: %+v, %v", got, err)
+		}
+	}
+	if enc := encodeBucket(&Bucket{Name: "x", Created: sampleTime}); enc[0] != bucketV1 {
+		t.Fatalf("unversioned bucket written as version %d", enc[0])
 	}
 }

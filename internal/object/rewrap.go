@@ -22,7 +22,7 @@ const rewrapBatch = 64
 // after an interruption; records already under the active key are skipped.
 func (s *Service) RewrapKeys(ctx context.Context) (int, error) {
 	total := 0
-	for _, prefix := range []string{objectPrefix, uploadPrefix} {
+	for _, prefix := range []string{objectPrefix, versionPfx, uploadPrefix} {
 		n, err := s.rewrapRange(ctx, []byte(prefix))
 		total += n
 		if err != nil {
@@ -214,7 +214,8 @@ func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 }
 
 // bindingOfRecordKey recovers bucket and object key from an object record
-// key (o/<bucket>/<key>) or an upload record key (u/<bucket>/<key>\x00<id>).
+// key (o/<bucket>/<key>), a version key (v/<bucket>/<key>\x00<sort id>) or
+// an upload record key (u/<bucket>/<key>\x00<id>).
 func bindingOfRecordKey(k []byte) (bucket, key string, err error) {
 	if len(k) < 2 {
 		return "", "", fmt.Errorf("record key %q: %w", k, errCorrupt)
@@ -225,7 +226,7 @@ func bindingOfRecordKey(k []byte) (bucket, key string, err error) {
 		return "", "", fmt.Errorf("record key %q: %w", k, errCorrupt)
 	}
 	bucket, rest = string(rest[:i]), rest[i+1:]
-	if bytes.HasPrefix(k, []byte(uploadPrefix)) {
+	if bytes.HasPrefix(k, []byte(uploadPrefix)) || bytes.HasPrefix(k, []byte(versionPfx)) {
 		j := bytes.LastIndexByte(rest, 0)
 		if j < 0 {
 			return "", "", fmt.Errorf("upload key %q: %w", k, errCorrupt)

@@ -47,55 +47,49 @@ func readRecordMode(ctx context.Context, r meta.Reader, bucket, key string, mode
 	return rec, nil
 }
 
-// existing reads a record that must exist: ErrNoSuchBucket or ErrNoSuchKey
-// otherwise.
-func (s *Service) existing(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {
+// existing reads a version that must exist (vid "" for the latest):
+// ErrNoSuchBucket, ErrNoSuchKey or ErrNoSuchVersion otherwise (see
+// readVersion for delete markers).
+func (s *Service) existing(ctx context.Context, r meta.Reader, bucket, key, vid string, withData bool) (*record, error) {
 	mode := modeHeader
 	if withData {
 		mode = modeFull
 	}
-	return s.existingMode(ctx, r, bucket, key, mode)
+	return s.existingMode(ctx, r, bucket, key, vid, mode)
 }
 
-func (s *Service) existingMode(ctx context.Context, r meta.Reader, bucket, key string, mode decodeMode) (*record, error) {
-	rec, err := readRecordMode(ctx, r, bucket, key, mode)
+func (s *Service) existingMode(ctx context.Context, r meta.Reader, bucket, key, vid string, mode decodeMode) (*record, error) {
+	loc, err := s.readVersion(ctx, r, bucket, key, vid, mode)
 	if err != nil {
 		return nil, err
 	}
-	if rec == nil {
-		if _, err := s.bucket(ctx, r, bucket); err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s/%s: %w", bucket, key, ErrNoSuchKey)
-	}
-	if err := s.openRecordMeta(bucket, key, rec); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return loc.rec, nil
 }
 
-// commitRecord makes rec the current record of bucket/key in one
+// commitRecord makes rec the latest version of bucket/key in one
 // transaction: it re-checks the bucket, evaluates the write conditions
-// against the record it replaces, writes the record and the reverse index of
-// its blob, and drops the reverse index of the replaced blobs. It returns the
-// replaced blobs, which the caller deletes once the commit is durable.
+// against the latest version, and stores rec as versioning says
+// (putVersion), with the reverse index of its blob. It returns the
+// replaced blobs, which the caller deletes once the commit is durable, and
+// leaves rec stamped with its version id and time.
 func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *record, cond WriteConditions) ([]string, error) {
 	okey := objectKey(bucket, key)
-	val, err := s.encodeRecord(bucket, key, rec)
-	if err != nil {
-		return nil, err
-	}
+	now := rec.ModTime
 	var old []string
-	err = s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := s.bucket(ctx, tx, bucket); err != nil {
-			return err
-		}
-		var err error
-		old, err = replaceCurrent(ctx, tx, bucket, key, cond)
+	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		b, err := s.bucket(ctx, tx, bucket)
 		if err != nil {
 			return err
 		}
-		if err := tx.Set(okey, val); err != nil {
+		kv, err := s.loadKey(ctx, tx, b, key)
+		if err != nil {
+			return err
+		}
+		if err := checkWrite(cond, kv.cur); err != nil {
+			return err
+		}
+		rec.ModTime = now
+		if old, err = s.putVersion(ctx, tx, kv, rec); err != nil {
 			return err
 		}
 		if rec.BlobID != "" {
@@ -105,32 +99,6 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())
-	}
-	return old, nil
-}
-
-// replaceCurrent prepares, inside tx, the replacement of bucket/key: it
-// evaluates the write conditions against the current record and drops the
-// reverse index of every blob that record references, returning those
-// blobs for deletion once the transaction is durable. The caller then
-// writes or deletes the record. Records never share blobs (every write
-// creates fresh ones), so all of them are free.
-func replaceCurrent(ctx context.Context, tx meta.Txn, bucket, key string, cond WriteConditions) ([]string, error) {
-	cur, err := readRecordMode(ctx, tx, bucket, key, modeParts)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkWrite(cond, cur); err != nil {
-		return nil, err
-	}
-	if cur == nil {
-		return nil, nil
-	}
-	old := cur.blobIDs()
-	for _, id := range old {
-		if err := tx.Delete(reverseKey(id)); err != nil {
-			return nil, err
-		}
 	}
 	return old, nil
 }

@@ -46,7 +46,7 @@ func (s *Service) GetObjectTagging(ctx context.Context, bucket, key, versionID s
 	if err := checkVersion(versionID); err != nil {
 		return nil, "", err
 	}
-	rec, err := s.existing(ctx, s.meta, bucket, key, false)
+	rec, err := s.existing(ctx, s.meta, bucket, key, versionID, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -80,17 +80,17 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 	}
 	var version string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
-		rec, err := s.existing(ctx, tx, bucket, key, true)
+		loc, err := s.readVersion(ctx, tx, bucket, key, versionID, modeFull)
 		if err != nil {
 			return err
 		}
-		rec.Tags = tags
-		version = rec.VersionID
-		val, err := s.encodeRecord(bucket, key, rec)
+		loc.rec.Tags = tags // readVersion opened the sealed metadata
+		version = loc.rec.VersionID
+		val, err := s.encodeRecord(bucket, key, loc.rec)
 		if err != nil {
 			return err
 		}
-		return tx.Set(objectKey(bucket, key), val)
+		return tx.Set(loc.mkey, val)
 	})
 	if err != nil {
 		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)

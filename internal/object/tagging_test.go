@@ -48,7 +48,9 @@ func TestObjectTagging(t *testing.T) {
 	_, err = e.PutObjectTagging(ctx, "nope", "k", "", nil)
 	wantErr(t, err, ErrNoSuchBucket)
 	_, err = e.DeleteObjectTagging(ctx, "bkt", "k", "v2")
-	wantErr(t, err, ErrNoSuchVersion)
+	wantErr(t, err, ErrInvalidArgument)
+	_, err = e.DeleteObjectTagging(ctx, "bkt", "k", newVersionID(1))
+	wantErr(t, err, ErrInvalidArgument) // the bucket was never versioned
 	if n := e.blobFiles(t); n != 1 {
 		t.Fatalf("%d blob files", n)
 	}

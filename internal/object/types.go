@@ -24,10 +24,64 @@ const (
 
 // Bucket describes a bucket.
 type Bucket struct {
-	Name    string
-	Region  string
-	Owner   string
-	Created time.Time
+	Name       string
+	Region     string
+	Owner      string
+	Created    time.Time
+	Versioning VersioningState
+	// ObjectLock is set for buckets created with object lock enabled (or
+	// that had it enabled later); their versioning cannot be suspended.
+	ObjectLock bool
+}
+
+// VersioningState is a bucket's versioning status. A bucket starts
+// unversioned (VersioningOff) and, once enabled, only moves between
+// Enabled and Suspended.
+type VersioningState uint8
+
+const (
+	VersioningOff VersioningState = iota
+	VersioningEnabled
+	VersioningSuspended
+)
+
+// String is the state as S3's VersioningConfiguration Status shows it
+// ("" for a bucket that was never versioned).
+func (v VersioningState) String() string {
+	switch v {
+	case VersioningEnabled:
+		return "Enabled"
+	case VersioningSuspended:
+		return "Suspended"
+	}
+	return ""
+}
+
+// LockMode is the object-lock retention mode of one version.
+type LockMode uint8
+
+const (
+	LockNone LockMode = iota
+	LockGovernance
+	LockCompliance
+)
+
+// String is the mode as S3 spells it ("" for none).
+func (m LockMode) String() string {
+	switch m {
+	case LockGovernance:
+		return "GOVERNANCE"
+	case LockCompliance:
+		return "COMPLIANCE"
+	}
+	return ""
+}
+
+// ObjectLock is the object-lock state of one version.
+type ObjectLock struct {
+	Mode        LockMode
+	RetainUntil time.Time // zero for none
+	LegalHold   bool
 }
 
 // ListBucketsInput pages through buckets in name order.
@@ -76,6 +130,10 @@ type ObjectInfo struct {
 	StorageClass string
 	PartsCount   int // 0 for single-part objects
 	SSE          SSEInfo
+	DeleteMarker bool
+	Lock         ObjectLock
+	// CopySourceVersionID is, for a copy, the version that was copied.
+	CopySourceVersionID string
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an
@@ -151,13 +209,29 @@ type DeleteInput struct {
 	Bucket    string
 	Key       string
 	VersionID string
+	Cond      DeleteConditions
+	// BypassGovernance asks to remove a version under GOVERNANCE
+	// retention; the caller has checked s3:BypassGovernanceRetention.
+	BypassGovernance bool
+}
+
+// DeleteConditions are S3's conditional deletes, evaluated against the
+// version the request would delete (the latest without a version id).
+// Zero values mean absent.
+type DeleteConditions struct {
+	IfMatch             string    // an ETag or "*"
+	IfMatchLastModified time.Time // x-amz-if-match-last-modified-time
+	IfMatchSize         *int64    // x-amz-if-match-size
 }
 
 // DeleteResult reports one deletion; Err is set per key in batch deletes.
+// VersionID is the version removed (ByVersion) or the delete marker
+// written (DeleteMarker without ByVersion); empty in unversioned buckets.
 type DeleteResult struct {
 	Key          string
 	VersionID    string
 	DeleteMarker bool
+	ByVersion    bool
 	Err          error
 }
 

@@ -266,7 +266,11 @@ func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc sc
 		if _, ok := permGrants[action]; !ok {
 			return false, nil
 		}
-		doc, err := h.svc.ObjectACL(req.ctx, bucket, key)
+		vid := ""
+		if bucket == req.bucket && key == req.key {
+			vid = req.query.Get("versionId")
+		}
+		doc, err := h.svc.ObjectACL(req.ctx, bucket, key, vid)
 		if err != nil || doc == nil {
 			return false, err
 		}

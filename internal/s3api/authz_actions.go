@@ -44,6 +44,8 @@ var permissions = map[string]permission{
 	"DeleteBucket":        bkt("s3:DeleteBucket"),
 	"GetBucketLocation":   bkt("s3:GetBucketLocation"),
 	"GetBucketVersioning": bkt("s3:GetBucketVersioning"),
+	"PutBucketVersioning": bkt("s3:PutBucketVersioning"),
+	"ListObjectVersions":  bkt("s3:ListBucketVersions"),
 	"ListObjects":         bkt("s3:ListBucket"),
 	"ListObjectsV2":       bkt("s3:ListBucket"),
 	"DeleteObjects":       {scope: onObject, actions: []string{"s3:DeleteObject"}, versioned: []string{"s3:DeleteObjectVersion"}, inController: true},

@@ -54,7 +54,7 @@ func (h *handler) run(req *request) (*response, error) {
 	if err != nil || req.authz == nil || req.authz.pendingACL == nil {
 		return resp, err
 	}
-	if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.authz.pendingACL.encode()); err != nil {
+	if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"), req.authz.pendingACL.encode()); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -158,18 +158,3 @@ func (h *handler) getBucketLocation(req *request) (*response, error) {
 	}
 	return xmlResponse(&locationConstraint{NS: s3NS, Region: region}), nil
 }
-
-type versioningConfiguration struct {
-	XMLName xml.Name `xml:"VersioningConfiguration"`
-	NS      string   `xml:"xmlns,attr"`
-}
-
-// getBucketVersioning answers truthfully that the bucket has never been
-// versioned: S3 returns an empty VersioningConfiguration in that state.
-// Enabling versioning (PUT ?versioning) is not implemented yet.
-func (h *handler) getBucketVersioning(req *request) (*response, error) {
-	if _, err := h.svc.HeadBucket(req.ctx, req.bucket); err != nil {
-		return nil, err
-	}
-	return xmlResponse(&versioningConfiguration{NS: s3NS}), nil
-}

@@ -118,10 +118,10 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	}
 	_, err = e.c.PutBucketVersioning(e.ctx, &s3.PutBucketVersioningInput{
 		Bucket:                  aws.String(e.bucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled},
 	})
 	wantCode(t, err, "NotImplemented")
-	for _, sub := range []string{"lifecycle", "versions",
+	for _, sub := range []string{"lifecycle",
 		"replication", "website", "logging", "notification", "object-lock",
 		"intelligent-tiering", "inventory", "metrics",
 		"analytics", "requestPayment"} {

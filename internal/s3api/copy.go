@@ -40,8 +40,8 @@ func (h *handler) copyObject(req *request) (*response, error) {
 	setVersionHeader(resp.header, info.VersionID)
 	setSSEHeaders(resp.header, info.SSE, true)
 	req.applied(info.SSE)
-	if in.SrcVersionID != "" {
-		resp.header.Set("X-Amz-Copy-Source-Version-Id", in.SrcVersionID)
+	if v := info.CopySourceVersionID; in.SrcVersionID != "" || v != object.NullVersion && v != "" {
+		resp.header.Set("X-Amz-Copy-Source-Version-Id", v)
 	}
 	return resp, nil
 }

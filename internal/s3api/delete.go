@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/xml"
 	"net/http"
+	"time"
 
 	"github.com/hoard-s3/hoard/internal/checksum"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -14,8 +15,12 @@ func (h *handler) deleteObject(req *request) (*response, error) {
 	if len(req.key) > object.MaxKeyLength {
 		return nil, errKeyTooLong
 	}
+	cond, err := deleteConditions(req)
+	if err != nil {
+		return nil, err
+	}
 	res, err := h.svc.DeleteObject(req.ctx, object.DeleteInput{
-		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"),
+		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"), Cond: cond,
 	})
 	if err != nil {
 		return nil, err
@@ -24,7 +29,11 @@ func (h *handler) deleteObject(req *request) (*response, error) {
 	if res.DeleteMarker {
 		resp.header.Set("X-Amz-Delete-Marker", "true")
 	}
-	setVersionHeader(resp.header, res.VersionID)
+	// The version removed or the marker written; "null" included, as S3
+	// sends it for buckets with versioning.
+	if res.VersionID != "" {
+		resp.header.Set("X-Amz-Version-Id", res.VersionID)
+	}
 	return resp, nil
 }
 
@@ -35,8 +44,37 @@ type deleteRequest struct {
 }
 
 type deleteObject struct {
-	Key       string `xml:"Key"`
-	VersionID string `xml:"VersionId"`
+	Key              string    `xml:"Key"`
+	VersionID        string    `xml:"VersionId"`
+	ETag             string    `xml:"ETag"`
+	LastModifiedTime *flexTime `xml:"LastModifiedTime"`
+	Size             *int64    `xml:"Size"`
+}
+
+// conditions are the entry's conditional-delete elements.
+func (o *deleteObject) conditions() object.DeleteConditions {
+	c := object.DeleteConditions{IfMatch: o.ETag, IfMatchSize: o.Size}
+	if o.LastModifiedTime != nil {
+		c.IfMatchLastModified = time.Time(*o.LastModifiedTime)
+	}
+	return c
+}
+
+// flexTime is a timestamp in an XML body. S3's model sends
+// DeleteObjects' LastModifiedTime as an HTTP date (rfc822); ISO 8601 is
+// accepted too.
+type flexTime time.Time
+
+func (t *flexTime) UnmarshalText(b []byte) error {
+	v, err := http.ParseTime(string(b))
+	if err != nil {
+		v, err = time.Parse(time.RFC3339Nano, string(b))
+	}
+	if err != nil {
+		return err
+	}
+	*t = flexTime(v)
+	return nil
 }
 
 type deleteResult struct {
@@ -67,7 +105,7 @@ func (h *handler) deleteObjects(req *request) (*response, error) {
 	}
 	ins := make([]object.DeleteInput, len(doc.Objects))
 	for i, o := range doc.Objects {
-		ins[i] = object.DeleteInput{Bucket: req.bucket, Key: o.Key, VersionID: o.VersionID}
+		ins[i] = object.DeleteInput{Bucket: req.bucket, Key: o.Key, VersionID: o.VersionID, Cond: o.conditions()}
 	}
 	ins, denied, err := h.authorizeKeys(req, ins)
 	if err != nil {
@@ -99,12 +137,15 @@ func (h *handler) addDeleteResult(req *request, out *deleteResult, r object.Dele
 	if quiet {
 		return
 	}
-	e := deletedEntry{Key: r.Key, DeleteMarker: r.DeleteMarker}
-	if r.VersionID != object.NullVersion {
-		e.VersionId = r.VersionID
-	}
+	// A new delete marker is named by DeleteMarkerVersionId; a version
+	// removed by id by VersionId, and when that version was itself a
+	// delete marker by both, as in S3.
+	e := deletedEntry{Key: r.Key, VersionId: r.VersionID, DeleteMarker: r.DeleteMarker}
 	if r.DeleteMarker {
-		e.DeleteMarkerVersionId, e.VersionId = e.VersionId, ""
+		e.DeleteMarkerVersionId = r.VersionID
+		if !r.ByVersion {
+			e.VersionId = ""
+		}
 	}
 	out.Deleted = append(out.Deleted, e)
 }

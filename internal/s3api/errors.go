@@ -132,7 +132,11 @@ var errorTable = []struct {
 	{object.ErrCopyToSelf, errInvalidRequest.withMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")},
 	{object.ErrNoSuchVersion, newErr("NoSuchVersion", 404, "The specified version does not exist.")},
 	{object.ErrInvalidPartNumber, newErr("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")},
+	{object.ErrInvalidVersionID, errInvalidArgument.withMessage("Invalid version id specified")},
 	{object.ErrInvalidArgument, errInvalidArgument},
+	{object.ErrMethodNotAllowed, errMethodNotAllowed},
+	{object.ErrInvalidBucketState, newErr("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.")},
+	{object.ErrAccessDenied, errAccessDenied},
 	{object.ErrNoSuchUpload, newErr("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")},
 	{object.ErrInvalidPart, newErr("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")},
 	{object.ErrInvalidPartOrder, newErr("InvalidPartOrder", 400, "The list of parts was not in ascending order. Parts must be ordered by part number.")},
@@ -161,7 +165,7 @@ func toAPIError(err error) (api *apiError, known bool) {
 	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {
-			return e.api, true
+			return withDeleteMarker(e.api, err), true
 		}
 	}
 	var tooBig *http.MaxBytesError
@@ -169,4 +173,22 @@ func toAPIError(err error) (api *apiError, known bool) {
 		return errMaxMessageLength, true
 	}
 	return errInternal, false
+}
+
+// withDeleteMarker adds what S3 sends when a read met a delete marker:
+// x-amz-delete-marker, the marker's version id and, on the 405 for a
+// marker named by id, its Last-Modified.
+func withDeleteMarker(api *apiError, err error) *apiError {
+	var dm *object.DeleteMarkerError
+	if !errors.As(err, &dm) {
+		return api
+	}
+	api = api.withHeader("X-Amz-Delete-Marker", "true")
+	if dm.VersionID != "" {
+		api = api.withHeader("X-Amz-Version-Id", dm.VersionID)
+	}
+	if errors.Is(err, object.ErrMethodNotAllowed) {
+		api = api.withHeader("Last-Modified", dm.LastModified.Format(http.TimeFormat))
+	}
+	return api
 }

@@ -17,6 +17,8 @@ var (
 	opDeleteBucket        = operation{"DeleteBucket", (*handler).deleteBucket}
 	opGetBucketLocation   = operation{"GetBucketLocation", (*handler).getBucketLocation}
 	opGetBucketVersioning = operation{"GetBucketVersioning", (*handler).getBucketVersioning}
+	opPutBucketVersioning = operation{"PutBucketVersioning", (*handler).putBucketVersioning}
+	opListObjectVersions  = operation{"ListObjectVersions", (*handler).listObjectVersions}
 	opListObjects         = operation{"ListObjects", (*handler).listObjectsV1}
 	opListObjectsV2       = operation{"ListObjectsV2", (*handler).listObjectsV2}
 	opDeleteObjects       = operation{"DeleteObjects", (*handler).deleteObjects}

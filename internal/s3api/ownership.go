@@ -172,23 +172,12 @@ func (h *handler) putBucketAcl(req *request) (*response, error) {
 	return newResponse(http.StatusOK), nil
 }
 
-// checkObjectVersion: object ACLs apply to the current version only.
-func checkObjectVersion(req *request) error {
-	if v := req.query.Get("versionId"); v != "" && v != object.NullVersion {
-		return errNotImplemented.withMessage("ACLs of object versions are not implemented.")
-	}
-	return nil
-}
-
 func (h *handler) getObjectAcl(req *request) (*response, error) {
-	if err := checkObjectVersion(req); err != nil {
-		return nil, err
-	}
 	owner, err := h.bucketOwnerID(req)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, ""); err != nil {
+	if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId")); err != nil {
 		return nil, err // NoSuchKey
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
@@ -197,7 +186,7 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 	}
 	var a *acl
 	if st.aclsEnabled() {
-		doc, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key)
+		doc, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
 		if err != nil {
 			return nil, err
 		}
@@ -209,9 +198,6 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 }
 
 func (h *handler) putObjectAcl(req *request) (*response, error) {
-	if err := checkObjectVersion(req); err != nil {
-		return nil, err
-	}
 	owner, err := h.bucketOwnerID(req)
 	if err != nil {
 		return nil, err
@@ -229,10 +215,10 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	}
 	// Even an owner-only ACL is written: it replaces an earlier one.
 	if st.aclsEnabled() {
-		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, a.encode()); err != nil {
+		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"), a.encode()); err != nil {
 			return nil, err
 		}
-	} else if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, ""); err != nil {
+	} else if _, _, err := h.svc.GetObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId")); err != nil {
 		return nil, err
 	}
 	return newResponse(http.StatusOK), nil

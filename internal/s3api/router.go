@@ -110,6 +110,10 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opGetBucketLocation
 	case "GET versioning":
 		return opGetBucketVersioning
+	case "PUT versioning":
+		return opPutBucketVersioning
+	case "GET versions":
+		return opListObjectVersions
 	case "HEAD ":
 		return opHeadBucket
 	case "PUT ":
