@@ -36,6 +36,7 @@ func TestDispatch(t *testing.T) {
 		{"server bad log format", []string{"server", "--log-format", "xml"}, 2, "", "invalid --log-format"},
 		{"server bad log level", []string{"server", "--log-level", "loud"}, 2, "", "invalid --log-level"},
 		{"server bad encryption", []string{"server", "--encryption", "maybe"}, 2, "", "want on or off"},
+		{"server bad encrypt-metadata", []string{"server", "--encrypt-metadata", "yes"}, 2, "", "want on or off"},
 		{"help server encryption", []string{"help", "server"}, 0, "benchmarks only", ""},
 	}
 	for _, tt := range tests {

@@ -36,6 +36,47 @@ type serverOptions struct {
 	console        server.ConsoleConfig
 	encryption     encryptionFlag
 	bucketDefaults string
+	encryptMeta    onOffFlag
+}
+
+// onOffFlag is a flag that takes on or off and remembers whether it was
+// given, so that an environment variable can stand in when it was not.
+type onOffFlag struct{ on, set bool }
+
+func (f *onOffFlag) String() string {
+	if f != nil && f.on {
+		return "on"
+	}
+	return "off"
+}
+
+func (f *onOffFlag) Set(v string) error {
+	switch v {
+	case "on", "off":
+		f.on, f.set = v == "on", true
+		return nil
+	}
+	return fmt.Errorf("want on or off, not %q", v)
+}
+
+func (f *onOffFlag) switchValue() object.EncryptionSwitch {
+	if f.on {
+		return object.EncryptionOn
+	}
+	return object.EncryptionOff
+}
+
+// fromEnv applies the environment variable name when the flag was not
+// given.
+func (f *onOffFlag) fromEnv(getenv func(string) string, name string) error {
+	v := getenv(name)
+	if f.set || v == "" {
+		return nil
+	}
+	if err := f.Set(v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // encryptionFlag is --encryption: on (the default) or off, which stores
@@ -85,6 +126,8 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
+	o.encryptMeta.on = true
+	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -118,6 +161,10 @@ func runServer(a *app, args []string) int {
 	}
 	logger, err := newLogger(a.stderr, o.logFormat, o.logLevel)
 	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
+		return 2
+	}
+	if err := o.encryptMeta.fromEnv(a.getenv, "HOARD_ENCRYPT_METADATA"); err != nil {
 		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
 		return 2
 	}
@@ -238,6 +285,8 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		OrphanGrace:    o.orphanGrace,
 		Console:        o.console,
 		Encryption:     object.EncryptionSwitch(o.encryption),
+		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
+		MetadataEncryption: o.encryptMeta.switchValue(),
 	})
 	if err != nil {
 		return nil, err

@@ -27,3 +27,36 @@ func TestEncryptionFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestEncryptMetadataFlagAndEnvironment(t *testing.T) {
+	tests := []struct {
+		args    []string
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{nil, "", true, false},
+		{nil, "on", true, false},
+		{nil, "off", false, false},
+		{[]string{"--encrypt-metadata=on"}, "", true, false},
+		{[]string{"--encrypt-metadata", "off"}, "on", false, false}, // the flag wins
+		{[]string{"--encrypt-metadata=on"}, "bogus", true, false},   // an unused variable is not read
+		{nil, "yes", true, true},
+	}
+	for _, tt := range tests {
+		fs, o := serverFlags(io.Discard)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		getenv := func(k string) string {
+			if k == "HOARD_ENCRYPT_METADATA" {
+				return tt.env
+			}
+			return ""
+		}
+		err := o.encryptMeta.fromEnv(getenv, "HOARD_ENCRYPT_METADATA")
+		if (err != nil) != tt.wantErr || o.encryptMeta.on != tt.want {
+			t.Errorf("%q with %q: on %v, err %v", tt.args, tt.env, o.encryptMeta.on, err)
+		}
+	}
+}

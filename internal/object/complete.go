@@ -190,6 +190,7 @@ func (s *Service) assemble(up *uploadRec, stored []storedPart, in CompleteMultip
 		Meta:        up.Meta,
 		Tags:        up.Tags,
 		Enc:         up.Enc,
+		sealedMeta:  up.sealedMeta,
 	}
 	etag := md5.New()
 	comp := up.Alg.New()

@@ -173,7 +173,11 @@ func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInf
 		}
 		cur.ModTime = s.cfg.Now().UnixNano()
 		out = cur
-		return tx.Set(objectKey(in.DstBucket, in.DstKey), cur.encode())
+		val, err := s.encodeRecord(in.DstBucket, in.DstKey, cur)
+		if err != nil {
+			return err
+		}
+		return tx.Set(objectKey(in.DstBucket, in.DstKey), val)
 	})
 	if errors.Is(err, errNewVersion) {
 		return nil, err

@@ -3,6 +3,8 @@ package object
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,10 +52,13 @@ const (
 
 // SSEInfo is the encryption applied to an object.
 type SSEInfo struct {
-	Type             SSEType
-	KMSKeyARN        string
-	KMSContext       string // JSON of the encryption context
-	CustomerKeyMD5   []byte // raw MD5 of the SSE-C key
+	Type       SSEType
+	KMSKeyARN  string
+	KMSContext string // JSON of the encryption context
+	// CustomerKeyMD5 is the raw MD5 of the SSE-C key, echoed from the
+	// request that carried the key: it is never stored, so an answer to a
+	// request without the key (CompleteMultipartUpload) has none.
+	CustomerKeyMD5   []byte
 	BucketKeyEnabled bool
 	// Defaulted is true when the bucket default chose the encryption.
 	Defaulted bool
@@ -208,7 +213,6 @@ func (s *Service) newSeal(ctx context.Context, bucket, key string, r SSERequest)
 		env.Wrapped, err = s.keyring.Wrap(dk, bind)
 	case SSEC:
 		env.Type = sse.C
-		env.CustomerKeyMD5 = sse.CustomerKeyMD5(r.CustomerKey)
 		env.Wrapped, env.Fingerprint, err = sse.SealForCustomer(dk, r.CustomerKey, bind)
 	case SSEKMS:
 		env.Type = sse.KMS
@@ -322,6 +326,34 @@ func (s *Service) kmsOpen(ctx context.Context, bucket, key string, env *sse.Enve
 	return dk, nil
 }
 
+// objectETag is the ETag of an object written in one request. S3 gives
+// plaintext and SSE-S3 objects the MD5 of their data, and documents that
+// the ETag of an SSE-C or SSE-KMS object is not an MD5 of its data: those
+// get 16 random bytes, drawn once and stored, so the ETag stays the same
+// for the object's life (HEAD, GET, listings, If-Match) while telling
+// nobody who may list the bucket anything about the data, not even whether
+// two objects hold the same bytes. A digest keyed with the data key would
+// serve as well but brings nothing a stored random value does not. The
+// caller has already checked Content-MD5 against plainMD5.
+func objectETag(env *sse.Envelope, plainMD5 []byte) ([]byte, error) {
+	if env == nil || env.Type != sse.C && env.Type != sse.KMS {
+		return plainMD5, nil
+	}
+	etag := make([]byte, md5.Size)
+	if _, err := rand.Read(etag); err != nil {
+		return nil, fmt.Errorf("random ETag: %w", err)
+	}
+	return etag, nil
+}
+
+// echoKey adds the customer key's MD5 of a request that carried the key
+// of an SSE-C object, as S3 echoes it.
+func (i *SSEInfo) echoKey(r SSERequest) {
+	if i.Type == SSETypeC && r.Mode == SSEC {
+		i.CustomerKeyMD5 = r.CustomerKeyMD5
+	}
+}
+
 // sseInfo describes an envelope for ObjectInfo.
 func sseInfo(env *sse.Envelope) SSEInfo {
 	if env == nil {
@@ -332,7 +364,7 @@ func sseInfo(env *sse.Envelope) SSEInfo {
 	case sse.S3:
 		i.Type = SSETypeS3
 	case sse.C:
-		i.Type, i.CustomerKeyMD5 = SSETypeC, env.CustomerKeyMD5
+		i.Type = SSETypeC
 	case sse.KMS:
 		i.Type, i.KMSKeyARN, i.KMSContext = SSETypeKMS, env.KMSKeyARN, env.KMSContext
 	}

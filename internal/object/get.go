@@ -58,6 +58,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 		return nil, err
 	}
 	out := &ObjectReader{Info: rec.info(in.Bucket, in.Key)}
+	out.Info.SSE.echoKey(in.SSE)
 	if err := checkRead(in.Cond, out.Info.ETag, out.Info.LastModified); err != nil {
 		return out, err
 	}

@@ -86,6 +86,7 @@ func (s *Service) GetObjectParts(ctx context.Context, in GetObjectPartsInput) (*
 		return nil, err
 	}
 	res := &ObjectPartsResult{Info: rec.info(in.Bucket, in.Key), Parts: []PartInfo{}, PartNumberMarker: in.PartNumberMarker, MaxParts: max}
+	res.Info.SSE.echoKey(in.SSE)
 	if !rec.multipart() {
 		return res, nil
 	}

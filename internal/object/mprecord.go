@@ -56,6 +56,9 @@ type uploadRec struct {
 	Meta      Metadata
 	Tags      []Tag
 	Enc       *sse.Envelope // nil: parts are stored in plaintext
+	// sealedMeta is Meta and Tags sealed, as in record; the version byte
+	// carries sealedMetaFlag then.
+	sealedMeta []byte
 }
 
 // Version 2 upload records end with the length-prefixed key envelope of
@@ -66,15 +69,18 @@ const (
 )
 
 func (u *uploadRec) encode() []byte {
-	b := make([]byte, 0, 32+u.Meta.size())
+	b := make([]byte, 0, 32+u.Meta.size()+len(u.sealedMeta))
+	v := byte(uploadV1)
 	if u.Enc != nil {
-		b = append(b, uploadV2)
-	} else {
-		b = append(b, uploadV1)
+		v = uploadV2
 	}
+	if u.sealedMeta != nil {
+		v |= sealedMetaFlag
+	}
+	b = append(b, v)
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
-	b = appendMetaTags(b, &u.Meta, u.Tags)
+	b = appendMetaSection(b, &u.Meta, u.Tags, u.sealedMeta)
 	if u.Enc != nil {
 		b = appendBytes(b, u.Enc.Append(nil))
 	}
@@ -82,7 +88,11 @@ func (u *uploadRec) encode() []byte {
 }
 
 func decodeUpload(buf []byte) (*uploadRec, error) {
-	if len(buf) == 0 || buf[0] != uploadV1 && buf[0] != uploadV2 {
+	if len(buf) == 0 {
+		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
+	}
+	version, sealed := buf[0]&^sealedMetaFlag, buf[0]&sealedMetaFlag != 0
+	if version != uploadV1 && version != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
 	d := decoder{buf: buf[1:]}
@@ -94,15 +104,15 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	}
 	u.Defaulted = d.byte() == 1
 	u.Composite = d.byte() == 1
-	u.Tags = d.metaTags(&u.Meta)
+	u.Tags, u.sealedMeta = d.metaSection(sealed, &u.Meta)
 	var env []byte
-	if buf[0] == uploadV2 {
+	if version == uploadV2 {
 		env = d.raw()
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode upload record: %w", d.err)
 	}
-	if buf[0] == uploadV2 {
+	if version == uploadV2 {
 		e, err := sse.DecodeEnvelope(env)
 		if err != nil {
 			return nil, fmt.Errorf("decode upload record: %w", errCorrupt)

@@ -41,16 +41,21 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 	if err != nil {
 		return nil, err
 	}
+	val, err := s.encodeUpload(in.Bucket, in.Key, up)
+	if err != nil {
+		return nil, err
+	}
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
 		if _, err := s.bucket(ctx, tx, in.Bucket); err != nil {
 			return err
 		}
-		return tx.Set(uploadKey(in.Bucket, in.Key, id), up.encode())
+		return tx.Set(uploadKey(in.Bucket, in.Key, id), val)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create upload for %s/%s: %w", in.Bucket, in.Key, err)
 	}
 	info := up.info(in.Bucket, in.Key, id)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 
@@ -138,7 +143,12 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 	if err != nil {
 		return nil, fmt.Errorf("part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	info, err := s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	if err != nil {
+		return nil, err
+	}
+	info.SSE.echoKey(in.SSE)
+	return info, nil
 }
 
 // openUploadKey opens the data key of an upload for one of its parts.
@@ -322,7 +332,12 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	if err != nil {
 		return nil, fmt.Errorf("copy part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
-	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	info, err := s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+	if err != nil {
+		return nil, err
+	}
+	info.SSE.echoKey(in.SSE)
+	return info, nil
 }
 
 // AbortMultipartUpload discards an upload and frees all its parts' data.

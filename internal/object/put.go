@@ -101,11 +101,18 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	etag, err := objectETag(sl.env, st.md5)
+	if err != nil {
+		if st.blob != nil {
+			s.discard(st.blob)
+		}
+		return nil, err
+	}
 	rec := &record{
 		VersionID:   NullVersion,
 		Size:        st.size,
 		ModTime:     s.cfg.Now().UnixNano(),
-		ETag:        st.md5,
+		ETag:        etag,
 		ChecksumAlg: st.alg,
 		ChecksumRaw: st.sum,
 		Meta:        in.Metadata,
@@ -129,6 +136,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 	}
 	s.deleteBlobs(old)
 	info := rec.info(in.Bucket, in.Key)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 

@@ -33,12 +33,18 @@ import (
 // mode byte and the retain-until time (varint Unix nanoseconds, 0 for
 // none). Records without any of these omit the block, so they encode as
 // they did before versioning.
+//
+// sealedMetaFlag, or'ed into the version byte, marks a record whose
+// metadata and tags (what appendMetaTags writes) are sealed (see
+// metaseal.go): one length-prefixed sealed blob stands in their place;
+// the rest of the record is unchanged.
 const (
-	recordV1  = 1
-	recordV2  = 2
-	recordV3  = 3
-	recordV4  = 4
-	recordExt = 0x10
+	recordV1       = 1
+	recordV2       = 2
+	recordV3       = 3
+	recordV4       = 4
+	recordExt      = 0x10
+	sealedMetaFlag = 0x80
 )
 
 // Flags of the version block.
@@ -64,6 +70,10 @@ type record struct {
 	Composite    bool          // the checksum is COMPOSITE (multipart only)
 	PartTable    string        // encoded part table (see parttable.go); multipart only
 	Enc          *sse.Envelope // nil for plaintext data
+	// sealedMeta, when set, holds Meta and Tags sealed, as decoded and
+	// not yet opened (Meta and Tags are then empty); encode writes it back
+	// unchanged.
+	sealedMeta []byte
 
 	// DeleteMarker records carry only VersionID and ModTime.
 	DeleteMarker bool
@@ -129,7 +139,7 @@ func (r *record) encode() []byte {
 	for _, t := range r.Tags {
 		n += len(t.Key) + len(t.Value) + 4
 	}
-	n += len(r.PartTable)
+	n += len(r.PartTable) + len(r.sealedMeta)
 	var env []byte
 	if r.encrypted() {
 		env = r.Enc.Append(nil)
@@ -142,6 +152,9 @@ func (r *record) encode() []byte {
 	}
 	if env != nil {
 		v += 2
+	}
+	if r.sealedMeta != nil {
+		v |= sealedMetaFlag
 	}
 	if r.hasExt() {
 		b = append(b, v|recordExt)
@@ -157,7 +170,7 @@ func (r *record) encode() []byte {
 	b = append(b, algCode(r.ChecksumAlg))
 	b = appendBytes(b, r.ChecksumRaw)
 	b = appendString(b, r.StorageClass)
-	b = appendMetaTags(b, &r.Meta, r.Tags)
+	b = appendMetaSection(b, &r.Meta, r.Tags, r.sealedMeta)
 	b = appendString(b, r.BlobID)
 	if env != nil {
 		b = appendBytes(b, env)
@@ -207,7 +220,8 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	if len(buf) == 0 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
-	v := buf[0] &^ recordExt
+	sealed := buf[0]&sealedMetaFlag != 0
+	v := buf[0] &^ (recordExt | sealedMetaFlag)
 	if v < recordV1 || v > recordV4 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
@@ -234,11 +248,15 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	}
 	r.ChecksumRaw = byteField()
 	r.StorageClass = d.str()
-	if list {
+	switch {
+	case list && sealed:
+		d.raw()
+		d.raw() // blob id
+	case list:
 		d.skipMetaTags()
 		d.raw() // blob id
-	} else {
-		r.Tags = d.metaTags(&r.Meta)
+	default:
+		r.Tags, r.sealedMeta = d.metaSection(sealed, &r.Meta)
 		r.BlobID = d.str()
 	}
 	var env []byte
@@ -506,6 +524,27 @@ func appendMetaTags(b []byte, m *Metadata, tags []Tag) []byte {
 		b = appendString(b, t.Value)
 	}
 	return b
+}
+
+// appendMetaSection writes the metadata and tags, or in their place the
+// sealed form of both when there is one.
+func appendMetaSection(b []byte, m *Metadata, tags []Tag, sealed []byte) []byte {
+	if sealed != nil {
+		return appendBytes(b, sealed)
+	}
+	return appendMetaTags(b, m, tags)
+}
+
+// metaSection reads what appendMetaSection wrote: the tags (and m), or
+// the sealed blob when the record's version byte says it is sealed.
+func (d *decoder) metaSection(sealed bool, m *Metadata) (tags []Tag, sealedMeta []byte) {
+	if !sealed {
+		return d.metaTags(m), nil
+	}
+	if sealedMeta = d.bytes(); sealedMeta == nil && d.err == nil {
+		d.err = errCorrupt // a sealed blob is never empty
+	}
+	return nil, sealedMeta
 }
 
 // skipMetaTags passes over what appendMetaTags wrote without allocating.

@@ -15,9 +15,10 @@ import (
 const rewrapBatch = 64
 
 // RewrapKeys re-wraps every SSE-S3 data key (of objects and of uploads in
-// progress) that is not wrapped under the keyring's active root key. Object
-// data is not touched: only the wrapped keys in the metadata records
-// change. It returns how many records it rewrote. It is safe to run again
+// progress) that is not wrapped under the keyring's active root key, and
+// drops the unsalted customer-key MD5 that SSE-C records written by older
+// versions still hold. Object data is not touched: only the metadata
+// records change. It returns how many records it rewrote. It is safe to run again
 // after an interruption; records already under the active key are skipped.
 func (s *Service) RewrapKeys(ctx context.Context) (int, error) {
 	total := 0
@@ -56,8 +57,8 @@ func (s *Service) rewrapRange(ctx context.Context, prefix []byte) (int, error) {
 }
 
 // staleKeys collects up to rewrapBatch record keys in [from, end) whose
-// envelope is SSE-S3 under another root key. next is where to continue,
-// nil at the end.
+// envelope (or sealed metadata) needs rewriting. next is where to
+// continue, nil at the end.
 func (s *Service) staleKeys(ctx context.Context, from, end []byte, active string) (keys [][]byte, next []byte, err error) {
 	it, err := s.meta.NewIter(ctx, from, end)
 	if err != nil {
@@ -75,34 +76,41 @@ func (s *Service) staleKeys(ctx context.Context, from, end []byte, active string
 		if err != nil {
 			return nil, nil, fmt.Errorf("rewrap scan: %w", err)
 		}
-		env, err := envelopeOf(it.Key(), v)
+		env, sealed, err := envelopeOf(it.Key(), v)
 		if err != nil {
 			return nil, nil, err
 		}
-		if stale(env, active) {
+		if stale(env, active) || staleSeal(sealed, active) {
 			keys = append(keys, append([]byte(nil), it.Key()...))
 		}
 	}
 	return keys, nil, it.Error()
 }
 
-// envelopeOf decodes the key envelope of an object or upload record.
-func envelopeOf(key, v []byte) (*sse.Envelope, error) {
+// envelopeOf decodes the key envelope and the sealed metadata of an
+// object or upload record.
+func envelopeOf(key, v []byte) (*sse.Envelope, []byte, error) {
 	if bytes.HasPrefix(key, []byte(uploadPrefix)) {
 		u, err := decodeUpload(v)
 		if err != nil {
-			return nil, fmt.Errorf("%q: %w", key, err)
+			return nil, nil, fmt.Errorf("%q: %w", key, err)
 		}
-		return u.Enc, nil
+		return u.Enc, u.sealedMeta, nil
 	}
 	r, err := decodeRecordMode(v, modeHeader)
 	if err != nil {
-		return nil, fmt.Errorf("%q: %w", key, err)
+		return nil, nil, fmt.Errorf("%q: %w", key, err)
 	}
-	return r.Enc, nil
+	return r.Enc, r.sealedMeta, nil
 }
 
+// stale reports whether a record's envelope needs rewriting: an SSE-S3
+// data key under an older root key, or an SSE-C envelope that still holds
+// the unsalted MD5 of its customer key (re-encoding drops it).
 func stale(env *sse.Envelope, active string) bool {
+	if env != nil && env.Type == sse.C {
+		return env.HasLegacyKeyMD5()
+	}
 	if env == nil || env.Type != sse.S3 {
 		return false
 	}
@@ -145,8 +153,9 @@ func (s *Service) rewrapKeys(ctx context.Context, keys [][]byte) (int, error) {
 	return n, nil
 }
 
-// rewrapRecord returns the record re-encoded with its data key wrapped
-// under the active root key, or nil when it needs no change.
+// rewrapRecord returns the record re-encoded with its data key and its
+// sealed metadata under the active root key (and no legacy customer-key
+// MD5), or nil when it needs no change.
 func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 	bucket, key, err := bindingOfRecordKey(k)
 	if err != nil {
@@ -156,6 +165,9 @@ func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 		if !stale(env, active) {
 			return false, nil
 		}
+		if env.Type == sse.C {
+			return true, nil // re-encoding drops the legacy key MD5
+		}
 		bind := keyBinding(bucket, key)
 		dk, err := s.keyring.Unwrap(env.Wrapped, bind)
 		if err != nil {
@@ -164,24 +176,41 @@ func (s *Service) rewrapRecord(k, v []byte, active string) ([]byte, error) {
 		env.Wrapped, err = s.keyring.Wrap(dk, bind)
 		return err == nil, err
 	}
+	reseal := func(sealed *[]byte) (bool, error) {
+		if !staleSeal(*sealed, active) {
+			return false, nil
+		}
+		out, err := s.reseal(bucket, key, *sealed)
+		*sealed = out
+		return err == nil, err
+	}
+	// Both kinds of record are rewritten the same way: their envelope,
+	// their sealed metadata, then re-encoded as they were otherwise.
+	var env *sse.Envelope
+	var sealed *[]byte
+	var encoded func() []byte
 	if bytes.HasPrefix(k, []byte(uploadPrefix)) {
 		u, err := decodeUpload(v)
 		if err != nil {
 			return nil, err
 		}
-		if ok, err := rewrap(u.Enc); !ok || err != nil {
+		env, sealed, encoded = u.Enc, &u.sealedMeta, u.encode
+	} else {
+		r, err := decodeRecordMode(v, modeFull)
+		if err != nil {
 			return nil, err
 		}
-		return u.encode(), nil
+		env, sealed, encoded = r.Enc, &r.sealedMeta, r.encode
 	}
-	r, err := decodeRecordMode(v, modeFull)
+	wrapped, err := rewrap(env)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := rewrap(r.Enc); !ok || err != nil {
+	resealed, err := reseal(sealed)
+	if err != nil || !wrapped && !resealed {
 		return nil, err
 	}
-	return r.encode(), nil
+	return encoded(), nil
 }
 
 // bindingOfRecordKey recovers bucket and object key from an object record

@@ -36,6 +36,11 @@ type Config struct {
 	KeyService sse.KeyService
 	// Encryption seals objects that ask for no encryption (on by default).
 	Encryption EncryptionSwitch
+	// MetadataEncryption seals the metadata and tags of new objects and
+	// uploads under the root key (see metaseal.go): on by default (the
+	// zero value), EncryptionOff stores them in plaintext. Records written
+	// either way read whatever the setting.
+	MetadataEncryption EncryptionSwitch
 }
 
 // Service is the object service.

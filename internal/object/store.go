@@ -14,7 +14,14 @@ func (s *Service) log() *slog.Logger { return slog.Default().With("component", "
 // current reads the current record of a key through r, header only; nil
 // when the key does not exist.
 func (s *Service) current(ctx context.Context, r meta.Reader, bucket, key string) (*record, error) {
-	return readRecord(ctx, r, bucket, key, false)
+	rec, err := readRecord(ctx, r, bucket, key, false)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	if err := s.openRecordMeta(bucket, key, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 func readRecord(ctx context.Context, r meta.Reader, bucket, key string, withData bool) (*record, error) {

@@ -94,9 +94,13 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 		if err != nil {
 			return err
 		}
-		loc.rec.Tags = tags
+		loc.rec.Tags = tags // readVersion opened the sealed metadata
 		version = loc.rec.VersionID
-		return tx.Set(loc.mkey, loc.rec.encode())
+		val, err := s.encodeRecord(bucket, key, loc.rec)
+		if err != nil {
+			return err
+		}
+		return tx.Set(loc.mkey, val)
 	})
 	if err != nil {
 		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)

@@ -86,6 +86,18 @@ func markerErr(rec *record, err error) error {
 // latest that finds its "o/" record costs one point read, as before
 // versioning.
 func (s *Service) readVersion(ctx context.Context, r meta.Reader, bucket, key, vid string, mode decodeMode) (*located, error) {
+	loc, err := s.findToRead(ctx, r, bucket, key, vid, mode)
+	if err != nil {
+		return nil, err
+	}
+	// Whoever reads a version reads its metadata too: open it here, once.
+	if err := s.openRecordMeta(bucket, key, loc.rec); err != nil {
+		return nil, err
+	}
+	return loc, nil
+}
+
+func (s *Service) findToRead(ctx context.Context, r meta.Reader, bucket, key, vid string, mode decodeMode) (*located, error) {
 	if vid == "" {
 		rec, err := readRecordMode(ctx, r, bucket, key, mode)
 		if err != nil {

@@ -204,7 +204,11 @@ func (s *Service) putVersion(ctx context.Context, tx meta.Txn, kv *keyView, rec 
 			return nil, err
 		}
 	}
-	return freed, tx.Set(objectKey(kv.b.Name, kv.key), rec.encode())
+	val, err := s.encodeRecord(kv.b.Name, kv.key, rec)
+	if err != nil {
+		return nil, err
+	}
+	return freed, tx.Set(objectKey(kv.b.Name, kv.key), val)
 }
 
 // deleteLatest is DELETE without a version id: it removes the object of an

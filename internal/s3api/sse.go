@@ -154,7 +154,9 @@ func setSSEHeaders(h http.Header, i object.SSEInfo, withContext bool) {
 		h.Set(hdrSSE, i.Algorithm())
 	case object.SSETypeC:
 		h.Set(ssePrefix+hdrSSECAlgorithm, object.SSEAlgorithmAES256)
-		h.Set(ssePrefix+hdrSSECKeyMD5, base64.StdEncoding.EncodeToString(i.CustomerKeyMD5))
+		if len(i.CustomerKeyMD5) != 0 { // known only from a request that carried the key
+			h.Set(ssePrefix+hdrSSECKeyMD5, base64.StdEncoding.EncodeToString(i.CustomerKeyMD5))
+		}
 		return
 	default:
 		return

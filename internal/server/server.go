@@ -47,6 +47,9 @@ type Config struct {
 	// Encryption switches default encryption of new objects (on unless
 	// set to object.EncryptionOff, which exists for benchmarks).
 	Encryption object.EncryptionSwitch
+	// MetadataEncryption seals the metadata and tags of new objects under
+	// the root key (on unless set to object.EncryptionOff).
+	MetadataEncryption object.EncryptionSwitch
 	// EdgeSecret is shared with the edges allowed to relay requests; nil
 	// trusts none.
 	EdgeSecret []byte
@@ -140,7 +143,9 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
-	s.service = object.New(s.meta, blobs, object.Config{Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption})
+	s.service = object.New(s.meta, blobs, object.Config{
+		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+	})
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"crypto/md5"
 	"encoding/binary"
 	"fmt"
 )
@@ -41,10 +42,20 @@ type Envelope struct {
 	Wrapped    []byte
 	KMSKeyARN  string
 	KMSContext string // canonical JSON of the encryption context
-	// CustomerKeyMD5 and Fingerprint (salt and HMAC) recognise the SSE-C key.
-	CustomerKeyMD5 []byte
-	Fingerprint    []byte
+	// Fingerprint (a random salt and an HMAC keyed by the SSE-C key)
+	// recognises the customer key; nothing else about it is stored.
+	Fingerprint []byte
+	// legacyKeyMD5 is set on an SSE-C envelope decoded from a record that
+	// still holds the unsalted MD5 of the customer key, which envelopes
+	// once stored. The digest itself is dropped on decode, so re-encoding
+	// the envelope removes it from the record.
+	legacyKeyMD5 bool
 }
+
+// HasLegacyKeyMD5 reports whether the stored form of e still carries the
+// unsalted MD5 of its customer key (an envelope written before the MD5
+// was dropped); re-encoding the envelope drops it.
+func (e *Envelope) HasLegacyKeyMD5() bool { return e.legacyKeyMD5 }
 
 const envelopeV1 = 1
 
@@ -62,7 +73,9 @@ func (e *Envelope) Append(b []byte) []byte {
 		flags |= 2
 	}
 	b = append(b, envelopeV1, byte(e.Type), flags)
-	for _, f := range [][]byte{e.Wrapped, []byte(e.KMSKeyARN), []byte(e.KMSContext), e.CustomerKeyMD5, e.Fingerprint} {
+	// The fourth field once held the customer key's MD5; it stays, always
+	// empty, so that old and new envelopes share one layout.
+	for _, f := range [][]byte{e.Wrapped, []byte(e.KMSKeyARN), []byte(e.KMSContext), nil, e.Fingerprint} {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}
@@ -90,9 +103,14 @@ func DecodeEnvelope(b []byte) (*Envelope, error) {
 		return nil, fmt.Errorf("envelope trailing bytes: %w", ErrBadEnvelope)
 	}
 	e.Wrapped, e.KMSKeyARN, e.KMSContext = fields[0], string(fields[1]), string(fields[2])
-	e.CustomerKeyMD5, e.Fingerprint = fields[3], fields[4]
-	if e.Type == C && (len(e.CustomerKeyMD5) != 16 || len(e.Fingerprint) != fingerprintSize) {
+	e.Fingerprint = fields[4]
+	switch {
+	case e.Type == C && len(e.Fingerprint) != fingerprintSize:
 		return nil, fmt.Errorf("customer-key envelope: %w", ErrBadEnvelope)
+	case e.Type == C && len(fields[3]) == md5.Size:
+		e.legacyKeyMD5 = true
+	case len(fields[3]) != 0:
+		return nil, fmt.Errorf("envelope key digest of %d bytes: %w", len(fields[3]), ErrBadEnvelope)
 	}
 	return e, nil
 }

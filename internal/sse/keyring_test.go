@@ -113,15 +113,47 @@ func TestPartKeysDiffer(t *testing.T) {
 
 func TestEnvelopeRoundTrip(t *testing.T) {
 	e := &Envelope{Type: C, Defaulted: true, BucketKey: true, Wrapped: []byte("w"), KMSKeyARN: "arn", KMSContext: "{}",
-		CustomerKeyMD5: make([]byte, 16), Fingerprint: make([]byte, fingerprintSize)}
+		Fingerprint: make([]byte, fingerprintSize)}
 	got, err := DecodeEnvelope(e.Append(nil))
-	if err != nil || got.Type != C || !got.Defaulted || !got.BucketKey || got.KMSKeyARN != "arn" || string(got.Wrapped) != "w" {
+	if err != nil || got.Type != C || !got.Defaulted || !got.BucketKey || got.KMSKeyARN != "arn" || string(got.Wrapped) != "w" || got.HasLegacyKeyMD5() {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	enc := e.Append(nil)
 	for i := range enc {
 		if _, err := DecodeEnvelope(enc[:i]); err == nil {
 			t.Fatalf("truncated envelope of %d bytes accepted", i)
+		}
+	}
+}
+
+// legacyEnvelope is an SSE-C envelope as written before the customer key's
+// MD5 was dropped: the fourth field holds that MD5.
+func legacyEnvelope(keyMD5, fp []byte) []byte {
+	b := []byte{envelopeV1, byte(C), 0}
+	for _, f := range [][]byte{[]byte("w"), nil, nil, keyMD5, fp} {
+		b = append(b, byte(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+func TestEnvelopeLegacyKeyMD5Dropped(t *testing.T) {
+	sum := CustomerKeyMD5(testKey(7))
+	fp := make([]byte, fingerprintSize)
+	e, err := DecodeEnvelope(legacyEnvelope(sum, fp))
+	if err != nil || !e.HasLegacyKeyMD5() || string(e.Wrapped) != "w" {
+		t.Fatalf("legacy envelope: %+v, %v", e, err)
+	}
+	again := e.Append(nil)
+	if bytes.Contains(again, sum) {
+		t.Fatal("re-encoded envelope still holds the key MD5")
+	}
+	if e2, err := DecodeEnvelope(again); err != nil || e2.HasLegacyKeyMD5() {
+		t.Fatalf("re-encoded envelope: %+v, %v", e2, err)
+	}
+	for _, n := range []int{1, 15, 17} {
+		if _, err := DecodeEnvelope(legacyEnvelope(make([]byte, n), fp)); err == nil {
+			t.Errorf("key digest of %d bytes accepted", n)
 		}
 	}
 }
