@@ -18,7 +18,8 @@ const metaMarker = "SECRET-META-5c1e"
 func markedMeta(i string) (Metadata, []Tag) {
 	return Metadata{ContentType: "text/" + metaMarker, ContentDisposition: "attachment; filename=" + metaMarker + i,
 			User: map[string]string{"owner": metaMarker + "-user-" + i, metaMarker + "-name": "v"}},
-		[]Tag{{Key: "project", Value: metaMarker + "-tag-" + i}, {Key: metaMarker, Value: ""}}
+		// In key order, as tags read back.
+		[]Tag{{Key: metaMarker, Value: ""}, {Key: "project", Value: metaMarker + "-tag-" + i}}
 }
 
 // writeMarked writes objects of every kind (inline, blob, multipart, copy,
