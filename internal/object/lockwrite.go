@@ -126,7 +126,7 @@ func (s *Service) completeLock(ctx context.Context, tx meta.Txn, b *Bucket, up *
 // nanoseconds, 0 for none).
 func appendLock(b []byte, l ObjectLock) []byte {
 	var until int64
-	if l.HasRetention() {
+	if l.HasRetention() && !l.RetainUntil.IsZero() {
 		until = l.RetainUntil.UnixNano()
 	}
 	b = append(b, byte(l.Mode), boolByte(l.LegalHold))
