@@ -15,13 +15,12 @@ import (
 var (
 	opGetObjectLockConfiguration = operation{"GetObjectLockConfiguration", (*handler).getObjectLockConfiguration}
 	opPutObjectLockConfiguration = operation{"PutObjectLockConfiguration", (*handler).putObjectLockConfiguration}
-
-	errInvalidBucketState = newErr("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.")
 )
 
 // objectLockConfiguration is the ObjectLockConfiguration document.
-// Days and Years are pointers: a zero that is present is
-// InvalidRetentionPeriod, an absent one is not a period at all.
+// Days and Years are pointers: a zero that is present is a period the
+// service refuses (InvalidRetentionPeriod); neither or both present is
+// MalformedXML.
 type objectLockConfiguration struct {
 	XMLName           xml.Name      `xml:"ObjectLockConfiguration"`
 	NS                string        `xml:"xmlns,attr,omitempty"`
@@ -72,14 +71,8 @@ func lockConfigFromXML(doc *objectLockConfiguration) (object.ObjectLockConfig, e
 	c.Default = &object.DefaultRetention{Mode: mode}
 	if d.Days != nil {
 		c.Default.Days = *d.Days
-		if *d.Days == 0 {
-			c.Default.Days = -1 // present but zero: not a positive period
-		}
 	} else {
 		c.Default.Years = *d.Years
-		if *d.Years == 0 {
-			c.Default.Years = -1
-		}
 	}
 	return c, nil
 }
@@ -170,7 +163,6 @@ func init() {
 		{object.ErrMalformedLockConfig, errMalformedXML},
 		{object.ErrRetainUntilPast, errInvalidArgument.withMessage("The retain until date must be in the future!")},
 		{object.ErrLockDigestRequired, errInvalidRequest.withMessage("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters")},
-		{object.ErrInvalidBucketState, errInvalidBucketState},
 	} {
 		errorTable = append(errorTable, struct {
 			err error
