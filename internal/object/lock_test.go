@@ -140,7 +140,8 @@ func TestLockExpiresWithTheClock(t *testing.T) {
 
 func TestUploadRecordKeepsLock(t *testing.T) {
 	until := time.Date(2130, 1, 2, 3, 4, 5, 6e6, time.UTC)
-	for _, l := range []*ObjectLock{nil, {LegalHold: true}, {Mode: LockGovernance, RetainUntil: until}, {Mode: LockCompliance, RetainUntil: until, LegalHold: true}} {
+	for _, l := range []*ObjectLock{nil, {LegalHold: true, LegalHoldSet: true}, {LegalHoldSet: true},
+		{Mode: LockGovernance, RetainUntil: until}, {Mode: LockCompliance, RetainUntil: until, LegalHold: true, LegalHoldSet: true}} {
 		u := &uploadRec{Initiated: 5, Alg: algCodes[1], Lock: l}
 		got, err := decodeUpload(u.encode())
 		if err != nil {
@@ -150,7 +151,7 @@ func TestUploadRecordKeepsLock(t *testing.T) {
 			t.Fatalf("upload lock %+v decoded as %+v", l, got.Lock)
 		}
 	}
-	bad := (&uploadRec{Alg: algCodes[1], Lock: &ObjectLock{LegalHold: true}}).encode()
+	bad := (&uploadRec{Alg: algCodes[1], Lock: &ObjectLock{LegalHold: true, LegalHoldSet: true}}).encode()
 	bad[1] = byte(LockGovernance) // a mode without a date
 	if _, err := decodeUpload(bad); err == nil {
 		t.Fatal("a retention without a date decoded")

@@ -31,7 +31,7 @@ func (l ObjectLock) retained(now time.Time) bool {
 }
 
 // IsZero reports whether the version carries no lock at all.
-func (l ObjectLock) IsZero() bool { return !l.HasRetention() && !l.LegalHold }
+func (l ObjectLock) IsZero() bool { return !l.HasRetention() && !l.LegalHoldSet && !l.LegalHold }
 
 // Lock errors. The wire layer maps each to S3's code.
 var (

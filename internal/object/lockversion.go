@@ -48,7 +48,7 @@ func (s *Service) PutObjectRetention(ctx context.Context, in RetentionInput) (st
 // allowed s3:PutObjectLegalHold may do either, whatever the retention.
 func (s *Service) PutObjectLegalHold(ctx context.Context, bucket, key, versionID string, on bool) (string, error) {
 	return s.updateLock(ctx, bucket, key, versionID, func(rec *record) error {
-		rec.LegalHold = on
+		rec.LegalHold, rec.LegalHoldSet = on, true
 		return nil
 	})
 }

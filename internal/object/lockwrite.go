@@ -64,7 +64,7 @@ func needsDigest(in *PutInput, l ObjectLock) error {
 
 // setLock stores l in the record's lock fields.
 func (r *record) setLock(l ObjectLock) {
-	r.LockMode, r.LegalHold, r.RetainUntil = l.Mode, l.LegalHold, 0
+	r.LockMode, r.LegalHold, r.LegalHoldSet, r.RetainUntil = l.Mode, l.LegalHold, l.LegalHoldSet || l.LegalHold, 0
 	if l.HasRetention() {
 		r.RetainUntil = l.RetainUntil.UnixNano()
 	}
@@ -72,7 +72,7 @@ func (r *record) setLock(l ObjectLock) {
 
 // lock is the record's lock.
 func (r *record) lock() ObjectLock {
-	l := ObjectLock{Mode: r.LockMode, LegalHold: r.LegalHold}
+	l := ObjectLock{Mode: r.LockMode, LegalHold: r.LegalHold, LegalHoldSet: r.LegalHoldSet || r.LegalHold}
 	if r.RetainUntil != 0 {
 		l.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
 	}
@@ -91,7 +91,7 @@ func (s *Service) uploadLock(ctx context.Context, bucket string, asked *ObjectLo
 		return nil, err
 	}
 	// Only what was asked: a default retention is the bucket's at Complete.
-	l.LegalHold = asked.LegalHold
+	l.LegalHold, l.LegalHoldSet = asked.LegalHold, asked.LegalHoldSet
 	if !asked.HasRetention() {
 		l.Mode, l.RetainUntil = LockNone, time.Time{}
 	}
@@ -122,23 +122,32 @@ func (s *Service) completeLock(ctx context.Context, tx meta.Txn, b *Bucket, up *
 	return nil
 }
 
-// appendLock encodes l: mode, legal hold, retain-until (varint Unix
-// nanoseconds, 0 for none).
+// appendLock encodes l: mode, legal hold (0 none set, 1 ON, 2 OFF),
+// retain-until (varint Unix nanoseconds, 0 for none).
 func appendLock(b []byte, l ObjectLock) []byte {
 	var until int64
 	if l.HasRetention() && !l.RetainUntil.IsZero() {
 		until = l.RetainUntil.UnixNano()
 	}
-	b = append(b, byte(l.Mode), boolByte(l.LegalHold))
+	hold := byte(0)
+	switch {
+	case l.LegalHold:
+		hold = 1
+	case l.LegalHoldSet:
+		hold = 2
+	}
+	b = append(b, byte(l.Mode), hold)
 	return binary.AppendVarint(b, until)
 }
 
 func decodeLock(d *decoder) *ObjectLock {
-	l := &ObjectLock{Mode: LockMode(d.byte()), LegalHold: d.byte() == 1}
+	l := &ObjectLock{Mode: LockMode(d.byte())}
+	hold := d.byte()
+	l.LegalHold, l.LegalHoldSet = hold == 1, hold != 0
 	if until := d.varint(); until != 0 {
 		l.RetainUntil = time.Unix(0, until).UTC()
 	}
-	if l.Mode > LockCompliance || l.HasRetention() == l.RetainUntil.IsZero() {
+	if l.Mode > LockCompliance || hold > 2 || l.HasRetention() == l.RetainUntil.IsZero() {
 		d.err = errCorrupt
 	}
 	return l

@@ -82,6 +82,9 @@ type ObjectLock struct {
 	Mode        LockMode
 	RetainUntil time.Time // zero for none
 	LegalHold   bool
+	// LegalHoldSet: a legal hold, ON or OFF, was ever set on the version
+	// (GetObjectLegalHold of one never set is NoSuchObjectLockConfiguration).
+	LegalHoldSet bool
 }
 
 // ListBucketsInput pages through buckets in name order.

@@ -39,6 +39,7 @@ func lockFromHeaders(hd http.Header) (*object.ObjectLock, error) {
 		}
 		l.RetainUntil = t
 	}
+	l.LegalHoldSet = hold != ""
 	switch hold {
 	case "", "OFF":
 	case "ON":
@@ -83,7 +84,7 @@ func (h *handler) setLockHeaders(req *request, hd http.Header, l object.ObjectLo
 		hd.Set(hdrLockMode, l.Mode.String())
 		hd.Set(hdrLockUntil, s3Time(l.RetainUntil))
 	}
-	if h.allow(req, "s3:GetObjectLegalHold", onObject, req.bucket, req.key) == nil {
+	if l.LegalHoldSet && h.allow(req, "s3:GetObjectLegalHold", onObject, req.bucket, req.key) == nil {
 		status := "OFF"
 		if l.LegalHold {
 			status = "ON"

@@ -133,6 +133,9 @@ func (h *handler) getObjectLegalHold(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !l.LegalHoldSet {
+		return nil, object.ErrNoVersionRetention
+	}
 	status := "OFF"
 	if l.LegalHold {
 		status = "ON"

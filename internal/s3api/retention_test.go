@@ -48,6 +48,14 @@ func TestObjectRetentionRules(t *testing.T) {
 	ver := aws.ToString(out.VersionId)
 	_, err = e.retention(b, "k", "")
 	wantCode(t, err, "NoSuchObjectLockConfiguration")
+	_, err = e.c.GetObjectLegalHold(e.ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String(b), Key: aws.String("k")})
+	wantCode(t, err, "NoSuchObjectLockConfiguration")
+	wantNoErr(t, e.legalHold(e.c, b, "k", ver, false))
+	lh, err := e.c.GetObjectLegalHold(e.ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String(b), Key: aws.String("k")})
+	wantNoErr(t, err)
+	if lh.LegalHold.Status != types.ObjectLockLegalHoldStatusOff {
+		t.Fatalf("legal hold set OFF reads %v", lh.LegalHold.Status)
+	}
 
 	d1 := time.Date(2130, 1, 1, 0, 0, 0, 0, time.UTC)
 	d3 := d1.AddDate(0, 0, 2)
