@@ -1,7 +1,9 @@
 package s3api_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -404,5 +406,124 @@ func TestConditionalDeleteSDK(t *testing.T) {
 	}
 	if e.mustGet("j") != "j" {
 		t.Fatal("failed conditions deleted j")
+	}
+}
+
+// Two writers race to create a key whose latest version is a delete
+// marker with If-None-Match: *. Each round exactly one wins (the other
+// gets 412, or 409 when the engine reports the conflict), and the winner's
+// bytes are the latest version.
+func TestIfNoneMatchRaceOverDeleteMarker(t *testing.T) {
+	e := newEnv(t)
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	e.put("k", "seed")
+	for round := range 20 {
+		_, err := e.c.DeleteObject(e.ctx, &s3.DeleteObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")})
+		wantNoErr(t, err)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		bodies := [2]string{fmt.Sprintf("round %d writer a", round), fmt.Sprintf("round %d writer b", round)}
+		var errs [2]error
+		var vids [2]string
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				out, err := e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k"),
+					Body: strings.NewReader(bodies[i]), IfNoneMatch: aws.String("*")})
+				errs[i] = err
+				if err == nil {
+					vids[i] = aws.ToString(out.VersionId)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		winners := 0
+		winner := -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				winners++
+				winner = i
+			case apiCode(err) != "PreconditionFailed" && apiCode(err) != "ConditionalRequestConflict":
+				t.Fatalf("round %d: loser got %v", round, err)
+			}
+		}
+		if winners != 1 {
+			t.Fatalf("round %d: %d writers succeeded", round, winners)
+		}
+		out, body, err := e.get("k")
+		wantNoErr(t, err)
+		if body != bodies[winner] || aws.ToString(out.VersionId) != vids[winner] {
+			t.Fatalf("round %d: latest %q (%s), winner wrote %q (%s)", round, body, aws.ToString(out.VersionId), bodies[winner], vids[winner])
+		}
+	}
+	lv := e.versions("k")
+	if len(lv.Versions) != 21 || len(lv.DeleteMarkers) != 20 {
+		t.Fatalf("%d versions, %d markers", len(lv.Versions), len(lv.DeleteMarkers))
+	}
+}
+
+// With ACLs enabled, an ACL belongs to one version: a public-read grant on
+// an old version opens that version only, and anonymous reads of it by id
+// follow it.
+func TestVersionACLs(t *testing.T) {
+	e := newEnv(t)
+	b := "acl-" + e.bucket
+	_, err := e.c.CreateBucket(e.ctx, &s3.CreateBucketInput{Bucket: aws.String(b), ObjectOwnership: types.ObjectOwnershipObjectWriter})
+	wantNoErr(t, err)
+	e.bucket = b
+	e.putPAB(types.PublicAccessBlockConfiguration{})
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	v1 := aws.ToString(e.put("k", "one").VersionId)
+	v2 := aws.ToString(e.put("k", "two").VersionId)
+	_, err = e.c.PutObjectAcl(e.ctx, &s3.PutObjectAclInput{Bucket: aws.String(b), Key: aws.String("k"), VersionId: aws.String(v1), ACL: types.ObjectCannedACLPublicRead})
+	wantNoErr(t, err)
+	grants := func(vid string) int {
+		acl, err := e.c.GetObjectAcl(e.ctx, &s3.GetObjectAclInput{Bucket: aws.String(b), Key: aws.String("k"), VersionId: aws.String(vid)})
+		wantNoErr(t, err)
+		return len(acl.Grants)
+	}
+	if g1, g2 := grants(v1), grants(v2); g1 != 2 || g2 != 1 {
+		t.Fatalf("grants: v1 %d, v2 %d", g1, g2)
+	}
+	if s := e.do(e.newRaw("GET", "/"+b+"/k?versionId="+v1, nil)).status; s != 200 {
+		t.Fatalf("anonymous GET of the public version: %d", s)
+	}
+	if s := e.anonGet(b, "k"); s != 403 {
+		t.Fatalf("anonymous GET of the private latest: %d", s)
+	}
+}
+
+// CompleteMultipartUpload makes a new version like a PUT, and an older
+// version stays readable by id.
+func TestMultipartVersion(t *testing.T) {
+	e := newEnv(t)
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	v1 := aws.ToString(e.put("mp", "small first").VersionId)
+	up, err := e.c.CreateMultipartUpload(e.ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp")})
+	wantNoErr(t, err)
+	part, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("multipart second")})
+	wantNoErr(t, err)
+	done, err := e.c.CompleteMultipartUpload(e.ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC64NVME: part.ChecksumCRC64NVME}}}})
+	wantNoErr(t, err)
+	v2 := aws.ToString(done.VersionId)
+	if v2 == "" || v2 == v1 {
+		t.Fatalf("complete answered version %q", v2)
+	}
+	if e.mustGet("mp") != "multipart second" {
+		t.Fatal("latest is not the completed upload")
+	}
+	_, body, err := e.get("mp", func(in *s3.GetObjectInput) { in.VersionId = aws.String(v1) })
+	wantNoErr(t, err)
+	if body != "small first" {
+		t.Fatalf("v1 reads %q", body)
+	}
+	if lv := e.versions("mp"); len(lv.Versions) != 2 || aws.ToString(lv.Versions[0].VersionId) != v2 {
+		t.Fatalf("versions %+v", lv.Versions)
 	}
 }
