@@ -59,13 +59,19 @@ type uploadRec struct {
 	// sealedMeta is Meta and Tags sealed, as in record; the version byte
 	// carries sealedMetaFlag then.
 	sealedMeta []byte
+	Lock       *ObjectLock // the object lock CreateMultipartUpload asked for
 }
 
 // Version 2 upload records end with the length-prefixed key envelope of
 // an encrypted upload; version 1 records (plaintext uploads) have none.
+//
+// uploadExt, or'ed into the version byte, says that the object lock the
+// upload asked for follows it (see appendLock); uploads that asked for
+// none encode as before.
 const (
-	uploadV1 = 1
-	uploadV2 = 2
+	uploadV1  = 1
+	uploadV2  = 2
+	uploadExt = 0x10
 )
 
 func (u *uploadRec) encode() []byte {
@@ -77,7 +83,11 @@ func (u *uploadRec) encode() []byte {
 	if u.sealedMeta != nil {
 		v |= sealedMetaFlag
 	}
-	b = append(b, v)
+	if u.Lock != nil {
+		b = appendLock(append(b, v|uploadExt), *u.Lock)
+	} else {
+		b = append(b, v)
+	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
 	b = appendMetaSection(b, &u.Meta, u.Tags, u.sealedMeta)
@@ -91,12 +101,16 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	if len(buf) == 0 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
-	version, sealed := buf[0]&^sealedMetaFlag, buf[0]&sealedMetaFlag != 0
+	version, sealed := buf[0]&^(sealedMetaFlag|uploadExt), buf[0]&sealedMetaFlag != 0
 	if version != uploadV1 && version != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
 	d := decoder{buf: buf[1:]}
-	u := &uploadRec{Initiated: d.varint()}
+	u := &uploadRec{}
+	if buf[0]&uploadExt != 0 {
+		u.Lock = decodeLock(&d)
+	}
+	u.Initiated = d.varint()
 	if c := d.byte(); c > 0 && int(c) < len(algCodes) {
 		u.Alg = algCodes[c] // never None: an upload always has an algorithm
 	} else {

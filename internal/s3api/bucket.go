@@ -87,8 +87,14 @@ func (h *handler) createBucket(req *request) (*response, error) {
 		return nil, err
 	}
 	err = h.svc.CreateBucket(req.ctx, req.bucket, h.cfg.Region, ownerID(req), configs...)
+	created := err == nil
 	if err := h.createBucketStatus(req, err); err != nil {
 		return nil, err
+	}
+	if lock, _ := wantsObjectLock(req.r); lock && created {
+		if err := h.enableLockOnCreate(req); err != nil {
+			return nil, err
+		}
 	}
 	resp := newResponse(http.StatusOK)
 	resp.header.Set("Location", "/"+req.bucket)

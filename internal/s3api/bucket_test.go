@@ -123,12 +123,12 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	wantCode(t, err, "NotImplemented")
 	// Lifecycle, replication, website, logging and notification reads
 	// answer as for a bucket without them (TestUnsetBucketConfigs).
-	for _, sub := range []string{"object-lock",
+	for _, sub := range []string{
 		"intelligent-tiering", "inventory", "metrics",
 		"analytics", "requestPayment"} {
 		e.signedDo("GET", "/"+e.bucket+"?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
-	for _, sub := range []string{"retention", "legal-hold", "torrent"} {
+	for _, sub := range []string{"torrent"} {
 		e.signedDo("GET", "/"+e.bucket+"/k?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
 	for _, sub := range []string{"restore", "select&select-type=2"} {

@@ -21,6 +21,7 @@ func (h *handler) deleteObject(req *request) (*response, error) {
 	}
 	res, err := h.svc.DeleteObject(req.ctx, object.DeleteInput{
 		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"), Cond: cond,
+		BypassGovernance: h.bypassGovernance(req),
 	})
 	if err != nil {
 		return nil, err
@@ -110,6 +111,11 @@ func (h *handler) deleteObjects(req *request) (*response, error) {
 	ins, denied, err := h.authorizeKeys(req, ins)
 	if err != nil {
 		return nil, err
+	}
+	if wantsBypass(req) {
+		for i := range ins {
+			ins[i].BypassGovernance = h.mayBypass(req, req.bucket, ins[i].Key)
+		}
 	}
 	var results []object.DeleteResult
 	if len(ins) > 0 {

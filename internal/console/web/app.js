@@ -169,14 +169,16 @@ const bucketHref = (b, p = '') => '#/b/' + encodeURIComponent(b) + '/' + encodeU
 
 async function bucketsView() {
   const name = h('input', { id: 'new-bucket', required: true, spellcheck: 'false', 'aria-describedby': 'bucket-rules' });
+  const lock = h('input', { type: 'checkbox', id: 'new-bucket-lock' });
   const form = h('form', { class: 'row', id: 'create-bucket' },
     h('label', { for: 'new-bucket' }, 'New bucket name'), name,
+    h('span', {}, lock, ' ', h('label', { for: 'new-bucket-lock' }, 'Object lock (turns versioning on for good)')),
     h('button', { type: 'submit', class: 'primary' }, 'Create bucket'),
     h('span', { class: 'muted', id: 'bucket-rules' }, '3–63 characters: lowercase letters, digits, dots, hyphens.'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const n = name.value.trim();
-    if (await run(() => api('POST', 'buckets', { name: n }), 'Created bucket ' + n + '.')) bucketsView();
+    if (await run(() => api('POST', 'buckets', { name: n, objectLock: lock.checked }), 'Created bucket ' + n + '.')) bucketsView();
   });
   // A principal allowed into some buckets but not to list them all can
   // still open one by name.
@@ -204,6 +206,7 @@ async function bucketsView() {
 // ---------- bucket settings ----------
 
 const settingInfo = {
+  versioning: 'Versioning', objectLock: 'Object lock',
   publicAccessBlock: 'Block Public Access', ownership: 'Object ownership',
   encryption: 'Default encryption', cors: 'CORS rules', policy: 'Bucket policy',
 };
@@ -240,6 +243,10 @@ function settingCard(bucket, name, title, st) {
   } else if (name === 'ownership') {
     const sel = h('select', { id }, ...['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'].map((o) => h('option', { value: o, selected: st.value === o }, o)));
     body = [h('div', { class: 'row' }, h('label', { for: id }, 'Object ownership'), sel, h('button', { type: 'button', onclick: () => save(sel.value) }, 'Save'))];
+  } else if (name === 'versioning') {
+    body = versioningBody(st.value, save);
+  } else if (name === 'objectLock') {
+    body = objectLockBody(id, st.value, save);
   } else if (name === 'encryption') {
     const v = st.value || {};
     const sel = h('select', { id }, ...['AES256', 'aws:kms', 'aws:kms:dsse'].map((o) => h('option', { value: o, selected: v.algorithm === o }, o)));
@@ -264,6 +271,39 @@ function settingCard(bucket, name, title, st) {
       }, 'Save'), removeBtn)];
   }
   return h('section', { class: 'card', 'aria-labelledby': id + '-h' }, h('h2', { id: id + '-h' }, title), err, ...body);
+}
+
+// versioningBody: S3 never returns a bucket to unversioned, so the choices
+// are Enabled and Suspended; the server refuses suspending a locked bucket.
+function versioningBody(status, save) {
+  const label = status === 'Enabled' ? 'Enabled' : status === 'Suspended' ? 'Suspended' : 'Never enabled';
+  return [h('p', { id: 'versioning-status' }, 'Status: ' + label),
+    h('div', { class: 'row' },
+      status !== 'Enabled' ? h('button', { type: 'button', id: 'versioning-enable', onclick: () => save('Enabled') }, 'Enable versioning') : null,
+      status === 'Enabled' ? confirmButton('Suspend versioning', () => save('Suspended'), { id: 'versioning-suspend' }) : null)];
+}
+
+// objectLockBody shows object lock and its default retention. Object lock
+// cannot be turned off once on, so enabling asks for confirmation.
+function objectLockBody(id, v, save) {
+  const on = !!(v && v.enabled);
+  const mode = h('select', { id: id + '-mode' }, ...[['', 'No default retention'], ['GOVERNANCE', 'GOVERNANCE'], ['COMPLIANCE', 'COMPLIANCE']]
+    .map(([val, text]) => h('option', { value: val, selected: ((v && v.mode) || '') === val }, text)));
+  const period = h('input', { id: id + '-period', type: 'number', min: 1, value: (v && (v.years || v.days)) || 1, size: 6 });
+  const unit = h('select', { id: id + '-unit' }, h('option', { value: 'days', selected: !(v && v.years) }, 'days'),
+    h('option', { value: 'years', selected: !!(v && v.years) }, 'years'));
+  const value = () => {
+    const n = parseInt(period.value, 10);
+    return mode.value ? { enabled: true, mode: mode.value, [unit.value]: n } : { enabled: true, mode: '' };
+  };
+  const status = on ? (v.mode ? 'On; new versions are retained ' + (v.years ? v.years + ' years' : v.days + ' days') + ' in ' + v.mode + ' mode unless they ask otherwise.' :
+    'On, without a default retention.') : 'Off. Enabling it needs versioning Enabled and cannot be undone.';
+  const action = on ? h('button', { type: 'button', id: id + '-save', onclick: () => save(value()) }, 'Save default retention') :
+    confirmButton('Enable object lock', () => save(value()), { id: id + '-enable' });
+  return [h('p', { id: id + '-status' }, status),
+    h('div', { class: 'row' }, h('label', { for: id + '-mode' }, 'Default retention'), mode,
+      h('label', { for: id + '-period' }, 'Period'), period, h('label', { for: id + '-unit', class: 'muted' }, 'unit'), unit),
+    h('div', { class: 'row' }, action)];
 }
 
 // ---------- object browser ----------
