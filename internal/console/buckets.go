@@ -37,6 +37,8 @@ func (c *Console) listBuckets(w http.ResponseWriter, r *http.Request, s *session
 
 type bucketInput struct {
 	Name string `json:"name"`
+	// ObjectLock creates the bucket with object lock (and so versioning) on.
+	ObjectLock bool `json:"objectLock"`
 }
 
 func (c *Console) createBucket(w http.ResponseWriter, r *http.Request, s *session) {
@@ -48,7 +50,11 @@ func (c *Console) createBucket(w http.ResponseWriter, r *http.Request, s *sessio
 		writeError(w, http.StatusBadRequest, "InvalidBucketName", msg)
 		return
 	}
-	if _, err := c.s3Client(s).CreateBucket(r.Context(), &s3.CreateBucketInput{Bucket: aws.String(in.Name)}); err != nil {
+	cin := &s3.CreateBucketInput{Bucket: aws.String(in.Name)}
+	if in.ObjectLock {
+		cin.ObjectLockEnabledForBucket = aws.Bool(true)
+	}
+	if _, err := c.s3Client(s).CreateBucket(r.Context(), cin); err != nil {
 		writeAPIError(w, err)
 		return
 	}

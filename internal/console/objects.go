@@ -77,16 +77,21 @@ func validKey(k string, emptyOK bool) bool {
 	return len(k) <= maxKeyLen && utf8.ValidString(k) && !strings.ContainsRune(k, 0)
 }
 
-// objectDetails answers what HEAD and GetObjectTagging tell about one object.
+// objectDetails answers what HEAD and GetObjectTagging tell about one
+// object, or about one version of it when versionId is given.
 func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
-	bucket, key := q.Get("bucket"), q.Get("key")
-	if !plausibleBucket(bucket) || !validKey(key, false) {
-		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket or key.")
+	bucket, key, version := q.Get("bucket"), q.Get("key"), q.Get("versionId")
+	if !plausibleBucket(bucket) || !validKey(key, false) || version != "" && !validVersionID(version) {
+		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket, key or version id.")
 		return
 	}
+	var vid *string
+	if version != "" {
+		vid = &version
+	}
 	cl := c.s3Client(s)
-	h, err := cl.HeadObject(r.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
+	h, err := cl.HeadObject(r.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: &key, VersionId: vid, ChecksumMode: types.ChecksumModeEnabled})
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -102,7 +107,7 @@ func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *sessi
 		d["modified"] = h.LastModified.UTC().Format(time.RFC3339)
 	}
 	tags := map[string]string{}
-	if t, err := cl.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: &bucket, Key: &key}); err == nil {
+	if t, err := cl.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: &bucket, Key: &key, VersionId: vid}); err == nil {
 		for _, tg := range t.TagSet {
 			tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 		}
@@ -193,13 +198,14 @@ func (c *Console) createFolder(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 type shareInput struct {
-	Bucket   string `json:"bucket"`
-	Key      string `json:"key"`
-	Seconds  int    `json:"seconds"`
-	Download bool   `json:"download"`
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	VersionID string `json:"versionId"`
+	Seconds   int    `json:"seconds"`
+	Download  bool   `json:"download"`
 }
 
-// share presigns a GET for the object: a download (short-lived, saved as
+// share presigns a GET for the object (or one version of it): a download (short-lived, saved as
 // an attachment) or a share link with the chosen expiry (at most 7 days).
 // The signature is the signed-in user's, so the link grants only what the
 // user may read, and only while the user's key stays valid.
@@ -212,14 +218,18 @@ func (c *Console) share(w http.ResponseWriter, r *http.Request, s *session) {
 	if in.Download {
 		exp = 5 * time.Minute
 	}
-	if !plausibleBucket(in.Bucket) || !validKey(in.Key, false) || exp < time.Second || exp > maxShareExpiry {
-		writeError(w, http.StatusBadRequest, "InvalidInput", "Give a bucket, a key and an expiry from 1 second to 7 days.")
+	if !plausibleBucket(in.Bucket) || !validKey(in.Key, false) || exp < time.Second || exp > maxShareExpiry ||
+		in.VersionID != "" && !validVersionID(in.VersionID) {
+		writeError(w, http.StatusBadRequest, "InvalidInput", "Give a bucket, a key, a valid version id if any, and an expiry from 1 second to 7 days.")
 		return
 	}
 	if s.creds.SessionToken != "" && time.Until(s.expires) < exp {
 		exp = time.Until(s.expires).Truncate(time.Second) // a link cannot outlive temporary credentials
 	}
 	get := &s3.GetObjectInput{Bucket: &in.Bucket, Key: &in.Key}
+	if in.VersionID != "" {
+		get.VersionId = &in.VersionID
+	}
 	if in.Download {
 		name := in.Key[strings.LastIndex(in.Key, "/")+1:]
 		get.ResponseContentDisposition = aws.String(contentDisposition(name))

@@ -1,6 +1,9 @@
-// Hoard console: one dependency-free module. Everything the page shows
-// comes from the console's JSON API; object bytes go straight between the
-// browser and the S3 endpoint through presigned URLs.
+// Hoard console: dependency-free modules (this one, and versions.js for
+// object versions). Everything the page shows comes from the console's
+// JSON API; object bytes go straight between the browser and the S3
+// endpoint through presigned URLs.
+
+import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -8,7 +11,7 @@ const main = $('#main');
 let session = null;
 
 // h builds an element: h('button', {onclick, class}, 'text', child...).
-function h(tag, attrs, ...kids) {
+export function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
@@ -25,28 +28,28 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 
-function say(msg, kind) {
+export function say(msg, kind) {
   const s = $('#status');
   s.textContent = msg || '';
   s.className = 'status ' + (kind || '');
   s.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
-function fmtBytes(n) {
+export function fmtBytes(n) {
   if (n < 1024) return n + ' B';
   const u = ['KiB', 'MiB', 'GiB', 'TiB'];
   let i = -1;
   do { n /= 1024; i++; } while (n >= 1024 && i < u.length - 1);
   return n.toFixed(n < 10 ? 2 : 1) + ' ' + u[i];
 }
-const fmtTime = (s) => (s ? new Date(s).toLocaleString() : '');
+export const fmtTime = (s) => (s ? new Date(s).toLocaleString() : '');
 
 class APIError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
 // api calls the console's JSON API; mutating calls carry the CSRF token.
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const opts = { method, headers: {}, credentials: 'same-origin' };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
@@ -65,7 +68,7 @@ async function api(method, path, body) {
 }
 
 // confirmButton asks for a second click before a destructive action.
-function confirmButton(label, action, attrs = {}) {
+export function confirmButton(label, action, attrs = {}) {
   let armed = false, timer = 0;
   const b = h('button', { type: 'button', class: 'danger', ...attrs }, label);
   b.addEventListener('click', async () => {
@@ -84,7 +87,7 @@ function confirmButton(label, action, attrs = {}) {
   return b;
 }
 
-async function run(fn, okMsg) {
+export async function run(fn, okMsg) {
   try {
     const r = await fn();
     if (okMsg) say(okMsg, 'ok');
@@ -169,14 +172,16 @@ const bucketHref = (b, p = '') => '#/b/' + encodeURIComponent(b) + '/' + encodeU
 
 async function bucketsView() {
   const name = h('input', { id: 'new-bucket', required: true, spellcheck: 'false', 'aria-describedby': 'bucket-rules' });
+  const lock = h('input', { type: 'checkbox', id: 'new-bucket-lock' });
   const form = h('form', { class: 'row', id: 'create-bucket' },
     h('label', { for: 'new-bucket' }, 'New bucket name'), name,
+    h('span', {}, lock, ' ', h('label', { for: 'new-bucket-lock' }, 'Object lock (turns versioning on for good)')),
     h('button', { type: 'submit', class: 'primary' }, 'Create bucket'),
     h('span', { class: 'muted', id: 'bucket-rules' }, '3–63 characters: lowercase letters, digits, dots, hyphens.'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const n = name.value.trim();
-    if (await run(() => api('POST', 'buckets', { name: n }), 'Created bucket ' + n + '.')) bucketsView();
+    if (await run(() => api('POST', 'buckets', { name: n, objectLock: lock.checked }), 'Created bucket ' + n + '.')) bucketsView();
   });
   // A principal allowed into some buckets but not to list them all can
   // still open one by name.
@@ -204,6 +209,7 @@ async function bucketsView() {
 // ---------- bucket settings ----------
 
 const settingInfo = {
+  versioning: 'Versioning', objectLock: 'Object lock',
   publicAccessBlock: 'Block Public Access', ownership: 'Object ownership',
   encryption: 'Default encryption', cors: 'CORS rules', policy: 'Bucket policy',
 };
@@ -217,13 +223,13 @@ async function settingsView(bucket) {
   for (const [name, title] of Object.entries(settingInfo)) {
     const st = data[name];
     if (!st || !st.supported) { missing.push(title); continue; }
-    cards.push(settingCard(bucket, name, title, st));
+    cards.push(settingCard(bucket, name, title, st, data));
   }
   setView('Settings of ' + bucket, h('p', {}, h('a', { href: bucketHref(bucket) }, '← Objects of ' + bucket)), ...cards,
     missing.length ? h('p', { class: 'muted' }, 'Not offered by this server yet: ' + missing.join(', ') + '.') : null);
 }
 
-function settingCard(bucket, name, title, st) {
+function settingCard(bucket, name, title, st, all) {
   const id = 'set-' + name;
   const save = async (value, remove) => {
     if (await run(() => api('POST', 'settings', { bucket, name, value, remove: !!remove }), title + ' saved.')) settingsView(bucket);
@@ -231,7 +237,11 @@ function settingCard(bucket, name, title, st) {
   const removeBtn = confirmButton('Remove', () => save(null, true));
   const err = st.error ? h('p', { class: 'error' }, st.error.message) : null;
   let body;
-  if (name === 'publicAccessBlock') {
+  if (name === 'versioning') {
+    body = versioningCard(bucket, st, all, save);
+  } else if (name === 'objectLock') {
+    body = objectLockCard(bucket, st, all, save);
+  } else if (name === 'publicAccessBlock') {
     const v = st.value || {};
     const keys = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'];
     const boxes = keys.map((k) => h('input', { type: 'checkbox', id: id + k, checked: !!v[k] }));
@@ -270,26 +280,47 @@ function settingCard(bucket, name, title, st) {
 
 const browser = {
   bucket: '', prefix: '', filter: '', tokens: [''], page: 0, size: 200,
-  sort: 'key', dir: 1, data: null, selected: new Set(), detailKey: '',
+  sort: 'key', dir: 1, data: null, selected: new Set(), detailKey: '', detailVersion: '',
+  // versions shows every version and delete marker (ListObjectVersions);
+  // its page tokens are {key, version} markers. seq drops answers that
+  // arrive after a newer load started (a toggle during a slow listing).
+  versions: false, seq: 0,
 
   open(bucket, prefix) {
     if (bucket !== this.bucket || prefix !== this.prefix) {
-      Object.assign(this, { bucket, prefix, filter: '', tokens: [''], page: 0, selected: new Set(), detailKey: '' });
+      Object.assign(this, { bucket, prefix, filter: '', tokens: [''], page: 0, selected: new Set(), detailKey: '', detailVersion: '' });
     }
     this.render();
     this.load();
   },
 
   async load() {
-    const q = new URLSearchParams({ bucket: this.bucket, prefix: this.prefix + this.filter, size: this.size, token: this.tokens[this.page] });
+    const seq = ++this.seq;
+    const versions = this.versions;
+    const tok = this.tokens[this.page];
+    const base = { bucket: this.bucket, prefix: this.prefix + this.filter, size: this.size };
+    const q = versions ? new URLSearchParams({ ...base, keyMarker: (tok && tok.key) || '', versionMarker: (tok && tok.version) || '' })
+      : new URLSearchParams({ ...base, token: tok || '' });
     const tbody = $('#objects tbody');
     if (tbody) tbody.setAttribute('aria-busy', 'true');
-    const data = await run(() => api('GET', 'objects?' + q));
-    if (!data) return;
+    const data = await run(() => api('GET', (versions ? 'versions?' : 'objects?') + q));
+    if (!data || seq !== this.seq) return;
     this.data = data;
     this.tokens.length = this.page + 1;
-    if (data.truncated && data.next) this.tokens.push(data.next);
+    if (data.truncated && versions && data.nextKey) this.tokens.push({ key: data.nextKey, version: data.nextVersion || '' });
+    if (data.truncated && !versions && data.next) this.tokens.push(data.next);
     this.renderTable();
+  },
+
+  showVersions(on) {
+    Object.assign(this, { versions: on, tokens: [''], page: 0, data: null });
+    this.load();
+  },
+
+  clearDetails(msg) {
+    this.detailKey = '';
+    this.detailVersion = '';
+    $('#details').replaceChildren(h('p', { class: 'muted' }, msg));
   },
 
   render() {
@@ -302,8 +333,11 @@ const browser = {
     }
     const filter = h('input', { id: 'filter', value: this.filter, spellcheck: 'false' });
     const size = h('select', { id: 'page-size' }, ...[50, 200, 1000].map((n) => h('option', { value: n, selected: n === this.size }, n)));
+    const showV = h('input', { type: 'checkbox', id: 'show-versions', checked: this.versions });
+    showV.addEventListener('change', () => this.showVersions(showV.checked));
     const filterForm = h('form', { class: 'row', id: 'filter-form' }, h('label', { for: 'filter' }, 'Filter by prefix'), filter,
-      h('label', { for: 'page-size' }, 'Per page'), size, h('button', { type: 'submit' }, 'Apply'));
+      h('label', { for: 'page-size' }, 'Per page'), size, h('button', { type: 'submit' }, 'Apply'),
+      h('span', { class: 'switch' }, showV, ' ', h('label', { for: 'show-versions' }, 'Show versions')));
     filterForm.addEventListener('submit', (ev) => {
       ev.preventDefault();
       Object.assign(this, { filter: filter.value, size: +size.value, tokens: [''], page: 0 });
@@ -344,6 +378,8 @@ const browser = {
   renderTable() {
     const table = $('#objects');
     if (!table || !this.data) return;
+    if (this.versions) return this.renderVersions(table);
+    $('#delete-selected').hidden = false;
     const sortBtn = (key, label, cls) => h('th', { class: cls, 'aria-sort': this.sort === key ? (this.dir > 0 ? 'ascending' : 'descending') : 'none' },
       h('button', { type: 'button', onclick: () => { this.dir = this.sort === key ? -this.dir : 1; this.sort = key; this.renderTable(); } },
         label + (this.sort === key ? (this.dir > 0 ? ' ▲' : ' ▼') : '')));
@@ -378,6 +414,23 @@ const browser = {
     this.countSelected();
   },
 
+  renderVersions(table) {
+    $('#delete-selected').hidden = true;
+    $('#sel-count').textContent = '';
+    table.tHead.replaceChildren(h('tr', {}, ...['Name', 'Version', 'Size', 'Last modified', 'Actions'].map((l) => h('th', { class: l === 'Size' ? 'num' : null }, l))));
+    const strip = (k) => k.slice(this.prefix.length);
+    const rows = this.data.folders.map((f) => h('tr', {}, h('td', { colspan: 5 }, h('a', { href: bucketHref(this.bucket, f), class: 'folder' }, '📁 ' + strip(f)))));
+    rows.push(...versionRows(this, strip));
+    if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 5 }, this.filter ? 'Nothing matches the filter.' : 'No versions in this folder.')));
+    table.tBodies[0].replaceChildren(...rows);
+    table.tBodies[0].removeAttribute('aria-busy');
+    const n = this.data.versions.length;
+    $('#pager').replaceChildren(
+      h('button', { type: 'button', id: 'prev-page', disabled: this.page === 0, onclick: () => { this.page--; this.load(); } }, '← Previous'),
+      h('span', { class: 'muted', id: 'page-info' }, 'Page ' + (this.page + 1) + ' · ' + n + (n === 1 ? ' version' : ' versions')),
+      h('button', { type: 'button', id: 'next-page', disabled: this.tokens.length <= this.page + 1, onclick: () => { this.page++; this.load(); } }, 'Next →'));
+  },
+
   countSelected() {
     const c = $('#sel-count');
     if (c) c.textContent = this.selected.size ? this.selected.size + ' selected' : '';
@@ -397,12 +450,16 @@ const browser = {
     this.load();
   },
 
-  async details(key) {
+  // details shows the object, or one version of it when versionId is
+  // given (from the versions view): then download, share and delete act
+  // on that version, and delete is permanent.
+  async details(key, versionId = '') {
     this.detailKey = key;
+    this.detailVersion = versionId;
     this.renderTable();
     const pane = $('#details');
     pane.replaceChildren(h('h2', {}, 'Details'), h('p', {}, 'Loading…'));
-    const d = await run(() => api('GET', 'object?' + new URLSearchParams({ bucket: this.bucket, key })));
+    const d = await run(() => api('GET', 'object?' + new URLSearchParams({ bucket: this.bucket, key, versionId })));
     if (!d) return;
     const kv = (pairs) => h('dl', { class: 'kv' }, ...pairs.filter(([, v]) => v !== '' && v !== undefined).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     const map = (m) => Object.entries(m || {}).map(([k, v]) => [k, v]);
@@ -411,30 +468,27 @@ const browser = {
     const link = h('input', { id: 'share-url', class: 'share', readonly: true, 'aria-label': 'Share link' });
     const shareBtn = h('button', { type: 'button', id: 'share' }, 'Make share link');
     shareBtn.addEventListener('click', async () => {
-      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, seconds: +expiry.value }));
+      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, versionId, seconds: +expiry.value }));
       if (!r) return;
       link.value = r.url;
       link.focus(); link.select();
       say('Share link valid until ' + fmtTime(r.expires) + '.', 'ok');
     });
-    const dl = h('button', { type: 'button', id: 'download' }, 'Download');
-    dl.addEventListener('click', async () => {
-      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, download: true }));
-      if (r) location.assign(r.url);
-    });
+    const dl = h('button', { type: 'button', id: 'download', onclick: () => download(this.bucket, key, versionId) }, 'Download');
+    const del = versionId ? confirmButton('Delete this version', () => deleteVersion(this, { key, versionId }), { id: 'delete-object' })
+      : confirmButton('Delete', async () => {
+        if (await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }), 'Deleted ' + key + '.')) {
+          this.clearDetails('Deleted.');
+          this.load();
+        }
+      }, { id: 'delete-object' });
     pane.replaceChildren(h('h2', {}, 'Details'),
       kv([['Key', d.key], ['Size', fmtBytes(d.size) + ' (' + d.size.toLocaleString() + ' bytes)'], ['ETag', d.etag], ['Content type', d.contentType],
         ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId]]),
       h('h2', {}, 'Checksums'), Object.keys(d.checksums).length ? kv(map(d.checksums)) : h('p', { class: 'muted' }, 'None stored.'),
       h('h2', {}, 'Metadata'), Object.keys(d.metadata || {}).length ? kv(map(d.metadata)) : h('p', { class: 'muted' }, 'None.'),
       h('h2', {}, 'Tags'), Object.keys(d.tags).length ? kv(map(d.tags)) : h('p', { class: 'muted' }, 'None.'),
-      h('div', { class: 'row' }, dl, confirmButton('Delete', async () => {
-        if (await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }), 'Deleted ' + key + '.')) {
-          pane.replaceChildren(h('p', { class: 'muted' }, 'Deleted.'));
-          this.detailKey = '';
-          this.load();
-        }
-      }, { id: 'delete-object' })),
+      h('div', { class: 'row' }, dl, del),
       h('h2', {}, 'Share'), h('div', { class: 'row' }, h('label', { for: 'share-expiry' }, 'Valid for'), expiry, shareBtn), link);
   },
 };
