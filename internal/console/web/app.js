@@ -312,8 +312,13 @@ const browser = {
     this.renderTable();
   },
 
+  // showVersions switches views; the old rows go at once, so nothing acts
+  // on a row of the other view while the new listing loads.
   showVersions(on) {
     Object.assign(this, { versions: on, tokens: [''], page: 0, data: null });
+    const table = $('#objects');
+    table.tHead.replaceChildren();
+    table.tBodies[0].replaceChildren(h('tr', {}, h('td', { colspan: 5 }, 'Loading…')));
     this.load();
   },
 

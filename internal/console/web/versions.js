@@ -33,7 +33,7 @@ export function versionRows(b, strip) {
       'data-key': v.key, 'data-version': v.versionId, 'data-latest': String(v.latest), 'data-marker': String(v.deleteMarker),
     },
     h('td', {}, name), h('td', {}, h('code', { class: 'vid' }, v.versionId), ' ', ...badges),
-    h('td', { class: 'num' }, v.deleteMarker ? '—' : fmtBytes(v.size)), h('td', {}, fmtTime(v.modified)), h('td', {}, acts)));
+    h('td', { class: 'num' }, v.deleteMarker ? '—' : fmtBytes(v.size)), h('td', { class: 'when' }, fmtTime(v.modified)), h('td', { class: 'acts' }, acts)));
   }
   return rows;
 }
