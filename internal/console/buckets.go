@@ -37,8 +37,8 @@ func (c *Console) listBuckets(w http.ResponseWriter, r *http.Request, s *session
 
 type bucketInput struct {
 	Name string `json:"name"`
-	// ObjectLock creates the bucket with object lock (and so versioning) on.
-	ObjectLock bool `json:"objectLock"`
+	// ObjectLock creates the bucket with object lock (and so versioning).
+	ObjectLock bool `json:"objectLock,omitempty"`
 }
 
 func (c *Console) createBucket(w http.ResponseWriter, r *http.Request, s *session) {
@@ -50,11 +50,11 @@ func (c *Console) createBucket(w http.ResponseWriter, r *http.Request, s *sessio
 		writeError(w, http.StatusBadRequest, "InvalidBucketName", msg)
 		return
 	}
-	cin := &s3.CreateBucketInput{Bucket: aws.String(in.Name)}
+	cb := &s3.CreateBucketInput{Bucket: aws.String(in.Name)}
 	if in.ObjectLock {
-		cin.ObjectLockEnabledForBucket = aws.Bool(true)
+		cb.ObjectLockEnabledForBucket = aws.Bool(true)
 	}
-	if _, err := c.s3Client(s).CreateBucket(r.Context(), cin); err != nil {
+	if _, err := c.s3Client(s).CreateBucket(r.Context(), cb); err != nil {
 		writeAPIError(w, err)
 		return
 	}

@@ -32,14 +32,12 @@ func TestBrowserVersions(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#nav-buckets")),
 		chromedp.WaitVisible(chromedp.CSS(`a.btn[href="#/settings/history"]`)),
 		chromedp.Click(chromedp.CSS(`a.btn[href="#/settings/history"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#set-versioning")))
-	if st := textOf(t, ctx, "#versioning-state"); st != "Unversioned" {
+		chromedp.WaitVisible(chromedp.CSS("#versioning-status")))
+	if st := textOf(t, ctx, "#versioning-status"); st != "Status: Unversioned" {
 		t.Fatalf("a new bucket shows versioning %q", st)
 	}
-	do(t, ctx, 20*time.Second, "enable versioning",
-		chromedp.SetValue(chromedp.CSS("#set-versioning"), "Enabled"),
-		chromedp.Click(chromedp.CSS("#save-versioning")))
-	poll[bool](t, ctx, 10*time.Second, "versioning shown Enabled", `document.querySelector('#versioning-state')?.textContent === 'Enabled'`)
+	do(t, ctx, 20*time.Second, "enable versioning", chromedp.Click(chromedp.CSS("#versioning-enable")))
+	poll[bool](t, ctx, 10*time.Second, "versioning shown Enabled", `document.querySelector('#versioning-status')?.textContent === 'Status: Enabled'`)
 	if v, err := s3c.GetBucketVersioning(sctx, &s3.GetBucketVersioningInput{Bucket: aws.String("history")}); err != nil || v.Status != "Enabled" {
 		t.Fatalf("versioning after the settings page: %v %v", v, err)
 	}

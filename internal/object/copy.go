@@ -122,6 +122,7 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		Checksum: ExpectedChecksum{Algorithm: alg},
 		Cond:     in.Cond,
 		SSE:      in.SSE,
+		Lock:     in.Lock,
 	}
 	if in.ReplaceMetadata {
 		put.Metadata = in.Metadata

@@ -1,6 +1,9 @@
 package object
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // removal says how a version is about to be removed, for checkRemovable.
 type removal struct {
@@ -22,9 +25,12 @@ type removal struct {
 // Writing a delete marker or a new version on top of a locked version
 // removes nothing and does not come here.
 //
-// Object lock (retention mode and date, legal hold; rec.LockMode,
-// rec.RetainUntil, rec.LegalHold) is enforced here; until it is, every
-// version is removable.
+// The rules themselves are lockAllowsRemoval's (lockrules.go). They apply
+// to every record, whatever the bucket says: a lock is only ever set in a
+// bucket with object lock, which cannot turn it off.
 func (s *Service) checkRemovable(ctx context.Context, b *Bucket, rec *record, op removal) error {
+	if err := lockAllowsRemoval(rec.lock(), op.BypassGovernance, s.cfg.Now()); err != nil {
+		return fmt.Errorf("%s version %s: %w", b.Name, rec.VersionID, err)
+	}
 	return nil
 }

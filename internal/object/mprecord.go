@@ -56,21 +56,31 @@ type uploadRec struct {
 	Meta      Metadata
 	Tags      []Tag
 	Enc       *sse.Envelope // nil: parts are stored in plaintext
+	Lock      *ObjectLock   // the object lock CreateMultipartUpload asked for
 }
 
 // Version 2 upload records end with the length-prefixed key envelope of
 // an encrypted upload; version 1 records (plaintext uploads) have none.
+//
+// uploadExt, or'ed into the version byte, says that the object lock the
+// upload asked for follows it (see appendLock); uploads that asked for
+// none encode as before.
 const (
-	uploadV1 = 1
-	uploadV2 = 2
+	uploadV1  = 1
+	uploadV2  = 2
+	uploadExt = 0x10
 )
 
 func (u *uploadRec) encode() []byte {
 	b := make([]byte, 0, 32+u.Meta.size())
+	v := byte(uploadV1)
 	if u.Enc != nil {
-		b = append(b, uploadV2)
+		v = uploadV2
+	}
+	if u.Lock != nil {
+		b = appendLock(append(b, v|uploadExt), *u.Lock)
 	} else {
-		b = append(b, uploadV1)
+		b = append(b, v)
 	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
@@ -82,11 +92,19 @@ func (u *uploadRec) encode() []byte {
 }
 
 func decodeUpload(buf []byte) (*uploadRec, error) {
-	if len(buf) == 0 || buf[0] != uploadV1 && buf[0] != uploadV2 {
+	if len(buf) == 0 {
+		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
+	}
+	v := buf[0] &^ uploadExt
+	if v != uploadV1 && v != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
 	d := decoder{buf: buf[1:]}
-	u := &uploadRec{Initiated: d.varint()}
+	u := &uploadRec{}
+	if buf[0]&uploadExt != 0 {
+		u.Lock = decodeLock(&d)
+	}
+	u.Initiated = d.varint()
 	if c := d.byte(); c > 0 && int(c) < len(algCodes) {
 		u.Alg = algCodes[c] // never None: an upload always has an algorithm
 	} else {
@@ -96,13 +114,13 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	u.Composite = d.byte() == 1
 	u.Tags = d.metaTags(&u.Meta)
 	var env []byte
-	if buf[0] == uploadV2 {
+	if v == uploadV2 {
 		env = d.raw()
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode upload record: %w", d.err)
 	}
-	if buf[0] == uploadV2 {
+	if v == uploadV2 {
 		e, err := sse.DecodeEnvelope(env)
 		if err != nil {
 			return nil, fmt.Errorf("decode upload record: %w", errCorrupt)

@@ -28,7 +28,7 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(ctx, s.meta, in.Bucket); err != nil {
+	if up.Lock, err = s.uploadLock(ctx, in.Bucket, in.Lock); err != nil {
 		return nil, err
 	}
 	sl, err := s.newSeal(ctx, in.Bucket, in.Key, in.SSE)

@@ -40,6 +40,9 @@ type CreateMultipartInput struct {
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      ChecksumType
 	SSE               SSERequest
+	// Lock is applied to the object at Complete; nil: the bucket's
+	// default retention then.
+	Lock *ObjectLock
 }
 
 // MultipartUpload describes an upload in progress.

@@ -79,7 +79,12 @@ func validExpected(e ExpectedChecksum) error {
 // write is the one path by which object data becomes visible; PutObject and
 // CopyObject both use it. in has been validated.
 func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
-	if _, err := s.bucket(ctx, s.meta, in.Bucket); err != nil {
+	b, err := s.bucket(ctx, s.meta, in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := s.writeLock(ctx, b, &in)
+	if err != nil {
 		return nil, err
 	}
 	if in.Cond.any() {
@@ -113,6 +118,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 		Inline:      st.inline,
 		Enc:         sl.env,
 	}
+	rec.setLock(lock)
 	if st.blob != nil {
 		rec.BlobID = st.blob.ID()
 		if err := st.blob.Commit(ctx); err != nil {

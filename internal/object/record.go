@@ -45,6 +45,7 @@ const (
 const (
 	extDeleteMarker = 1 << iota
 	extLegalHold
+	extLegalHoldSet // a legal hold was set, ON or OFF
 )
 
 // record is the stored form of one object version.
@@ -71,11 +72,13 @@ type record struct {
 	LockMode    LockMode
 	RetainUntil int64 // Unix nanoseconds; 0 for none
 	LegalHold   bool
+	// LegalHoldSet: a legal hold (ON or OFF) was ever set.
+	LegalHoldSet bool
 }
 
 // hasExt reports whether the record needs the version block.
 func (r *record) hasExt() bool {
-	return r.DeleteMarker || r.LegalHold || r.LockMode != LockNone || r.RetainUntil != 0
+	return r.DeleteMarker || r.LegalHold || r.LegalHoldSet || r.LockMode != LockNone || r.RetainUntil != 0
 }
 
 func (r *record) appendExt(b []byte) []byte {
@@ -86,6 +89,9 @@ func (r *record) appendExt(b []byte) []byte {
 	if r.LegalHold {
 		f |= extLegalHold
 	}
+	if r.LegalHoldSet {
+		f |= extLegalHoldSet
+	}
 	b = append(b, f, byte(r.LockMode))
 	return binary.AppendVarint(b, r.RetainUntil)
 }
@@ -94,9 +100,10 @@ func (r *record) decodeExt(d *decoder) {
 	f := d.byte()
 	r.DeleteMarker = f&extDeleteMarker != 0
 	r.LegalHold = f&extLegalHold != 0
+	r.LegalHoldSet = f&extLegalHoldSet != 0
 	r.LockMode = LockMode(d.byte())
 	r.RetainUntil = d.varint()
-	if f&^(extDeleteMarker|extLegalHold) != 0 || r.LockMode > LockCompliance {
+	if f&^(extDeleteMarker|extLegalHold|extLegalHoldSet) != 0 || r.LockMode > LockCompliance {
 		d.err = errCorrupt
 	}
 }
@@ -303,10 +310,7 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		PartsCount:   r.Parts,
 		SSE:          sseInfo(r.Enc),
 		DeleteMarker: r.DeleteMarker,
-		Lock:         ObjectLock{Mode: r.LockMode, LegalHold: r.LegalHold},
-	}
-	if r.RetainUntil != 0 {
-		oi.Lock.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
+		Lock:         r.lock(),
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"

@@ -134,6 +134,7 @@ func TestRecordCorrupt(t *testing.T) {
 
 func FuzzDecodeRecord(f *testing.F) {
 	f.Add(sampleRecord().encode())
+	f.Add((&record{VersionID: newVersionID(3), ModTime: 3, DeleteMarker: true, Inline: []byte{}}).encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeRecordMode(b, modeFull)
 		if err == nil {

@@ -82,6 +82,9 @@ type ObjectLock struct {
 	Mode        LockMode
 	RetainUntil time.Time // zero for none
 	LegalHold   bool
+	// LegalHoldSet: a legal hold, ON or OFF, was ever set on the version
+	// (GetObjectLegalHold of one never set is NoSuchObjectLockConfiguration).
+	LegalHoldSet bool
 }
 
 // ListBucketsInput pages through buckets in name order.
@@ -172,6 +175,12 @@ type PutInput struct {
 	Checksum   ExpectedChecksum
 	Cond       WriteConditions
 	SSE        SSERequest
+	// Lock is the object lock the request asks for; nil: the bucket's
+	// default retention, if any.
+	Lock *ObjectLock
+	// LockNeedsDigest: the write is a PutObject, whose new version S3
+	// lets have a retention only with Content-MD5 or a checksum.
+	LockNeedsDigest bool
 }
 
 // Range is a byte range request. Suffix > 0 means the last Suffix bytes;
@@ -254,6 +263,9 @@ type CopyInput struct {
 	// bucket's default); SrcSSE carries the source's customer key.
 	SSE    SSERequest
 	SrcSSE SSERequest
+	// Lock is the destination's object lock (never the source's); nil:
+	// the destination bucket's default retention, if any.
+	Lock *ObjectLock
 }
 
 // ListInput lists current objects in key order. After is exclusive (marker,

@@ -177,6 +177,9 @@ func (h *handler) authorizeExtras(req *request) error {
 	}
 	switch req.op.name {
 	case opPutObject.name, opCopyObject.name, opCreateMultipartUpload.name:
+		if err := h.authorizeLockHeaders(req, req.r.Header); err != nil {
+			return err
+		}
 		return h.acceptObjectACL(req, req.r.Header)
 	case opCreateBucket.name:
 		if hasACLHeaders(req.r.Header) {

@@ -75,6 +75,14 @@ var permissions = map[string]permission{
 	"ListParts":               obj("s3:ListMultipartUploadParts"),
 	"ListMultipartUploads":    bkt("s3:ListBucketMultipartUploads"),
 
+	"GetObjectLockConfiguration": bkt("s3:GetBucketObjectLockConfiguration"),
+	"PutObjectLockConfiguration": bkt("s3:PutBucketObjectLockConfiguration"),
+	"GetObjectRetention":         obj("s3:GetObjectRetention"),
+	"GetObjectLegalHold":         obj("s3:GetObjectLegalHold"),
+	// The lock condition keys of these two come from their bodies.
+	"PutObjectRetention": {scope: onObject, actions: []string{"s3:PutObjectRetention"}, inController: true},
+	"PutObjectLegalHold": {scope: onObject, actions: []string{"s3:PutObjectLegalHold"}, inController: true},
+
 	"GetBucketCors":    bkt("s3:GetBucketCORS"),
 	"PutBucketCors":    bkt("s3:PutBucketCORS"),
 	"DeleteBucketCors": bkt("s3:PutBucketCORS"),

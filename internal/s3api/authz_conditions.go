@@ -62,6 +62,7 @@ func (h *handler) conditions(req *request) map[string][]string {
 		set(policy.KeyS3MaxKeys, req.query.Get("max-keys"))
 	}
 	requestTags(c, r.Header.Get("X-Amz-Tagging"))
+	addLockConditions(c, r.Header)
 	authKeys(c, req.auth, now)
 	req.authz.cond = c
 	return c

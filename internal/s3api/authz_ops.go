@@ -110,7 +110,11 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 	if _, err := h.resolveCaller(req); err != nil {
 		return err
 	}
+	addLockConditions(h.conditions(req), hdr)
 	if err := h.allow(req, "s3:PutObject", onObject, req.bucket, req.key); err != nil {
+		return err
+	}
+	if err := h.authorizeLockHeaders(req, hdr); err != nil {
 		return err
 	}
 	return h.acceptObjectACL(req, hdr)

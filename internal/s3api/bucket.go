@@ -89,6 +89,9 @@ func (h *handler) createBucket(req *request) (*response, error) {
 		err = nil
 	} else if err == nil {
 		err = h.afterCreateBucket(req)
+		if lock, _ := wantsObjectLock(req.r); lock && err == nil {
+			err = h.enableLockOnCreate(req)
+		}
 	}
 	if err != nil {
 		return nil, err

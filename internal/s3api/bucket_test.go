@@ -122,12 +122,12 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	})
 	wantCode(t, err, "NotImplemented")
 	for _, sub := range []string{"lifecycle",
-		"replication", "website", "logging", "notification", "object-lock",
+		"replication", "website", "logging", "notification",
 		"intelligent-tiering", "inventory", "metrics",
 		"analytics", "requestPayment"} {
 		e.signedDo("GET", "/"+e.bucket+"?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
-	for _, sub := range []string{"retention", "legal-hold", "torrent"} {
+	for _, sub := range []string{"torrent"} {
 		e.signedDo("GET", "/"+e.bucket+"/k?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
 	for _, sub := range []string{"restore", "select&select-type=2"} {

@@ -83,6 +83,9 @@ func decodeCopy(req *request) (object.CopyInput, error) {
 	if in.Checksum, err = copyChecksum(req.r); err != nil {
 		return in, err
 	}
+	if in.Lock, err = lockFromHeaders(req.r.Header); err != nil {
+		return in, err
+	}
 	in.SrcCond = readConditions(req.r, "X-Amz-Copy-Source-")
 	in.Cond, err = writeConditions(req.r)
 	return in, err

@@ -21,6 +21,7 @@ func (h *handler) deleteObject(req *request) (*response, error) {
 	}
 	res, err := h.svc.DeleteObject(req.ctx, object.DeleteInput{
 		Bucket: req.bucket, Key: req.key, VersionID: req.query.Get("versionId"), Cond: cond,
+		BypassGovernance: h.bypassGovernance(req),
 	})
 	if err != nil {
 		return nil, err
@@ -44,20 +45,37 @@ type deleteRequest struct {
 }
 
 type deleteObject struct {
-	Key              string     `xml:"Key"`
-	VersionID        string     `xml:"VersionId"`
-	ETag             string     `xml:"ETag"`
-	LastModifiedTime *time.Time `xml:"LastModifiedTime"`
-	Size             *int64     `xml:"Size"`
+	Key              string    `xml:"Key"`
+	VersionID        string    `xml:"VersionId"`
+	ETag             string    `xml:"ETag"`
+	LastModifiedTime *flexTime `xml:"LastModifiedTime"`
+	Size             *int64    `xml:"Size"`
 }
 
 // conditions are the entry's conditional-delete elements.
 func (o *deleteObject) conditions() object.DeleteConditions {
 	c := object.DeleteConditions{IfMatch: o.ETag, IfMatchSize: o.Size}
 	if o.LastModifiedTime != nil {
-		c.IfMatchLastModified = *o.LastModifiedTime
+		c.IfMatchLastModified = time.Time(*o.LastModifiedTime)
 	}
 	return c
+}
+
+// flexTime is a timestamp in an XML body. S3's model sends
+// DeleteObjects' LastModifiedTime as an HTTP date (rfc822); ISO 8601 is
+// accepted too.
+type flexTime time.Time
+
+func (t *flexTime) UnmarshalText(b []byte) error {
+	v, err := http.ParseTime(string(b))
+	if err != nil {
+		v, err = time.Parse(time.RFC3339Nano, string(b))
+	}
+	if err != nil {
+		return err
+	}
+	*t = flexTime(v)
+	return nil
 }
 
 type deleteResult struct {
@@ -93,6 +111,11 @@ func (h *handler) deleteObjects(req *request) (*response, error) {
 	ins, denied, err := h.authorizeKeys(req, ins)
 	if err != nil {
 		return nil, err
+	}
+	if wantsBypass(req) {
+		for i := range ins {
+			ins[i].BypassGovernance = h.mayBypass(req, req.bucket, ins[i].Key)
+		}
 	}
 	var results []object.DeleteResult
 	if len(ins) > 0 {

@@ -17,6 +17,10 @@ func FuzzXMLBodies(f *testing.F) {
 		`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Delete>&a;</Delete>`,
 		`<Delete><Object><Key>` + "\x00" + `</Key></Object></Delete>`,
 		`<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging><x/>`,
+		`<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>`,
+		`<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>`,
+		`<Delete><Object><Key>k</Key><VersionId>SS8TUMOPCHV2CCTGGHD30QTI00</VersionId><ETag>"e"</ETag><LastModifiedTime>2026-01-02T03:04:05.000Z</LastModifiedTime><Size>3</Size></Object></Delete>`,
+		`<Delete><Object><Key>k</Key><LastModifiedTime>yesterday</LastModifiedTime><Size>-1</Size></Object></Delete>`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -27,6 +31,7 @@ func FuzzXMLBodies(f *testing.F) {
 			&tagging{},
 			&completeMultipartUpload{},
 			&createBucketConfiguration{},
+			&versioningConfiguration{},
 		}
 		for _, v := range targets {
 			if err := decodeXML(doc, v); err != nil &&

@@ -29,6 +29,7 @@ func (h *handler) readObject(req *request, headOnly bool) (*response, error) {
 	}
 	resp := newResponse(http.StatusOK)
 	setObjectHeaders(resp.header, &rd.Info)
+	h.setLockHeaders(req, resp.header, rd.Info.Lock)
 	applyOverrides(req, resp.header)
 	h.setReadHeaders(req, in, rd, resp)
 	if rd.Body != nil {

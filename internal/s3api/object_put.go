@@ -29,7 +29,7 @@ func (h *handler) putObject(req *request) (*response, error) {
 // decodePut checks everything it can before the body is read, so a bad
 // request is refused without consuming gigabytes.
 func (h *handler) decodePut(req *request) (object.PutInput, error) {
-	in := object.PutInput{Bucket: req.bucket, Key: req.key}
+	in := object.PutInput{Bucket: req.bucket, Key: req.key, LockNeedsDigest: !payloadSigned(req)}
 	body, err := decodeUploadBody(req)
 	if err != nil {
 		return in, err
@@ -59,7 +59,10 @@ func decodePutHeaders(r *http.Request, in *object.PutInput) error {
 	if in.Metadata, err = metadataFromRequest(r); err != nil {
 		return err
 	}
-	in.Tags, err = parseTaggingHeader(r)
+	if in.Tags, err = parseTaggingHeader(r); err != nil {
+		return err
+	}
+	in.Lock, err = lockFromHeaders(r.Header)
 	return err
 }
 

@@ -138,6 +138,10 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opPutBucketEncryption
 	case "DELETE encryption":
 		return opDeleteBucketEncryption
+	case "GET object-lock":
+		return opGetObjectLockConfiguration
+	case "PUT object-lock":
+		return opPutObjectLockConfiguration
 	case "GET accelerate", "PUT accelerate":
 		return accelerateOp(method)
 	}
@@ -181,6 +185,14 @@ func objectOp(r *http.Request, sub string) operation {
 		return opAbortMultipartUpload
 	case "GET uploadId":
 		return opListParts
+	case "GET retention":
+		return opGetObjectRetention
+	case "PUT retention":
+		return opPutObjectRetention
+	case "GET legal-hold":
+		return opGetObjectLegalHold
+	case "PUT legal-hold":
+		return opPutObjectLegalHold
 	}
 	if op, ok := accessObjectOps[r.Method+" "+sub]; ok {
 		return op

@@ -7,11 +7,8 @@ import (
 
 // Request headers asking for features that are not built yet. Storing the
 // object without honouring them would silently break the client's
-// expectation (retention, redirects), so such requests answer 501.
+// expectation (redirects), so such requests answer 501.
 var unsupportedWriteHeaders = []string{
-	"X-Amz-Object-Lock-Mode",
-	"X-Amz-Object-Lock-Retain-Until-Date",
-	"X-Amz-Object-Lock-Legal-Hold",
 	"X-Amz-Website-Redirect-Location",
 }
 
@@ -33,10 +30,10 @@ func checkWriteHeaders(r *http.Request) error {
 	return nil
 }
 
-// checkCreateBucketHeaders refuses bucket settings that are not built.
+// checkCreateBucketHeaders refuses bucket settings that are malformed.
 func checkCreateBucketHeaders(r *http.Request) error {
-	if strings.EqualFold(r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
-		return errNotImplemented.withMessage("Object Lock is not implemented.")
+	if _, err := wantsObjectLock(r); err != nil {
+		return err
 	}
 	_, _, err := checkCreateBucketACL(r)
 	return err

@@ -75,56 +75,50 @@ function lockEnabled(all) {
 export function versioningCard(bucket, st, all, save) {
   const state = st.value || '';
   const locked = lockEnabled(all);
-  const sel = h('select', { id: 'set-versioning' },
-    h('option', { value: 'Enabled', selected: state !== 'Suspended' }, 'Enabled'),
-    h('option', { value: 'Suspended', selected: state === 'Suspended', disabled: locked }, 'Suspended'));
+  const acts = h('div', { class: 'row' });
+  if (state !== 'Enabled') acts.append(h('button', { type: 'button', id: 'versioning-enable', onclick: () => save('Enabled') }, 'Enable versioning'));
+  if (state === 'Enabled' && !locked) acts.append(confirmButton('Suspend versioning', () => save('Suspended'), { id: 'versioning-suspend' }));
   const hint = locked ? 'Object lock is on, so versioning stays Enabled.'
     : state === '' ? 'Once enabled, versioning can be suspended but the bucket never returns to unversioned.'
-      : 'Suspended keeps existing versions; new writes replace the "null" version.';
-  return [
-    h('p', {}, 'State: ', h('strong', { id: 'versioning-state' }, stateNames[state] || state)),
-    h('div', { class: 'row' }, h('label', { for: 'set-versioning' }, 'Versioning'), sel,
-      h('button', { type: 'button', id: 'save-versioning', disabled: locked, onclick: () => save(sel.value) }, 'Save')),
-    h('p', { class: 'muted' }, hint)];
+      : state === 'Enabled' ? 'Suspending keeps every version; new writes then replace the "null" version.'
+        : 'Suspended: existing versions stay; new writes replace the "null" version.';
+  return [h('p', { id: 'versioning-status' }, 'Status: ' + (stateNames[state] || state)), acts, h('p', { class: 'muted' }, hint)];
 }
 
 function retentionText(v) {
-  if (!v.mode) return 'none';
   const n = v.years || v.days;
-  return v.mode + ', ' + n + ' ' + (v.years ? (n === 1 ? 'year' : 'years') : (n === 1 ? 'day' : 'days'));
+  return n + ' ' + (v.years ? (n === 1 ? 'year' : 'years') : (n === 1 ? 'day' : 'days')) + ' in ' + v.mode;
 }
 
 // objectLockCard shows whether object lock is on and its default
-// retention; it sets the retention when on, and offers to turn object
-// lock on (for good) on a versioned bucket.
+// retention, and sets that retention. On a versioned bucket without
+// object lock it offers to turn it on, for good, with or without a
+// default retention. Bounds (a positive period, at most 100 years) are
+// the S3 endpoint's to check.
 export function objectLockCard(bucket, st, all, save) {
+  const id = 'set-objectLock';
   const v = st.value || {};
-  const out = [h('p', {}, 'Object lock: ', h('strong', { id: 'objectlock-state' }, v.enabled ? 'Enabled' : 'Not enabled'))];
-  if (!v.enabled) {
-    const versioned = all.versioning && all.versioning.value === 'Enabled';
-    if (!versioned) {
-      out.push(h('p', { class: 'muted' }, 'Object lock needs versioning Enabled. Once on, it cannot be turned off.'));
-      return out;
-    }
-    out.push(h('div', { class: 'row' }, confirmButton('Enable object lock', () => save({ enabled: true, mode: '' }), { id: 'enable-objectlock' }),
-      h('span', { class: 'muted' }, 'This cannot be undone, and versioning can no longer be suspended.')));
-    return out;
-  }
-  out.push(h('p', {}, 'Default retention: ', h('strong', { id: 'objectlock-retention' }, retentionText(v))));
-  const mode = h('select', { id: 'set-objectLock' }, ...[['', 'None'], ['GOVERNANCE', 'GOVERNANCE'], ['COMPLIANCE', 'COMPLIANCE']]
+  const versioned = all.versioning && all.versioning.value === 'Enabled';
+  const status = v.enabled ? (v.mode ? 'On; new versions are retained ' + retentionText(v) + ' mode unless they ask otherwise.' : 'On, without a default retention.')
+    : versioned ? 'Off. Turning it on cannot be undone, and versioning can then no longer be suspended.'
+      : 'Off. Object lock needs versioning Enabled first; once on, it cannot be turned off.';
+  const out = [h('p', { id: id + '-status' }, status)];
+  if (!v.enabled && !versioned) return out;
+  const mode = h('select', { id: id + '-mode' }, ...[['', 'No default retention'], ['GOVERNANCE', 'GOVERNANCE'], ['COMPLIANCE', 'COMPLIANCE']]
     .map(([m, l]) => h('option', { value: m, selected: (v.mode || '') === m }, l)));
-  const period = h('input', { id: 'set-objectLock-period', type: 'number', min: 1, value: v.years || v.days || 1, size: 6 });
-  const unit = h('select', { id: 'set-objectLock-unit' },
+  const period = h('input', { id: id + '-period', type: 'number', min: 1, value: v.years || v.days || 1, size: 6 });
+  const unit = h('select', { id: id + '-unit', 'aria-label': 'Period unit' },
     h('option', { value: 'days', selected: !v.years }, 'days'), h('option', { value: 'years', selected: !!v.years }, 'years'));
-  const apply = () => {
-    if (!mode.value) return save({ enabled: true, mode: '' });
-    const n = Math.round(+period.value);
-    if (!(n > 0)) return say('The retention period must be a positive whole number.', 'error');
-    return save({ enabled: true, mode: mode.value, days: unit.value === 'days' ? n : 0, years: unit.value === 'years' ? n : 0 });
+  const value = () => {
+    if (!mode.value) return { enabled: true, mode: '' };
+    const n = parseInt(period.value, 10) || 0;
+    return { enabled: true, mode: mode.value, days: unit.value === 'days' ? n : 0, years: unit.value === 'years' ? n : 0 };
   };
-  out.push(h('div', { class: 'row' }, h('label', { for: 'set-objectLock' }, 'Default mode'), mode,
-    h('label', { for: 'set-objectLock-period' }, 'Period'), period, unit,
-    h('button', { type: 'button', id: 'save-objectlock', onclick: apply }, 'Save')),
-  h('p', { class: 'muted' }, 'New versions get this retention unless the upload sets its own. COMPLIANCE retention cannot be shortened by anyone.'));
+  const action = v.enabled ? h('button', { type: 'button', id: id + '-save', onclick: () => save(value()) }, 'Save default retention')
+    : confirmButton('Enable object lock', () => save(value()), { id: id + '-enable' });
+  out.push(h('div', { class: 'row' }, h('label', { for: id + '-mode' }, 'Default retention'), mode,
+    h('label', { for: id + '-period' }, 'Period'), period, unit),
+  h('div', { class: 'row' }, action),
+  h('p', { class: 'muted' }, 'New versions get the default retention unless the upload sets its own. COMPLIANCE retention cannot be shortened by anyone, root included.'));
   return out;
 }

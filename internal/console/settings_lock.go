@@ -9,11 +9,23 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// Versioning and object lock, as S3 lets them change: versioning goes
-// from unversioned to Enabled and between Enabled and Suspended, never
-// back; object lock, once on, stays on, and only its default retention
-// changes. The S3 endpoint enforces all of it (Suspended on a locked
-// bucket, say); the console only refuses documents it cannot express.
+// Versioning and object lock as bucket settings, changed as S3 lets them
+// change: versioning goes from unversioned to Enabled and between Enabled
+// and Suspended, never back; object lock, once on, stays on, and only its
+// default retention changes. Neither can be removed. What S3 refuses
+// (suspending a locked bucket, object lock without versioning, a period
+// out of bounds) the page learns from the S3 error; the console refuses
+// only what it cannot express.
+
+// lockValue is the page's view of an object lock configuration: Mode ""
+// means no default retention.
+type lockValue struct {
+	Enabled bool   `json:"enabled"`
+	Mode    string `json:"mode"`
+	Days    int32  `json:"days,omitempty"`
+	Years   int32  `json:"years,omitempty"`
+}
+
 func init() {
 	settings["versioning"] = setting{get: getVersioning, put: putVersioning}
 	settings["objectLock"] = setting{absent: "ObjectLockConfigurationNotFoundError", get: getObjectLock, put: putObjectLock}
@@ -43,25 +55,16 @@ func putVersioning(ctx context.Context, cl *s3.Client, b string, raw json.RawMes
 	return err
 }
 
-// objectLockJSON is the console's form of ObjectLockConfiguration: Mode
-// is "" when there is no default retention; then Days and Years are 0.
-type objectLockJSON struct {
-	Enabled bool   `json:"enabled"`
-	Mode    string `json:"mode"`
-	Days    int32  `json:"days"`
-	Years   int32  `json:"years"`
-}
-
 func getObjectLock(ctx context.Context, cl *s3.Client, b string) (any, error) {
 	out, err := cl.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: &b})
 	if err != nil {
 		return nil, err
 	}
 	c := out.ObjectLockConfiguration
-	if c == nil || c.ObjectLockEnabled != types.ObjectLockEnabledEnabled {
-		return objectLockJSON{}, nil
+	if c == nil {
+		return nil, nil
 	}
-	v := objectLockJSON{Enabled: true}
+	v := lockValue{Enabled: c.ObjectLockEnabled == types.ObjectLockEnabledEnabled}
 	if c.Rule != nil && c.Rule.DefaultRetention != nil {
 		d := c.Rule.DefaultRetention
 		v.Mode, v.Days, v.Years = string(d.Mode), aws.ToInt32(d.Days), aws.ToInt32(d.Years)
@@ -69,30 +72,31 @@ func getObjectLock(ctx context.Context, cl *s3.Client, b string) (any, error) {
 	return v, nil
 }
 
-// putObjectLock writes the configuration with the given default
-// retention, or none. On a versioned bucket without object lock this
-// turns object lock on, which S3 allows and never undoes.
+// putObjectLock enables object lock (S3 requires versioning Enabled) and
+// sets or clears the default retention. The period goes as given, so the
+// S3 endpoint judges it (InvalidRetentionPeriod, or MalformedXML for both
+// days and years).
 func putObjectLock(ctx context.Context, cl *s3.Client, b string, raw json.RawMessage) error {
-	var v objectLockJSON
+	var v lockValue
 	if err := decodeValue(raw, &v); err != nil {
 		return err
 	}
-	cfg := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}
-	switch mode := types.ObjectLockRetentionMode(v.Mode); {
-	case mode == "" && v.Days == 0 && v.Years == 0:
-	case mode != types.ObjectLockRetentionModeGovernance && mode != types.ObjectLockRetentionModeCompliance:
-		return &badValue{msg: "The default retention mode is GOVERNANCE or COMPLIANCE (or none)."}
-	case (v.Days > 0) == (v.Years > 0):
-		return &badValue{msg: "A default retention needs a positive number of days or of years (one of the two)."}
-	default:
-		d := &types.DefaultRetention{Mode: mode}
-		if v.Days > 0 {
-			d.Days = &v.Days
-		} else {
-			d.Years = &v.Years
-		}
-		cfg.Rule = &types.ObjectLockRule{DefaultRetention: d}
+	if !v.Enabled {
+		return &badValue{msg: "Object lock cannot be turned off once on; send enabled: true."}
 	}
-	_, err := cl.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: &b, ObjectLockConfiguration: cfg})
+	c := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}
+	if v.Mode != "" {
+		d := &types.DefaultRetention{Mode: types.ObjectLockRetentionMode(v.Mode)}
+		if v.Years != 0 {
+			d.Years = aws.Int32(v.Years)
+		}
+		if v.Days != 0 || v.Years == 0 {
+			d.Days = aws.Int32(v.Days)
+		}
+		c.Rule = &types.ObjectLockRule{DefaultRetention: d}
+	} else if v.Days != 0 || v.Years != 0 {
+		return &badValue{msg: "A retention period needs a mode (GOVERNANCE or COMPLIANCE)."}
+	}
+	_, err := cl.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: &b, ObjectLockConfiguration: c})
 	return err
 }
