@@ -106,6 +106,15 @@ func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *sessi
 	if h.LastModified != nil {
 		d["modified"] = h.LastModified.UTC().Format(time.RFC3339)
 	}
+	if h.ObjectLockMode != "" {
+		d["lockMode"] = string(h.ObjectLockMode)
+	}
+	if h.ObjectLockRetainUntilDate != nil {
+		d["retainUntil"] = h.ObjectLockRetainUntilDate.UTC().Format(time.RFC3339)
+	}
+	if h.ObjectLockLegalHoldStatus != "" {
+		d["legalHold"] = string(h.ObjectLockLegalHoldStatus)
+	}
 	tags := map[string]string{}
 	if t, err := cl.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: &bucket, Key: &key, VersionId: vid}); err == nil {
 		for _, tg := range t.TagSet {

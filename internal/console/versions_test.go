@@ -347,3 +347,41 @@ func TestVersionsAuthorization(t *testing.T) {
 		t.Errorf("current object: %d, %d %q", st, code, body)
 	}
 }
+
+// TestVersionsLocked shows a version's retention in its details, and
+// relays the S3 refusal when the page tries to delete a locked version.
+func TestVersionsLocked(t *testing.T) {
+	ts := start(t)
+	ctx := testserver.Context(t)
+	c := newClient(t, ts)
+	c.login(testserver.AccessKey, testserver.SecretKey)
+	if st, out := c.call("POST", "/api/buckets", map[string]any{"name": "worm", "objectLock": true}, nil); st != 200 {
+		t.Fatalf("create with object lock: %d %v", st, out)
+	}
+	if v := setting(t, c, "worm", "versioning"); v["value"] != "Enabled" {
+		t.Fatalf("versioning of a locked bucket: %v", v)
+	}
+	if st, out := putSetting(c, "worm", "objectLock", map[string]any{"enabled": true, "mode": "GOVERNANCE", "days": 1}); st != 200 {
+		t.Fatalf("default retention: %d %v", st, out)
+	}
+	put, err := ts.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("worm"), Key: aws.String("kept"), Body: strings.NewReader("kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(put.VersionId)
+	st, out := c.call("GET", "/api/object?"+url.Values{"bucket": {"worm"}, "key": {"kept"}, "versionId": {id}}.Encode(), nil, nil)
+	if st != 200 || out["lockMode"] != "GOVERNANCE" || out["retainUntil"] == nil {
+		t.Fatalf("details of a retained version: %d %v", st, out)
+	}
+	st, out = c.call("POST", "/api/versions/delete", map[string]any{"bucket": "worm", "versions": []map[string]string{{"key": "kept", "versionId": id}}}, nil)
+	if errs, _ := out["errors"].([]any); st != 200 || len(errs) != 1 || !strings.Contains(mustJSON(errs), "AccessDenied") {
+		t.Fatalf("delete a retained version: %d %v, want its AccessDenied", st, out)
+	}
+	if vs, _ := versionsOf(t, c, "bucket=worm"); len(vs) != 1 || vs[0].id != id {
+		t.Fatalf("after the refused delete: %v", vs)
+	}
+	st, out = putSetting(c, "worm", "versioning", "Suspended")
+	if st != 409 || errCode(out) != "InvalidBucketState" {
+		t.Fatalf("suspend a locked bucket: %d %v", st, out)
+	}
+}

@@ -489,7 +489,8 @@ const browser = {
       }, { id: 'delete-object' });
     pane.replaceChildren(h('h2', {}, 'Details'),
       kv([['Key', d.key], ['Size', fmtBytes(d.size) + ' (' + d.size.toLocaleString() + ' bytes)'], ['ETag', d.etag], ['Content type', d.contentType],
-        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId]]),
+        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId],
+        ['Retention', d.lockMode ? d.lockMode + ' until ' + fmtTime(d.retainUntil) : ''], ['Legal hold', d.legalHold]]),
       h('h2', {}, 'Checksums'), Object.keys(d.checksums).length ? kv(map(d.checksums)) : h('p', { class: 'muted' }, 'None stored.'),
       h('h2', {}, 'Metadata'), Object.keys(d.metadata || {}).length ? kv(map(d.metadata)) : h('p', { class: 'muted' }, 'None.'),
       h('h2', {}, 'Tags'), Object.keys(d.tags).length ? kv(map(d.tags)) : h('p', { class: 'muted' }, 'None.'),
