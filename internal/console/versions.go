@@ -52,7 +52,7 @@ func (c *Console) listVersions(w http.ResponseWriter, r *http.Request, s *sessio
 	if versionMarker != "" {
 		in.VersionIdMarker = &versionMarker
 	}
-	out, err := c.s3Client(s).ListObjectVersions(r.Context(), in)
+	entries, out, err := listVersions(r.Context(), c.s3Client(s), in)
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -61,7 +61,7 @@ func (c *Console) listVersions(w http.ResponseWriter, r *http.Request, s *sessio
 	for _, p := range out.CommonPrefixes {
 		folders = append(folders, aws.ToString(p.Prefix))
 	}
-	res := map[string]any{"folders": folders, "versions": mergeVersions(out), "truncated": aws.ToBool(out.IsTruncated)}
+	res := map[string]any{"folders": folders, "versions": entries, "truncated": aws.ToBool(out.IsTruncated)}
 	if aws.ToBool(out.IsTruncated) {
 		res["nextKey"], res["nextVersion"] = aws.ToString(out.NextKeyMarker), aws.ToString(out.NextVersionIdMarker)
 	}
@@ -69,19 +69,18 @@ func (c *Console) listVersions(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 // mergeVersions puts versions and delete markers back into S3's order
-// (key order, newest first within a key), which the SDK splits into two
-// lists.
+// (key order, newest first within a key) when the response's own order
+// is not at hand; entries of one key and one millisecond keep versions
+// before markers.
 func mergeVersions(out *s3.ListObjectVersionsOutput) []versionJSON {
 	all := make([]versionJSON, 0, len(out.Versions)+len(out.DeleteMarkers))
 	var when []time.Time
 	for _, v := range out.Versions {
-		all = append(all, versionJSON{Key: aws.ToString(v.Key), VersionID: aws.ToString(v.VersionId), Latest: aws.ToBool(v.IsLatest),
-			Size: aws.ToInt64(v.Size), ETag: aws.ToString(v.ETag), Modified: rfc3339(v.LastModified)})
+		all = append(all, versionOf(v))
 		when = append(when, aws.ToTime(v.LastModified))
 	}
 	for _, m := range out.DeleteMarkers {
-		all = append(all, versionJSON{Key: aws.ToString(m.Key), VersionID: aws.ToString(m.VersionId), Latest: aws.ToBool(m.IsLatest),
-			DeleteMarker: true, Modified: rfc3339(m.LastModified)})
+		all = append(all, markerJSON(m))
 		when = append(when, aws.ToTime(m.LastModified))
 	}
 	idx := make([]int, len(all))
@@ -103,6 +102,16 @@ func mergeVersions(out *s3.ListObjectVersionsOutput) []versionJSON {
 		sorted[i] = all[j]
 	}
 	return sorted
+}
+
+func versionOf(v types.ObjectVersion) versionJSON {
+	return versionJSON{Key: aws.ToString(v.Key), VersionID: aws.ToString(v.VersionId), Latest: aws.ToBool(v.IsLatest),
+		Size: aws.ToInt64(v.Size), ETag: aws.ToString(v.ETag), Modified: rfc3339(v.LastModified)}
+}
+
+func markerJSON(m types.DeleteMarkerEntry) versionJSON {
+	return versionJSON{Key: aws.ToString(m.Key), VersionID: aws.ToString(m.VersionId), Latest: aws.ToBool(m.IsLatest),
+		DeleteMarker: true, Modified: rfc3339(m.LastModified)}
 }
 
 func rfc3339(t *time.Time) string {
@@ -216,11 +225,11 @@ func (c *Console) restoreObject(w http.ResponseWriter, r *http.Request, s *sessi
 // sorts before every longer key it prefixes, so its newest entry is the
 // first one listed under it.
 func latestVersion(r *http.Request, cl *s3.Client, bucket, key string) (*versionJSON, error) {
-	out, err := cl.ListObjectVersions(r.Context(), &s3.ListObjectVersionsInput{Bucket: &bucket, Prefix: &key, MaxKeys: aws.Int32(1)})
+	entries, _, err := listVersions(r.Context(), cl, &s3.ListObjectVersionsInput{Bucket: &bucket, Prefix: &key, MaxKeys: aws.Int32(1)})
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range mergeVersions(out) {
+	for _, v := range entries {
 		if v.Key == key && v.Latest {
 			return &v, nil
 		}
