@@ -194,6 +194,20 @@ func TestVersionsAPI(t *testing.T) {
 		t.Errorf("details of a version that does not exist: %d %v", st, out)
 	}
 
+	// Without the session's CSRF token nothing is deleted or restored.
+	tok := c.csrf
+	c.csrf = ""
+	for _, path := range []string{"/api/versions/delete", "/api/objects/restore"} {
+		body := map[string]any{"bucket": "ver", "versions": []map[string]string{{"key": "doc.txt", "versionId": ids[0]}}}
+		if path == "/api/objects/restore" {
+			body = map[string]any{"bucket": "ver", "key": "doc.txt"}
+		}
+		if st, out := c.call("POST", path, body, nil); st != 403 || errCode(out) != "BadCSRFToken" {
+			t.Errorf("%s without the CSRF token: %d %v", path, st, out)
+		}
+	}
+	c.csrf = tok
+
 	// Deleting a version is permanent.
 	st, out = c.call("POST", "/api/versions/delete", map[string]any{"bucket": "ver", "versions": []map[string]string{{"key": "doc.txt", "versionId": ids[0]}}}, nil)
 	if st != 200 || out["deleted"] != float64(1) || len(out["errors"].([]any)) != 0 {
