@@ -124,6 +124,7 @@ func TestBrowserLockSettings(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#set-objectLock-save")))
 	poll[bool](t, ctx, 10*time.Second, "retention shown",
 		`(document.querySelector('#set-objectLock-status')?.textContent || '').includes('2 years in COMPLIANCE')`)
+	screenshot(t, ctx, "settings-lock.png")
 	got, err := ts.Client().GetObjectLockConfiguration(testserver.Context(t), &s3.GetObjectLockConfigurationInput{Bucket: aws.String("vault")})
 	if err != nil {
 		t.Fatal(err)

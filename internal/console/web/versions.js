@@ -82,7 +82,7 @@ export function versioningCard(bucket, st, all, save) {
     : state === '' ? 'Once enabled, versioning can be suspended but the bucket never returns to unversioned.'
       : state === 'Enabled' ? 'Suspending keeps every version; new writes then replace the "null" version.'
         : 'Suspended: existing versions stay; new writes replace the "null" version.';
-  return [h('p', { id: 'versioning-status' }, 'Status: ' + (stateNames[state] || state)), acts, h('p', { class: 'muted' }, hint)];
+  return [h('p', { id: 'versioning-status' }, 'Status: ' + (stateNames[state] || state)), acts.childElementCount ? acts : null, h('p', { class: 'muted' }, hint)];
 }
 
 function retentionText(v) {
