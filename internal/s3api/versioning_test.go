@@ -1,7 +1,9 @@
 package s3api_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -404,5 +406,62 @@ func TestConditionalDeleteSDK(t *testing.T) {
 	}
 	if e.mustGet("j") != "j" {
 		t.Fatal("failed conditions deleted j")
+	}
+}
+
+// Two writers race to create a key whose latest version is a delete
+// marker with If-None-Match: *. Each round exactly one wins (the other
+// gets 412, or 409 when the engine reports the conflict), and the winner's
+// bytes are the latest version.
+func TestIfNoneMatchRaceOverDeleteMarker(t *testing.T) {
+	e := newEnv(t)
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	e.put("k", "seed")
+	for round := range 20 {
+		_, err := e.c.DeleteObject(e.ctx, &s3.DeleteObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")})
+		wantNoErr(t, err)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		bodies := [2]string{fmt.Sprintf("round %d writer a", round), fmt.Sprintf("round %d writer b", round)}
+		var errs [2]error
+		var vids [2]string
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				out, err := e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k"),
+					Body: strings.NewReader(bodies[i]), IfNoneMatch: aws.String("*")})
+				errs[i] = err
+				if err == nil {
+					vids[i] = aws.ToString(out.VersionId)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		winners := 0
+		winner := -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				winners++
+				winner = i
+			case apiCode(err) != "PreconditionFailed" && apiCode(err) != "ConditionalRequestConflict":
+				t.Fatalf("round %d: loser got %v", round, err)
+			}
+		}
+		if winners != 1 {
+			t.Fatalf("round %d: %d writers succeeded", round, winners)
+		}
+		out, body, err := e.get("k")
+		wantNoErr(t, err)
+		if body != bodies[winner] || aws.ToString(out.VersionId) != vids[winner] {
+			t.Fatalf("round %d: latest %q (%s), winner wrote %q (%s)", round, body, aws.ToString(out.VersionId), bodies[winner], vids[winner])
+		}
+	}
+	lv := e.versions("k")
+	if len(lv.Versions) != 21 || len(lv.DeleteMarkers) != 20 {
+		t.Fatalf("%d versions, %d markers", len(lv.Versions), len(lv.DeleteMarkers))
 	}
 }

@@ -45,6 +45,9 @@ func loadHoard(ctx context.Context, o options) (loadStats, error) {
 	api := o
 	api.endpoint = "http://" + srv.Addr()
 	err = createBucket(ctx, newClient(api), o.bucket)
+	if err == nil && o.versions > 1 {
+		err = enableVersioning(ctx, newClient(api), o.bucket)
+	}
 	var st loadStats
 	if err == nil {
 		st, err = fillHoard(ctx, srv.Service(), o)
@@ -62,19 +65,21 @@ func fillHoard(ctx context.Context, svc *object.Service, o options) (loadStats, 
 	defer stop()
 	start := time.Now()
 	err := forEachKey(ctx, o, 0, func(_, i int) error {
-		_, err := svc.PutObject(ctx, object.PutInput{
-			Bucket: o.bucket, Key: key(i), Body: bytes.NewReader(nil), Size: 0,
-		})
-		if err != nil {
-			return fmt.Errorf("put %s: %w", key(i), err)
+		for range max(o.versions, 1) {
+			_, err := svc.PutObject(ctx, object.PutInput{
+				Bucket: o.bucket, Key: key(i), Body: bytes.NewReader(nil), Size: 0,
+			})
+			if err != nil {
+				return fmt.Errorf("put %s: %w", key(i), err)
+			}
+			done.Add(1)
 		}
-		done.Add(1)
 		return nil
 	})
 	if err != nil {
 		return loadStats{}, err
 	}
-	return loadStats{keys: o.keys, elapsed: time.Since(start)}, nil
+	return loadStats{keys: o.keys * max(o.versions, 1), elapsed: time.Since(start)}, nil
 }
 
 // loadStats is what a fast load reports.

@@ -12,6 +12,10 @@
 //	clone-minio  fill -bucket in the stopped single-drive MinIO data
 //	             directory -data by copying the xl.meta of the first key,
 //	             PUT beforehand with -mode load -keys 1 (see minioclone.go)
+//	list-versions  time ListObjectVersions pages (see versions.go)
+//
+// With -versions V > 1, load and load-hoard enable versioning and write
+// every key V times (clone-minio copies a first key loaded that way).
 //
 // The fast loads print one line with the key count, time and rate.
 package main
@@ -51,11 +55,12 @@ type options struct {
 	out         string
 	timeout     time.Duration
 	data        string
+	versions    int
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "", "wait, load, list, delete, check, load-hoard or clone-minio")
+	flag.StringVar(&o.mode, "mode", "", "wait, load, list, delete, check, load-hoard, clone-minio or list-versions")
 	flag.StringVar(&o.endpoint, "endpoint", "http://127.0.0.1:9000", "server URL")
 	flag.StringVar(&o.accessKey, "access-key", os.Getenv("BENCH_ACCESS_KEY"), "access key (default $BENCH_ACCESS_KEY)")
 	flag.StringVar(&o.secretKey, "secret-key", os.Getenv("BENCH_SECRET_KEY"), "secret key (default $BENCH_SECRET_KEY)")
@@ -72,6 +77,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "results file (JSON lines) to append to")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "hard limit for this run")
 	flag.StringVar(&o.data, "data", "", "data directory of the server (load-hoard, clone-minio)")
+	flag.IntVar(&o.versions, "versions", 1, "versions per key (load, load-hoard); >1 enables versioning")
 	flag.Parse()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -94,10 +100,12 @@ func main() {
 		err = check(ctx, client, o)
 	case "load-hoard":
 		err = fastLoad(ctx, o, loadHoard, "in-process PutObject")
+	case "list-versions":
+		err = listVersions(ctx, client, o)
 	case "clone-minio":
 		err = fastLoad(ctx, o, cloneMinio, "xl.meta copies")
 	default:
-		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list|delete|check|load-hoard|clone-minio [flags]")
+		fmt.Fprintln(os.Stderr, "usage: listbench -mode wait|load|list|delete|check|load-hoard|clone-minio|list-versions [flags]")
 		os.Exit(2)
 	}
 	if err != nil {

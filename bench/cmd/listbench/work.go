@@ -88,25 +88,33 @@ func load(ctx context.Context, c *s3.Client, o options, m *measure) error {
 	if err := createBucket(ctx, c, o.bucket); err != nil {
 		return err
 	}
+	if o.versions > 1 {
+		if err := enableVersioning(ctx, c, o.bucket); err != nil {
+			return err
+		}
+	}
 	lat := make([][]time.Duration, o.concurrency)
 	m.begin()
 	err := forEachKey(ctx, o, 0, func(w, i int) error {
-		t := time.Now()
-		_, err := c.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String(o.bucket), Key: aws.String(key(i)),
-			Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
-		})
-		if err != nil {
-			return fmt.Errorf("put %s: %w", key(i), err)
+		for range max(o.versions, 1) {
+			t := time.Now()
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{
+				Bucket: aws.String(o.bucket), Key: aws.String(key(i)),
+				Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
+			})
+			if err != nil {
+				return fmt.Errorf("put %s: %w", key(i), err)
+			}
+			lat[w] = append(lat[w], time.Since(t))
 		}
-		lat[w] = append(lat[w], time.Since(t))
 		return nil
 	})
 	m.finish()
 	if err != nil {
 		return err
 	}
-	return m.record(sized("put-0B-load", "-", o.keys), result.OpsPerSec, o.keys, slices.Concat(lat...), float64(o.keys))
+	puts := o.keys * max(o.versions, 1)
+	return m.record(sized("put-0B-load", "-", puts), result.OpsPerSec, puts, slices.Concat(lat...), float64(puts))
 }
 
 // morePages says whether to time another single page after i of them:
