@@ -7,8 +7,11 @@
 // conditions.go, delete.go, copy.go, list.go, tagging.go, gc.go; multipart
 // uploads in multipart.go, complete.go and mplist.go; encryption at rest in
 // encryption.go (modes, keys), bucketenc.go (bucket defaults) and
-// rewrap.go (root key rotation). record.go, parttable.go, mprecord.go and
-// keys.go hold the stored formats.
+// rewrap.go (root key rotation); object lock in lock.go (the hook every
+// removal calls), lockrules.go (the rules), lockconfig.go (the bucket's
+// configuration), lockwrite.go (the lock of new versions) and
+// lockversion.go (retention and legal hold of a version). record.go,
+// parttable.go, mprecord.go and keys.go hold the stored formats.
 package object
 
 import (

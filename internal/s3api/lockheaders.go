@@ -54,9 +54,6 @@ func lockFromHeaders(hd http.Header) (*object.ObjectLock, error) {
 // s3:PutObjectRetention for a retention, s3:PutObjectLegalHold for a
 // legal hold, with the lock condition keys from the headers.
 func (h *handler) authorizeLockHeaders(req *request, hd http.Header) error {
-	if hd.Get(hdrLockMode) == "" && hd.Get(hdrLockUntil) == "" && hd.Get(hdrLockLegalHold) == "" {
-		return nil
-	}
 	if hd.Get(hdrLockMode) != "" || hd.Get(hdrLockUntil) != "" {
 		if err := h.allow(req, "s3:PutObjectRetention", onObject, req.bucket, req.key); err != nil {
 			return err
@@ -93,11 +90,11 @@ func (h *handler) setLockHeaders(req *request, hd http.Header, l object.ObjectLo
 	}
 }
 
-// payloadSigned reports a body whose every byte the SigV4 signature covers
-// (a signed SHA-256, or signed aws-chunked chunks). S3 asks for Content-MD5
-// or a checksum before it gives a PutObject a retention; a signed payload
-// is as strong an integrity check, and the SDKs send no checksum over
-// plain HTTP, so it counts as one here.
+// payloadSigned reports a SigV4 body that is verified whole before the
+// object becomes visible: a hex x-amz-content-sha256 (checked at EOF) or
+// signed aws-chunked chunks. S3 asks for Content-MD5 or a checksum before
+// it gives a PutObject a retention; this is as strong an integrity check,
+// and the SDKs send no checksum over plain HTTP, so it counts as one here.
 func payloadSigned(req *request) bool {
 	if req.auth == nil || (req.auth.Method != sigv4.V4Header && req.auth.Method != sigv4.V4Presigned) {
 		return false
