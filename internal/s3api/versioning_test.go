@@ -465,3 +465,34 @@ func TestIfNoneMatchRaceOverDeleteMarker(t *testing.T) {
 		t.Fatalf("%d versions, %d markers", len(lv.Versions), len(lv.DeleteMarkers))
 	}
 }
+
+// With ACLs enabled, an ACL belongs to one version: a public-read grant on
+// an old version opens that version only, and anonymous reads of it by id
+// follow it.
+func TestVersionACLs(t *testing.T) {
+	e := newEnv(t)
+	b := "acl-" + e.bucket
+	_, err := e.c.CreateBucket(e.ctx, &s3.CreateBucketInput{Bucket: aws.String(b), ObjectOwnership: types.ObjectOwnershipObjectWriter})
+	wantNoErr(t, err)
+	e.bucket = b
+	e.putPAB(types.PublicAccessBlockConfiguration{})
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	v1 := aws.ToString(e.put("k", "one").VersionId)
+	v2 := aws.ToString(e.put("k", "two").VersionId)
+	_, err = e.c.PutObjectAcl(e.ctx, &s3.PutObjectAclInput{Bucket: aws.String(b), Key: aws.String("k"), VersionId: aws.String(v1), ACL: types.ObjectCannedACLPublicRead})
+	wantNoErr(t, err)
+	grants := func(vid string) int {
+		acl, err := e.c.GetObjectAcl(e.ctx, &s3.GetObjectAclInput{Bucket: aws.String(b), Key: aws.String("k"), VersionId: aws.String(vid)})
+		wantNoErr(t, err)
+		return len(acl.Grants)
+	}
+	if g1, g2 := grants(v1), grants(v2); g1 != 2 || g2 != 1 {
+		t.Fatalf("grants: v1 %d, v2 %d", g1, g2)
+	}
+	if s := e.do(e.newRaw("GET", "/"+b+"/k?versionId="+v1, nil)).status; s != 200 {
+		t.Fatalf("anonymous GET of the public version: %d", s)
+	}
+	if s := e.anonGet(b, "k"); s != 403 {
+		t.Fatalf("anonymous GET of the private latest: %d", s)
+	}
+}
