@@ -143,6 +143,9 @@ type versionRef struct {
 type deleteVersionsInput struct {
 	Bucket   string       `json:"bucket"`
 	Versions []versionRef `json:"versions"`
+	// BypassGovernance asks S3 to delete GOVERNANCE-retained versions too;
+	// it takes effect only for a user with s3:BypassGovernanceRetention.
+	BypassGovernance bool `json:"bypassGovernance"`
 }
 
 // deleteVersions removes up to 1,000 versions or delete markers for good,
@@ -165,9 +168,11 @@ func (c *Console) deleteVersions(w http.ResponseWriter, r *http.Request, s *sess
 		}
 		ids = append(ids, types.ObjectIdentifier{Key: aws.String(v.Key), VersionId: aws.String(v.VersionID)})
 	}
-	out, err := c.s3Client(s).DeleteObjects(r.Context(), &s3.DeleteObjectsInput{
-		Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
-	})
+	del := &s3.DeleteObjectsInput{Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)}}
+	if in.BypassGovernance {
+		del.BypassGovernanceRetention = aws.Bool(true)
+	}
+	out, err := c.s3Client(s).DeleteObjects(r.Context(), del)
 	if err != nil {
 		writeAPIError(w, err)
 		return

@@ -398,4 +398,34 @@ func TestVersionsLocked(t *testing.T) {
 	if st != 409 || errCode(out) != "InvalidBucketState" {
 		t.Fatalf("suspend a locked bucket: %d %v", st, out)
 	}
+	// A user without s3:BypassGovernanceRetention asks in vain.
+	ids := ts.Server().Identities()
+	if _, err := ids.CreateUser(ctx, "gus", ""); err != nil {
+		t.Fatal(err)
+	}
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:ListBucketVersions","s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":["arn:aws:s3:::worm","arn:aws:s3:::worm/*"]}]}`
+	if err := ids.PutUserPolicy(ctx, "gus", "no-bypass", pol); err != nil {
+		t.Fatal(err)
+	}
+	key, err := ids.CreateAccessKey(ctx, "gus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gus := newClient(t, ts)
+	gus.login(key.AccessKeyID, key.SecretAccessKey)
+	st, out = gus.call("POST", "/api/versions/delete", map[string]any{"bucket": "worm", "bypassGovernance": true,
+		"versions": []map[string]string{{"key": "kept", "versionId": id}}}, nil)
+	if errs, _ := out["errors"].([]any); st != 200 || len(errs) != 1 || !strings.Contains(mustJSON(errs), "AccessDenied") {
+		t.Fatalf("bypass without the permission: %d %v, want AccessDenied", st, out)
+	}
+
+	// GOVERNANCE gives way to a user allowed to bypass it who asks to.
+	st, out = c.call("POST", "/api/versions/delete", map[string]any{"bucket": "worm", "bypassGovernance": true,
+		"versions": []map[string]string{{"key": "kept", "versionId": id}}}, nil)
+	if errs, _ := out["errors"].([]any); st != 200 || len(errs) != 0 {
+		t.Fatalf("delete with governance bypass: %d %v", st, out)
+	}
+	if vs, _ := versionsOf(t, c, "bucket=worm"); len(vs) != 0 {
+		t.Fatalf("after the bypassing delete: %v", vs)
+	}
 }

@@ -362,7 +362,9 @@ const browser = {
     const pager = h('div', { class: 'row', id: 'pager' });
     const actions = h('div', { class: 'row' },
       confirmButton('Delete selected', () => this.deleteSelected(), { id: 'delete-selected' }),
-      h('span', { class: 'muted', id: 'sel-count' }, ''));
+      h('span', { class: 'muted', id: 'sel-count' }, ''),
+      h('span', { id: 'bypass-row', hidden: true }, h('input', { type: 'checkbox', id: 'bypass-governance' }), ' ',
+        h('label', { for: 'bypass-governance' }, 'Bypass GOVERNANCE retention when deleting versions (needs s3:BypassGovernanceRetention)')));
     main.replaceChildren(
       h('h1', {}, 'Objects'), crumbs,
       h('div', { class: 'layout' },
@@ -385,6 +387,7 @@ const browser = {
     if (!table || !this.data) return;
     if (this.versions) return this.renderVersions(table);
     $('#delete-selected').hidden = false;
+    $('#bypass-row').hidden = true;
     const sortBtn = (key, label, cls) => h('th', { class: cls, 'aria-sort': this.sort === key ? (this.dir > 0 ? 'ascending' : 'descending') : 'none' },
       h('button', { type: 'button', onclick: () => { this.dir = this.sort === key ? -this.dir : 1; this.sort = key; this.renderTable(); } },
         label + (this.sort === key ? (this.dir > 0 ? ' ▲' : ' ▼') : '')));
@@ -422,6 +425,7 @@ const browser = {
   renderVersions(table) {
     $('#delete-selected').hidden = true;
     $('#sel-count').textContent = '';
+    $('#bypass-row').hidden = false;
     table.tHead.replaceChildren(h('tr', {}, ...['Name', 'Version', 'Size', 'Last modified', 'Actions'].map((l) => h('th', { class: l === 'Size' ? 'num' : null }, l))));
     const strip = (k) => k.slice(this.prefix.length);
     const rows = this.data.folders.map((f) => h('tr', {}, h('td', { colspan: 5 }, h('a', { href: bucketHref(this.bucket, f), class: 'folder' }, '📁 ' + strip(f)))));

@@ -49,7 +49,8 @@ async function restore(b, key) {
 
 // deleteVersion removes one version or delete marker for good.
 export async function deleteVersion(b, v) {
-  const r = await run(() => api('POST', 'versions/delete', { bucket: b.bucket, versions: [{ key: v.key, versionId: v.versionId }] }));
+  const bypass = !!(document.querySelector('#bypass-governance') || {}).checked;
+  const r = await run(() => api('POST', 'versions/delete', { bucket: b.bucket, versions: [{ key: v.key, versionId: v.versionId }], bypassGovernance: bypass }));
   if (!r) return false;
   if (r.errors.length) {
     say('Not deleted: ' + r.errors.map((e) => e.code + (e.message ? ' (' + e.message + ')' : '')).join(', '), 'error');
