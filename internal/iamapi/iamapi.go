@@ -9,9 +9,11 @@
 // "sts", as AWS's endpoints do.
 //
 // Authorization, until identity policies govern these APIs: the account
-// root may call every IAM action, other principals none; every
-// authenticated principal may call STS (AssumeRole is still subject to the
-// role's trust policy).
+// root may call every IAM action with its own keys, other principals and
+// temporary credentials none; every authenticated principal may call STS
+// (AssumeRole is still subject to the role's trust policy and the
+// caller's policies; GetSessionToken and GetCallerIdentity need no
+// permission, as in AWS).
 package iamapi
 
 import (
@@ -22,6 +24,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -152,11 +155,28 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (string,
 		return "", nil, err
 	}
 	c := &call{ctx: r.Context(), action: action, params: params, caller: &caller}
-	if auth.Service == "iam" && !caller.IsRoot() {
+	// Temporary credentials never call IAM: AWS refuses them without MFA,
+	// which Hoard does not have, and a role's have no IAM permissions here.
+	if auth.Service == "iam" && (!caller.IsRoot() || caller.Temporary) {
 		return "", nil, apiErr(codeAccessDenied, "User: %s is not authorized to perform: iam:%s", caller.ARN, action)
 	}
 	result, err := op(h, c)
 	return action, result, err
+}
+
+// Operations lists the actions the handler serves for service ("iam" or
+// "sts"), sorted.
+func Operations(service string) []string {
+	ops := iamOps
+	if service == "sts" {
+		ops = stsOps
+	}
+	names := make([]string, 0, len(ops))
+	for name := range ops {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // decodeParams reads the query and, for a POST, the form-encoded body

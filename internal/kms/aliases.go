@@ -64,6 +64,34 @@ func (s *Service) aliasTarget(ctx context.Context, rd meta.Reader, ref string) (
 	return rec, nil
 }
 
+// authorizeAlias asks for action on the alias (which identity policies
+// govern) and on each key it names (which their key policies govern), as
+// KMS does.
+func (s *Service) authorizeAlias(ctx context.Context, action, name string, keys ...*keyRecord) error {
+	if err := s.authorize(ctx, access{action: action, resource: s.aliasARN(name)}); err != nil {
+		return err
+	}
+	for _, rec := range keys {
+		if rec == nil {
+			continue // the alias's key is deleted: nothing to ask its policy
+		}
+		if err := s.authorize(ctx, access{action: action, rec: rec}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// aliasedKey reads the key an alias points at; nil when that key is
+// deleted (its aliases go with it at the next purge).
+func (s *Service) aliasedKey(ctx context.Context, rd meta.Reader, a *aliasRecord) (*keyRecord, error) {
+	rec, err := s.loadKey(ctx, rd, a.Target)
+	if errors.Is(err, sse.ErrKeyNotFound) {
+		return nil, nil
+	}
+	return rec, err
+}
+
 // CreateAlias makes name ("alias/NAME") point at the key target.
 func (s *Service) CreateAlias(ctx context.Context, name, target string) error {
 	if err := customerAlias(name); err != nil {
@@ -79,6 +107,9 @@ func (s *Service) CreateAlias(ctx context.Context, name, target string) error {
 		}
 		rec, err := s.aliasTarget(ctx, txn, target)
 		if err != nil {
+			return err
+		}
+		if err := s.authorizeAlias(ctx, "kms:CreateAlias", name, rec); err != nil {
 			return err
 		}
 		now := ms(s.clock())
@@ -100,6 +131,13 @@ func (s *Service) UpdateAlias(ctx context.Context, name, target string) error {
 		if err != nil {
 			return err
 		}
+		old, err := s.aliasedKey(ctx, txn, a)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeAlias(ctx, "kms:UpdateAlias", name, old, rec); err != nil {
+			return err
+		}
 		a.Target, a.Updated = rec.ID, ms(s.clock())
 		return putJSON(txn, aliasKey(name), a)
 	})
@@ -111,7 +149,15 @@ func (s *Service) DeleteAlias(ctx context.Context, name string) error {
 		return err
 	}
 	return s.store.Update(ctx, func(txn meta.Txn) error {
-		if _, err := s.loadAlias(ctx, txn, name); err != nil {
+		a, err := s.loadAlias(ctx, txn, name)
+		if err != nil {
+			return err
+		}
+		rec, err := s.aliasedKey(ctx, txn, a)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeAlias(ctx, "kms:DeleteAlias", name, rec); err != nil {
 			return err
 		}
 		if err := txn.Delete(aliasKey(name)); err != nil {
@@ -128,6 +174,9 @@ func (s *Service) ListAliases(ctx context.Context, ref, marker string, limit int
 		limit = defaultListLimit
 	}
 	limit = min(limit, maxListLimit)
+	if err := s.authorize(ctx, access{action: "kms:ListAliases", resource: "*"}); err != nil {
+		return nil, "", err
+	}
 	if marker != "" && validAliasSyntax(marker) != nil {
 		return nil, "", fmt.Errorf("%w: %q", ErrInvalidMarker, clip(marker))
 	}

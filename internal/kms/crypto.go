@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -135,10 +136,16 @@ func (s *Service) open(r *keyRecord, blob []byte, encCtx map[string]string) ([]b
 	return plain, nil
 }
 
-// usableKey resolves ref to a key that may be used for cryptography.
-func (s *Service) usableKey(ctx context.Context, ref string) (*keyRecord, error) {
+// usableKey resolves ref to a key the caller may use for a and that may
+// be used for cryptography (a.rec is filled in).
+func (s *Service) usableKey(ctx context.Context, ref string, a access) (*keyRecord, error) {
 	rec, err := s.lookup(ctx, ref)
 	if err != nil {
+		return nil, err
+	}
+	a.rec = rec
+	a.extra = s.withRequestAlias(a.extra, ref)
+	if err := s.authorize(ctx, a); err != nil {
 		return nil, err
 	}
 	if err := usable(rec); err != nil {
@@ -152,7 +159,7 @@ func (s *Service) Encrypt(ctx context.Context, ref string, plain []byte, encCtx 
 	if len(plain) == 0 || len(plain) > maxPlaintext {
 		return nil, "", fmt.Errorf("%w: Plaintext must be 1 to %d bytes", ErrValidation, maxPlaintext)
 	}
-	rec, err := s.usableKey(ctx, ref)
+	rec, err := s.usableKey(ctx, ref, cryptoAccess("kms:Encrypt", nil, encCtx))
 	if err != nil {
 		return nil, "", err
 	}
@@ -166,10 +173,22 @@ func (s *Service) Encrypt(ctx context.Context, ref string, plain []byte, encCtx 
 // DataKey returns n random bytes (1 to 1024) in plaintext and sealed under
 // the key ref names, bound to encCtx.
 func (s *Service) DataKey(ctx context.Context, ref string, n int, encCtx map[string]string) (plain, blob []byte, keyARN string, err error) {
+	return s.dataKey(ctx, "kms:GenerateDataKey", ref, n, encCtx)
+}
+
+// DataKeyWithoutPlaintext is DataKey for a caller that gets only the
+// sealed key (GenerateDataKeyWithoutPlaintext, its own permission).
+func (s *Service) DataKeyWithoutPlaintext(ctx context.Context, ref string, n int, encCtx map[string]string) (blob []byte, keyARN string, err error) {
+	plain, blob, keyARN, err := s.dataKey(ctx, "kms:GenerateDataKeyWithoutPlaintext", ref, n, encCtx)
+	clear(plain)
+	return blob, keyARN, err
+}
+
+func (s *Service) dataKey(ctx context.Context, action, ref string, n int, encCtx map[string]string) (plain, blob []byte, keyARN string, err error) {
 	if n < 1 || n > maxDataKeyLen {
 		return nil, nil, "", fmt.Errorf("%w: NumberOfBytes must be 1 to %d", ErrValidation, maxDataKeyLen)
 	}
-	rec, err := s.usableKey(ctx, ref)
+	rec, err := s.usableKey(ctx, ref, access{action: action, encCtx: encCtx})
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -187,8 +206,24 @@ func (s *Service) DataKey(ctx context.Context, ref string, n int, encCtx map[str
 // empty the blob must have been made under that key (ErrIncorrectKey
 // otherwise).
 func (s *Service) DecryptBlob(ctx context.Context, blob []byte, encCtx map[string]string, ref string) (plain []byte, keyARN string, err error) {
+	return s.openBlob(ctx, "kms:Decrypt", blob, encCtx, ref)
+}
+
+// openBlob authorizes action (kms:Decrypt or kms:ReEncryptFrom) on the key
+// a blob names and opens the blob.
+func (s *Service) openBlob(ctx context.Context, action string, blob []byte, encCtx map[string]string, ref string) (plain []byte, keyARN string, err error) {
 	id, err := blobKeyID(blob)
 	if err != nil {
+		return nil, "", err
+	}
+	rec, err := s.loadKey(ctx, s.store, id)
+	if errors.Is(err, sse.ErrKeyNotFound) {
+		return nil, "", fmt.Errorf("%w: its key does not exist", sse.ErrInvalidCiphertext)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorize(ctx, cryptoAccess(action, rec, encCtx)); err != nil {
 		return nil, "", err
 	}
 	if ref != "" {
@@ -200,13 +235,6 @@ func (s *Service) DecryptBlob(ctx context.Context, blob []byte, encCtx map[strin
 			return nil, "", fmt.Errorf("blob of key %s, not %s: %w", id, want.ID, ErrIncorrectKey)
 		}
 	}
-	rec, err := s.loadKey(ctx, s.store, id)
-	if errors.Is(err, sse.ErrKeyNotFound) {
-		return nil, "", fmt.Errorf("%w: its key does not exist", sse.ErrInvalidCiphertext)
-	}
-	if err != nil {
-		return nil, "", err
-	}
 	if err := usable(rec); err != nil {
 		return nil, "", err
 	}
@@ -215,6 +243,56 @@ func (s *Service) DecryptBlob(ctx context.Context, blob []byte, encCtx map[strin
 		return nil, "", fmt.Errorf("key %s: %w", id, err)
 	}
 	return plain, s.keyARN(id), nil
+}
+
+// ReEncryptInput is what ReEncrypt takes.
+type ReEncryptInput struct {
+	Blob        []byte
+	SourceCtx   map[string]string
+	SourceRef   string // optional: the key the blob must be under
+	Destination string
+	DestCtx     map[string]string
+}
+
+// ReEncrypt opens a blob and seals its plaintext under another key (or
+// the same one) without the plaintext leaving the service. It needs
+// kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the
+// destination.
+func (s *Service) ReEncrypt(ctx context.Context, in ReEncryptInput) (blob []byte, srcARN, destARN string, err error) {
+	plain, srcARN, err := s.openBlob(ctx, "kms:ReEncryptFrom", in.Blob, in.SourceCtx, in.SourceRef)
+	if err != nil {
+		return nil, "", "", err
+	}
+	defer clear(plain)
+	a := cryptoAccess("kms:ReEncryptTo", nil, in.DestCtx)
+	dest, err := s.lookup(ctx, in.Destination)
+	if err != nil {
+		return nil, "", "", err
+	}
+	a.extra["kms:ReEncryptOnSameKey"] = strconv.FormatBool(s.keyARN(dest.ID) == srcARN)
+	rec, err := s.usableKey(ctx, in.Destination, a)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if blob, err = s.seal(rec, plain, in.DestCtx); err != nil {
+		return nil, "", "", err
+	}
+	return blob, srcARN, s.keyARN(rec.ID), nil
+}
+
+// GenerateRandom returns n random bytes (1 to 1024).
+func (s *Service) GenerateRandom(ctx context.Context, n int) ([]byte, error) {
+	if n < 1 || n > maxDataKeyLen {
+		return nil, fmt.Errorf("%w: NumberOfBytes must be 1 to %d", ErrValidation, maxDataKeyLen)
+	}
+	if err := s.authorize(ctx, access{action: "kms:GenerateRandom", resource: "*"}); err != nil {
+		return nil, err
+	}
+	out := make([]byte, n)
+	if _, err := rand.Read(out); err != nil {
+		return nil, fmt.Errorf("generate random bytes: %w", err)
+	}
+	return out, nil
 }
 
 // GenerateDataKey implements sse.KeyService: a 256-bit data key.

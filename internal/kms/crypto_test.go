@@ -2,7 +2,6 @@ package kms_test
 
 import (
 	"bytes"
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -14,7 +13,7 @@ import (
 
 func TestDataKeyRoundTrip(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "")
 	enc := map[string]string{"aws:s3:arn": "arn:aws:s3:::b/k", "a": "1", "": ""}
 	plain, blob, arn, err := f.svc.GenerateDataKey(ctx, k.KeyID, enc)
@@ -43,18 +42,18 @@ func TestDataKeyRoundTrip(t *testing.T) {
 		_, _, _, err := f.svc.DataKey(ctx, k.KeyID, n, nil)
 		mustErr(t, err, kms.ErrValidation)
 	}
-	p, b, _, err := f.svc.DataKey(ctx, "alias/aws/s3", 1024, nil)
+	p, b, _, err := f.svc.DataKey(viaS3(), "alias/aws/s3", 1024, nil)
 	if err != nil || len(p) != 1024 {
 		t.Fatalf("DataKey 1024 = %d, %v", len(p), err)
 	}
-	if got, _, err := f.svc.DecryptBlob(ctx, b, nil, ""); err != nil || !bytes.Equal(got, p) {
+	if got, _, err := f.svc.DecryptBlob(viaS3(), b, nil, ""); err != nil || !bytes.Equal(got, p) {
 		t.Fatalf("DecryptBlob = %v", err)
 	}
 }
 
 func TestEncryptLimits(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "")
 	for _, n := range []int{0, kms.MaxPlaintext + 1} {
 		_, _, err := f.svc.Encrypt(ctx, k.KeyID, make([]byte, n), nil)
@@ -71,7 +70,7 @@ func TestEncryptLimits(t *testing.T) {
 
 func TestTamperedBlob(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "")
 	blob, _, err := f.svc.Encrypt(ctx, k.KeyID, []byte("hello"), nil)
 	if err != nil {
@@ -91,7 +90,7 @@ func TestTamperedBlob(t *testing.T) {
 
 func TestMaterialBoundToKey(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	a, b := f.create(t, ""), f.create(t, "")
 	rawA, err := f.store.Get(ctx, []byte("kms/key/"+a.KeyID))
 	if err != nil {
@@ -116,14 +115,14 @@ func TestMaterialBoundToKey(t *testing.T) {
 func TestPersistence(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "meta")
 	root := newWrapper(t)
-	ctx := context.Background()
+	ctx := rootCtxOf("111122223333")
 	cfg := kms.Config{Region: "us-west-2", AccountID: "111122223333"}
 	store, err := pebblemeta.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := kms.New(store, root, cfg)
-	k, err := svc.CreateKey(ctx, "durable")
+	k, err := svc.CreateKey(ctx, kms.CreateKeyInput{Description: "durable"})
 	if err != nil {
 		t.Fatal(err)
 	}

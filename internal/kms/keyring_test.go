@@ -2,7 +2,6 @@ package kms_test
 
 import (
 	"bytes"
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +16,7 @@ var _ kms.Wrapper = (*sse.Keyring)(nil)
 // TestRootKeyRotation: after a rotation and RewrapMaterial, the keys work
 // under a keyring holding only the new root key.
 func TestRootKeyRotation(t *testing.T) {
-	ctx := context.Background()
+	ctx := rootCtxOf("000000000000")
 	store, err := pebblemeta.Open(filepath.Join(t.TempDir(), "meta"))
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +31,7 @@ func TestRootKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := kms.New(store, ring, kms.Config{})
-	k, err := svc.CreateKey(ctx, "")
+	k, err := svc.CreateKey(ctx, kms.CreateKeyInput{Description: ""})
 	if err != nil {
 		t.Fatal(err)
 	}

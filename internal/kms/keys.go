@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -42,13 +43,34 @@ func (s *Service) newKeyRecord(description string, manager KeyManager) (*keyReco
 	}, nil
 }
 
+// CreateKeyInput is what CreateKey takes.
+type CreateKeyInput struct {
+	Description string
+	// Policy is the key policy; empty gives the default key policy.
+	Policy string
+	// BypassLockout skips the check that Policy lets the caller change it
+	// later (BypassPolicyLockoutSafetyCheck).
+	BypassLockout bool
+}
+
 // CreateKey creates an enabled, customer managed symmetric key.
-func (s *Service) CreateKey(ctx context.Context, description string) (KeyMetadata, error) {
-	if len(description) > maxDescription || !utf8.ValidString(description) {
+func (s *Service) CreateKey(ctx context.Context, in CreateKeyInput) (KeyMetadata, error) {
+	if len(in.Description) > maxDescription || !utf8.ValidString(in.Description) {
 		return KeyMetadata{}, fmt.Errorf("%w: description must be valid UTF-8 of at most %d bytes", ErrValidation, maxDescription)
 	}
-	rec, err := s.newKeyRecord(description, ManagerCustomer)
+	err := s.authorize(ctx, access{action: "kms:CreateKey", resource: "*",
+		extra: map[string]string{"kms:BypassPolicyLockoutSafetyCheck": strconv.FormatBool(in.BypassLockout)}})
 	if err != nil {
+		return KeyMetadata{}, err
+	}
+	rec, err := s.newKeyRecord(in.Description, ManagerCustomer)
+	if err != nil {
+		return KeyMetadata{}, err
+	}
+	rec.Policy = in.Policy
+	if in.Policy == "" {
+		rec.Policy = s.defaultPolicy()
+	} else if err := s.parseKeyPolicy(ctx, in.Policy, rec.ID, in.BypassLockout); err != nil {
 		return KeyMetadata{}, err
 	}
 	err = s.store.Update(ctx, func(txn meta.Txn) error { return putJSON(txn, keyKey(rec.ID), rec) })
@@ -63,6 +85,10 @@ func (s *Service) CreateKey(ctx context.Context, description string) (KeyMetadat
 func (s *Service) DescribeKey(ctx context.Context, ref string) (KeyMetadata, error) {
 	rec, err := s.lookup(ctx, ref)
 	if err != nil {
+		return KeyMetadata{}, err
+	}
+	a := access{action: "kms:DescribeKey", rec: rec, extra: s.withRequestAlias(nil, ref)}
+	if err := s.authorize(ctx, a); err != nil {
 		return KeyMetadata{}, err
 	}
 	return s.metadata(rec), nil
@@ -97,6 +123,9 @@ func (s *Service) ListKeys(ctx context.Context, marker string, limit int) (keys 
 		limit = defaultListLimit
 	}
 	limit = min(limit, maxListLimit)
+	if err := s.authorize(ctx, access{action: "kms:ListKeys", resource: "*"}); err != nil {
+		return nil, "", err
+	}
 	if marker != "" {
 		if _, ok := canonicalID(marker); !ok {
 			return nil, "", fmt.Errorf("%w: %q", ErrInvalidMarker, clip(marker))
@@ -132,8 +161,9 @@ func (s *Service) ListKeys(ctx context.Context, marker string, limit int) (keys 
 	return keys, "", nil
 }
 
-// mutate applies change to the key ref names in one transaction.
-func (s *Service) mutate(ctx context.Context, ref string, change func(*keyRecord) error) (KeyMetadata, error) {
+// mutate applies change to the key ref names in one transaction, once the
+// caller is authorized for a (whose rec it fills in).
+func (s *Service) mutate(ctx context.Context, ref string, a access, change func(*keyRecord) error) (KeyMetadata, error) {
 	var out *keyRecord
 	err := s.store.Update(ctx, func(txn meta.Txn) error {
 		id, err := s.resolve(ctx, txn, ref)
@@ -142,6 +172,10 @@ func (s *Service) mutate(ctx context.Context, ref string, change func(*keyRecord
 		}
 		rec, err := s.loadKey(ctx, txn, id)
 		if err != nil {
+			return err
+		}
+		a.rec = rec
+		if err := s.authorize(ctx, a); err != nil {
 			return err
 		}
 		if err := change(rec); err != nil {
@@ -170,7 +204,7 @@ func customerKey(r *keyRecord) error {
 
 // EnableKey enables a customer managed key.
 func (s *Service) EnableKey(ctx context.Context, ref string) error {
-	_, err := s.mutate(ctx, ref, func(r *keyRecord) error {
+	_, err := s.mutate(ctx, ref, access{action: "kms:EnableKey"}, func(r *keyRecord) error {
 		if err := customerKey(r); err != nil {
 			return err
 		}
@@ -183,7 +217,7 @@ func (s *Service) EnableKey(ctx context.Context, ref string) error {
 // DisableKey disables a customer managed key: it can no longer encrypt or
 // decrypt until enabled again.
 func (s *Service) DisableKey(ctx context.Context, ref string) error {
-	_, err := s.mutate(ctx, ref, func(r *keyRecord) error {
+	_, err := s.mutate(ctx, ref, access{action: "kms:DisableKey"}, func(r *keyRecord) error {
 		if err := customerKey(r); err != nil {
 			return err
 		}
@@ -202,7 +236,8 @@ func (s *Service) ScheduleKeyDeletion(ctx context.Context, ref string, days int)
 	if days < minPendingDays || days > maxPendingDays {
 		return KeyMetadata{}, fmt.Errorf("%w: PendingWindowInDays must be between %d and %d", ErrValidation, minPendingDays, maxPendingDays)
 	}
-	return s.mutate(ctx, ref, func(r *keyRecord) error {
+	a := access{action: "kms:ScheduleKeyDeletion", extra: map[string]string{"kms:ScheduleKeyDeletionPendingWindowInDays": strconv.Itoa(days)}}
+	return s.mutate(ctx, ref, a, func(r *keyRecord) error {
 		if err := customerKey(r); err != nil {
 			return err
 		}
@@ -215,7 +250,7 @@ func (s *Service) ScheduleKeyDeletion(ctx context.Context, ref string, days int)
 // CancelKeyDeletion stops a scheduled deletion; the key comes back
 // disabled, as in KMS.
 func (s *Service) CancelKeyDeletion(ctx context.Context, ref string) (KeyMetadata, error) {
-	return s.mutate(ctx, ref, func(r *keyRecord) error {
+	return s.mutate(ctx, ref, access{action: "kms:CancelKeyDeletion"}, func(r *keyRecord) error {
 		if r.State != StatePendingDeletion {
 			return fmt.Errorf("key is not pending deletion: %w", ErrInvalidState)
 		}

@@ -5,6 +5,10 @@
 // (for example Vault's transit engine) can take its place behind that
 // interface.
 //
+// Every operation is authorized (authz.go) against the key's policy and
+// the caller's identity policies, with the caller named by the context
+// (WithCaller): the KMS API and S3's SSE-KMS reach keys only that way.
+//
 // Nothing here is cached in memory except the immutable id of the S3 default
 // key, so several gateways sharing one metadata store see every enable,
 // disable and alias change at once.
@@ -31,13 +35,16 @@ type Wrapper interface {
 
 // Errors beyond sse's; the KMS API maps each to its exception.
 var (
-	ErrAlreadyExists    = errors.New("kms: already exists")                              // AlreadyExistsException
-	ErrInvalidState     = errors.New("kms: key state does not allow the operation")      // KMSInvalidStateException
-	ErrValidation       = errors.New("kms: invalid parameter")                           // ValidationException
-	ErrInvalidAlias     = errors.New("kms: invalid alias name")                          // InvalidAliasNameException
-	ErrIncorrectKey     = errors.New("kms: ciphertext was encrypted under another key")  // IncorrectKeyException
-	ErrManagedKey       = errors.New("kms: operation not allowed on an AWS managed key") // UnsupportedOperationException
-	ErrInvalidMarker    = errors.New("kms: invalid marker")                              // InvalidMarkerException
+	ErrAlreadyExists   = errors.New("kms: already exists")                              // AlreadyExistsException
+	ErrInvalidState    = errors.New("kms: key state does not allow the operation")      // KMSInvalidStateException
+	ErrValidation      = errors.New("kms: invalid parameter")                           // ValidationException
+	ErrInvalidAlias    = errors.New("kms: invalid alias name")                          // InvalidAliasNameException
+	ErrIncorrectKey    = errors.New("kms: ciphertext was encrypted under another key")  // IncorrectKeyException
+	ErrManagedKey      = errors.New("kms: operation not allowed on an AWS managed key") // UnsupportedOperationException
+	ErrInvalidMarker   = errors.New("kms: invalid marker")                              // InvalidMarkerException
+	ErrMalformedPolicy = errors.New("kms: malformed key policy")                        // MalformedPolicyDocumentException
+	// ErrPolicyNotFound: a policy name other than "default" (NotFoundException).
+	ErrPolicyNotFound   = fmt.Errorf("kms: no such key policy: %w", sse.ErrKeyNotFound)
 	errCorruptKeyRecord = errors.New("kms: corrupt key record")
 )
 

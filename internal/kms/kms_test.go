@@ -14,6 +14,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -46,7 +47,7 @@ type fixture struct {
 	clock *clock
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store, err := pebblemeta.Open(filepath.Join(t.TempDir(), "meta"))
 	if err != nil {
@@ -60,11 +61,28 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) create(t *testing.T, desc string) kms.KeyMetadata {
 	t.Helper()
-	k, err := f.svc.CreateKey(context.Background(), desc)
+	k, err := f.svc.CreateKey(rootCtx(), kms.CreateKeyInput{Description: desc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// rootCtx names the root of the fixture's account as the caller,
+// directly (not via S3).
+func rootCtx() context.Context { return rootCtxOf("123456789012") }
+
+func rootCtxOf(acct string) context.Context {
+	return kms.WithCaller(context.Background(), &kms.Caller{Principal: policy.Principal{
+		Type: policy.PrincipalRoot, ARN: "arn:aws:iam::" + acct + ":root", Account: acct, UserID: acct,
+	}})
+}
+
+// viaS3 names the root as the caller through S3 in eu-west-1.
+func viaS3() context.Context {
+	c := *kms.CallerFrom(rootCtx())
+	c.ViaService = "s3.eu-west-1.amazonaws.com"
+	return kms.WithCaller(context.Background(), &c)
 }
 
 func mustErr(t *testing.T, err, want error) {
@@ -76,7 +94,7 @@ func mustErr(t *testing.T, err, want error) {
 
 func TestCreateAndDescribe(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "my key")
 	wantARN := "arn:aws:kms:eu-west-1:123456789012:key/" + k.KeyID
 	if k.ARN != wantARN || !k.Enabled || k.KeyState != kms.StateEnabled || k.KeyManager != kms.ManagerCustomer ||
@@ -104,15 +122,15 @@ func TestCreateAndDescribe(t *testing.T) {
 		_, err := f.svc.DescribeKey(ctx, ref)
 		mustErr(t, err, sse.ErrKeyNotFound)
 	}
-	_, err := f.svc.CreateKey(ctx, strings.Repeat("d", 8193))
+	_, err := f.svc.CreateKey(ctx, kms.CreateKeyInput{Description: strings.Repeat("d", 8193)})
 	mustErr(t, err, kms.ErrValidation)
-	_, err = f.svc.CreateKey(ctx, "bad \xff utf-8")
+	_, err = f.svc.CreateKey(ctx, kms.CreateKeyInput{Description: "bad \xff utf-8"})
 	mustErr(t, err, kms.ErrValidation)
 }
 
 func TestListKeysPaging(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	want := map[string]bool{}
 	for i := range 7 {
 		want[f.create(t, fmt.Sprint(i)).KeyID] = true
@@ -149,7 +167,7 @@ func TestListKeysPaging(t *testing.T) {
 
 func TestAliases(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	a, b := f.create(t, "a"), f.create(t, "b")
 	if err := f.svc.CreateAlias(ctx, "alias/x", a.ARN); err != nil {
 		t.Fatal(err)
@@ -207,7 +225,7 @@ func TestAliases(t *testing.T) {
 
 func TestEnableDisable(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "")
 	enc := map[string]string{"bucket": "b"}
 	_, blob, _, err := f.svc.GenerateDataKey(ctx, k.KeyID, enc)
@@ -237,7 +255,7 @@ func TestEnableDisable(t *testing.T) {
 
 func TestScheduleDeletion(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	k := f.create(t, "")
 	if err := f.svc.CreateAlias(ctx, "alias/doomed", k.KeyID); err != nil {
 		t.Fatal(err)
@@ -292,7 +310,7 @@ func TestScheduleDeletion(t *testing.T) {
 
 func TestDefaultKey(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	arn, err := f.svc.DefaultKey(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -310,24 +328,30 @@ func TestDefaultKey(t *testing.T) {
 	if err != nil || d.ARN != arn || d.KeyManager != kms.ManagerAWS {
 		t.Fatalf("DescribeKey(alias/aws/s3) = %+v, %v", d, err)
 	}
-	mustErr(t, f.svc.DisableKey(ctx, arn), kms.ErrManagedKey)
+	// Its policy lets nobody change it, nor use it except through S3.
+	mustErr(t, f.svc.DisableKey(ctx, arn), sse.ErrKeyAccessDenied)
 	_, err = f.svc.ScheduleKeyDeletion(ctx, arn, 7)
-	mustErr(t, err, kms.ErrManagedKey)
+	mustErr(t, err, sse.ErrKeyAccessDenied)
 	mustErr(t, f.svc.CreateAlias(ctx, "alias/mine", arn), kms.ErrManagedKey)
 	_, _, _, err = f.svc.GenerateDataKey(ctx, "", nil)
 	mustErr(t, err, sse.ErrKeyNotFound) // an empty key id is not the default
-	plain, blob, gotARN, err := f.svc.GenerateDataKey(ctx, arn, nil)
+	_, _, _, err = f.svc.GenerateDataKey(ctx, arn, nil)
+	mustErr(t, err, sse.ErrKeyAccessDenied)
+	plain, blob, gotARN, err := f.svc.GenerateDataKey(viaS3(), arn, nil)
 	if err != nil || gotARN != arn {
 		t.Fatal(err)
 	}
-	if p, err := other.Decrypt(ctx, arn, blob, nil); err != nil || !bytes.Equal(p, plain) {
+	if _, err := other.Decrypt(ctx, arn, blob, nil); !errors.Is(err, sse.ErrKeyAccessDenied) {
+		t.Fatalf("direct Decrypt under aws/s3: %v", err)
+	}
+	if p, err := other.Decrypt(viaS3(), arn, blob, nil); err != nil || !bytes.Equal(p, plain) {
 		t.Fatalf("Decrypt on other gateway: %v", err)
 	}
 }
 
 func TestDefaultKeyConcurrent(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := rootCtx()
 	arns := make([]string, 8)
 	var wg sync.WaitGroup
 	for i := range arns {

@@ -31,6 +31,9 @@ type keyRecord struct {
 	State       KeyState   `json:"state"`
 	Manager     KeyManager `json:"manager"`
 	Deletion    int64      `json:"deletion,omitempty"`
+	// Policy is the key policy (JSON); empty on keys made before key
+	// policies, which have the default one.
+	Policy string `json:"policy,omitempty"`
 	// Material is the 256-bit key material wrapped by the root key, bound
 	// to the key id.
 	Material []byte `json:"material"`

@@ -2,8 +2,12 @@ package kmsapi
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/hoard-s3/hoard/internal/kms"
+	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
 
@@ -18,10 +22,14 @@ func (h *Handler) ServeVerified(w http.ResponseWriter, r *http.Request, auth *si
 	if err == nil && auth.Service != "kms" {
 		err = errWrongService
 	}
+	if w.Header().Get("X-Amzn-RequestId") == "" {
+		w.Header().Set("X-Amzn-RequestId", newRequestID())
+	}
+	var caller *kms.Caller
+	if err == nil {
+		caller, err = h.caller(r, auth)
+	}
 	if err != nil {
-		if w.Header().Get("X-Amzn-RequestId") == "" {
-			w.Header().Set("X-Amzn-RequestId", newRequestID())
-		}
 		h.writeError(w, r, err)
 		return
 	}
@@ -29,7 +37,27 @@ func (h *Handler) ServeVerified(w http.ResponseWriter, r *http.Request, auth *si
 	if body == nil {
 		body = r.Body
 	}
-	h.Serve(w, r, body)
+	h.serve(w, r, caller, body)
+}
+
+// caller resolves who signed r, with its policies and the request's
+// global condition keys.
+func (h *Handler) caller(r *http.Request, auth *sigv4.Auth) (*kms.Caller, error) {
+	if h.ids == nil {
+		return nil, sigv4.ErrInvalidAccessKeyID
+	}
+	p, err := h.ids.Principal(r.Context(), auth.AccessKey)
+	if err != nil {
+		return nil, fmt.Errorf("resolve principal: %w", err)
+	}
+	c, err := kms.NewCaller(p.Principal, p.Policies, p.SessionPolicy)
+	if err != nil {
+		// A stored policy the parser now refuses: deny rather than guess.
+		h.log.ErrorContext(r.Context(), "stored policy does not parse; denying", "principal", p.ARN, "err", err)
+		return nil, &kms.AccessDeniedError{Msg: "User: " + p.ARN + " is not authorized: a policy of the caller cannot be read"}
+	}
+	c.Context = policy.GlobalKeys(time.Now(), r.RemoteAddr, r.TLS != nil, r.Header.Get("User-Agent"), r.Header.Get("Referer"))
+	return c, nil
 }
 
 var errWrongService = newError("InvalidSignatureException", http.StatusBadRequest,

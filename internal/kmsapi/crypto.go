@@ -2,8 +2,6 @@ package kmsapi
 
 import (
 	"context"
-	"crypto/rand"
-	"fmt"
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/kms"
@@ -74,23 +72,27 @@ func dataKeyLength(req *dataKeyRequest) (int, error) {
 	return 0, validation("specify either KeySpec or NumberOfBytes")
 }
 
-func dataKey(h *Handler, ctx context.Context, body []byte) (*dataKeyResponse, error) {
-	var req dataKeyRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
+// dataKeyArgs decodes and checks a data key request.
+func dataKeyArgs(body []byte, req *dataKeyRequest) (id string, n int, err error) {
+	if err := decode(body, req); err != nil {
+		return "", 0, err
 	}
 	if err := req.check(); err != nil {
-		return nil, err
+		return "", 0, err
 	}
-	id, err := required(req.KeyID, "keyId", maxKeyIDLen)
+	if id, err = required(req.KeyID, "keyId", maxKeyIDLen); err != nil {
+		return "", 0, err
+	}
+	if n, err = dataKeyLength(req); err != nil {
+		return "", 0, err
+	}
+	return id, n, checkContext("EncryptionContext", req.EncryptionContext)
+}
+
+func generateDataKey(h *Handler, ctx context.Context, body []byte) (any, error) {
+	var req dataKeyRequest
+	id, n, err := dataKeyArgs(body, &req)
 	if err != nil {
-		return nil, err
-	}
-	n, err := dataKeyLength(&req)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkContext("EncryptionContext", req.EncryptionContext); err != nil {
 		return nil, err
 	}
 	plain, blob, arn, err := h.svc.DataKey(ctx, id, n, req.EncryptionContext)
@@ -100,18 +102,17 @@ func dataKey(h *Handler, ctx context.Context, body []byte) (*dataKeyResponse, er
 	return &dataKeyResponse{CiphertextBlob: blob, Plaintext: plain, KeyID: arn}, nil
 }
 
-func generateDataKey(h *Handler, ctx context.Context, body []byte) (any, error) {
-	return dataKey(h, ctx, body)
-}
-
 func generateDataKeyWithoutPlaintext(h *Handler, ctx context.Context, body []byte) (any, error) {
-	resp, err := dataKey(h, ctx, body)
+	var req dataKeyRequest
+	id, n, err := dataKeyArgs(body, &req)
 	if err != nil {
 		return nil, err
 	}
-	clear(resp.Plaintext)
-	resp.Plaintext = nil
-	return resp, nil
+	blob, arn, err := h.svc.DataKeyWithoutPlaintext(ctx, id, n, req.EncryptionContext)
+	if err != nil {
+		return nil, err
+	}
+	return &dataKeyResponse{CiphertextBlob: blob, KeyID: arn}, nil
 }
 
 func generateRandom(h *Handler, ctx context.Context, body []byte) (any, error) {
@@ -131,9 +132,9 @@ func generateRandom(h *Handler, ctx context.Context, body []byte) (any, error) {
 	case req.NumberOfBytes == nil || *req.NumberOfBytes < 1 || *req.NumberOfBytes > maxDataKey:
 		return nil, validation("1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and %d", maxDataKey)
 	}
-	out := make([]byte, *req.NumberOfBytes)
-	if _, err := rand.Read(out); err != nil {
-		return nil, fmt.Errorf("generate random bytes: %w", err)
+	out, err := h.svc.GenerateRandom(ctx, *req.NumberOfBytes)
+	if err != nil {
+		return nil, err
 	}
 	return struct {
 		Plaintext []byte `json:"Plaintext"`
@@ -231,12 +232,10 @@ func reEncrypt(h *Handler, ctx context.Context, body []byte) (any, error) {
 	if err := checkContext("DestinationEncryptionContext", req.DestinationEncryptionContext); err != nil {
 		return nil, err
 	}
-	plain, srcARN, err := h.svc.DecryptBlob(ctx, req.CiphertextBlob, req.SourceEncryptionContext, src)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(plain)
-	blob, destARN, err := h.svc.Encrypt(ctx, dest, plain, req.DestinationEncryptionContext)
+	blob, srcARN, destARN, err := h.svc.ReEncrypt(ctx, kms.ReEncryptInput{
+		Blob: req.CiphertextBlob, SourceCtx: req.SourceEncryptionContext, SourceRef: src,
+		Destination: dest, DestCtx: req.DestinationEncryptionContext,
+	})
 	if err != nil {
 		return nil, err
 	}

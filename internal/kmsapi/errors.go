@@ -42,6 +42,8 @@ var mapping = []struct {
 	typ    string
 	status int
 }{
+	{sse.ErrKeyAccessDenied, "AccessDeniedException", http.StatusBadRequest},
+	{kms.ErrMalformedPolicy, "MalformedPolicyDocumentException", http.StatusBadRequest},
 	{kms.ErrValidation, "ValidationException", http.StatusBadRequest},
 	{kms.ErrInvalidAlias, "InvalidAliasNameException", http.StatusBadRequest},
 	{kms.ErrAlreadyExists, "AlreadyExistsException", http.StatusBadRequest},
@@ -64,7 +66,7 @@ func toAPIError(err error) *APIError {
 	}
 	for _, m := range mapping {
 		if errors.Is(err, m.err) {
-			return &APIError{Type: m.typ, Status: m.status, Message: err.Error()}
+			return &APIError{Type: m.typ, Status: m.status, Message: message(err)}
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -72,4 +74,18 @@ func toAPIError(err error) *APIError {
 	}
 	// Internal detail stays in the log.
 	return newError("KMSInternalException", http.StatusInternalServerError, "%v", errInternal)
+}
+
+// message is the text of a key-service error: the AWS wording of a
+// refusal or a rejected policy without the context wrapped around it.
+func message(err error) string {
+	var denied *kms.AccessDeniedError
+	if errors.As(err, &denied) {
+		return denied.Msg
+	}
+	var pe *kms.PolicyError
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
+	return err.Error()
 }

@@ -2,23 +2,27 @@ package kmsapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go"
 	"github.com/cockroachdb/pebble/v2/vfs"
 
+	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -36,7 +40,19 @@ func newWrapper(t testing.TB) *sse.Keyring {
 	return kr
 }
 
-// newHandler builds the handler over an in-memory metadata store.
+// rootIdentities resolves every access key to the account root, as a
+// server whose only key is the root's does.
+type rootIdentities struct{}
+
+func (rootIdentities) Principal(ctx context.Context, accessKey string) (iam.Principal, error) {
+	return iam.Principal{
+		Principal: policy.Principal{Type: policy.PrincipalRoot, ARN: "arn:aws:iam::" + account + ":root", Account: account, UserID: account},
+		AccessKey: accessKey,
+	}, nil
+}
+
+// newHandler builds the handler over an in-memory metadata store; its
+// callers are the account root.
 func newHandler(t testing.TB) *kmsapi.Handler {
 	t.Helper()
 	store, err := pebblemeta.OpenWith("meta", pebblemeta.Options{
@@ -48,25 +64,21 @@ func newHandler(t testing.TB) *kmsapi.Handler {
 	}
 	t.Cleanup(func() { store.Close() })
 	svc := kms.New(store, newWrapper(t), kms.Config{Region: region, AccountID: account})
-	return kmsapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return kmsapi.New(svc, rootIdentities{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 type env struct {
 	url    string
 	client *awskms.Client
+	signed bool // raw requests are signed as the root
 }
 
+// newEnv serves the handler behind the SigV4 verifier, as the wire layer
+// does, with a client signing as the account root.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv := httptest.NewServer(newHandler(t))
-	t.Cleanup(srv.Close)
-	client := awskms.New(awskms.Options{
-		Region:           region,
-		BaseEndpoint:     aws.String(srv.URL),
-		Credentials:      credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		RetryMaxAttempts: 1,
-	})
-	return &env{url: srv.URL, client: client}
+	url := verifiedServer(t)
+	return &env{url: url, client: signedClient(url, testAK, testSecret), signed: true}
 }
 
 // raw sends a hand-made request and returns status, error type and body.
@@ -81,6 +93,15 @@ func (e *env) raw(t *testing.T, method, target, contentType, body string) (int, 
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if e.signed {
+		sum := sha256.Sum256([]byte(body))
+		hash := hex.EncodeToString(sum[:])
+		req.Header.Set("X-Amz-Content-Sha256", hash)
+		creds := aws.Credentials{AccessKeyID: testAK, SecretAccessKey: testSecret}
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, "kms", region, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -107,4 +128,10 @@ func wantCode(t *testing.T, err error, code string) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != code {
 		t.Fatalf("err = %v, want %s", err, code)
 	}
+}
+
+// isCode reports whether err is a KMS error with the code.
+func isCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
 }

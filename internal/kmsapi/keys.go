@@ -3,6 +3,8 @@ package kmsapi
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/hoard-s3/hoard/internal/kms"
 )
 
 const maxKeyIDLen = 2048
@@ -61,8 +63,6 @@ func (r *createKeyRequest) check() error {
 	switch {
 	case r.MultiRegion != nil && *r.MultiRegion:
 		return unsupported("multi-Region keys are not supported")
-	case r.Policy != nil:
-		return unsupported("key policies are not supported")
 	case len(r.Tags) > 0 && string(r.Tags) != "null" && string(r.Tags) != "[]":
 		return unsupported("key tags are not supported")
 	case r.CustomKeyStoreID != nil || r.XksKeyID != nil:
@@ -76,14 +76,21 @@ func createKey(h *Handler, ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	if err := req.check(); err != nil {
+	err := req.check()
+	if err != nil {
 		return nil, err
 	}
-	var desc string
+	var in kms.CreateKeyInput
 	if req.Description != nil {
-		desc = *req.Description
+		in.Description = *req.Description
 	}
-	k, err := h.svc.CreateKey(ctx, desc)
+	if req.Policy != nil {
+		if in.Policy, err = required(req.Policy, "policy", maxPolicyLen); err != nil {
+			return nil, err
+		}
+	}
+	in.BypassLockout = req.BypassPolicyLockout != nil && *req.BypassPolicyLockout
+	k, err := h.svc.CreateKey(ctx, in)
 	if err != nil {
 		return nil, err
 	}

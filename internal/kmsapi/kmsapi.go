@@ -2,10 +2,15 @@
 // built-in key service, at the same endpoint as S3.
 //
 // Dispatch: the wire layer sends every POST whose X-Amz-Target header
-// starts with "TrentService." here, after authenticating it with SigV4 and
-// checking that it was signed for the service "kms" (a request signed for
-// "s3" must not reach this handler, nor one signed for "kms" the S3 API).
-// The handler itself does no authentication.
+// starts with "TrentService." here, after authenticating it with SigV4;
+// ServeVerified refuses a request the verifier refused or one signed for
+// another service (a request signed for "s3" must not reach this handler,
+// nor one signed for "kms" the S3 API).
+//
+// Authorization: the handler names the signer to the key service
+// (kms.WithCaller) with its identity policies and the request's global
+// condition keys; the key service authorizes every operation against the
+// key policy, as it does for S3's SSE-KMS calls.
 package kmsapi
 
 import (
@@ -18,11 +23,13 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 
+	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
 )
 
@@ -38,19 +45,27 @@ func IsKMS(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
 }
 
+// Identities resolves the access key of a verified request to its
+// principal (*iam.Service).
+type Identities interface {
+	Principal(ctx context.Context, accessKey string) (iam.Principal, error)
+}
+
 // Handler serves the KMS API.
 type Handler struct {
 	svc *kms.Service
+	ids Identities
 	log *slog.Logger
 }
 
 // New returns the KMS API handler over svc (which also names the region
-// and account of the ARNs it answers with).
-func New(svc *kms.Service, logger *slog.Logger) *Handler {
+// and account of the ARNs it answers with), authorizing the principals
+// ids resolves.
+func New(svc *kms.Service, ids Identities, logger *slog.Logger) *Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Handler{svc: svc, log: logger}
+	return &Handler{svc: svc, ids: ids, log: logger}
 }
 
 // operation decodes a request body, runs it and returns the response value.
@@ -63,6 +78,9 @@ var operations = map[string]operation{
 	"EnableKey":                       enableKey,
 	"DisableKey":                      disableKey,
 	"ScheduleKeyDeletion":             scheduleKeyDeletion,
+	"GetKeyPolicy":                    getKeyPolicy,
+	"PutKeyPolicy":                    putKeyPolicy,
+	"ListKeyPolicies":                 listKeyPolicies,
 	"CancelKeyDeletion":               cancelKeyDeletion,
 	"CreateAlias":                     createAlias,
 	"UpdateAlias":                     updateAlias,
@@ -76,18 +94,20 @@ var operations = map[string]operation{
 	"ReEncrypt":                       reEncrypt,
 }
 
-// ServeHTTP serves a request whose body is r.Body.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.Serve(w, r, r.Body)
+// Operations lists the KMS operations the handler serves, sorted.
+func Operations() []string {
+	names := make([]string, 0, len(operations))
+	for name := range operations {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
-// Serve serves r with its payload read from body: the wire layer passes
-// the verified payload reader from authentication here.
-func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, body io.Reader) {
-	if w.Header().Get("X-Amzn-RequestId") == "" {
-		w.Header().Set("X-Amzn-RequestId", newRequestID())
-	}
-	resp, err := h.run(r, body)
+// serve serves r for caller with its payload read from body (the verified
+// payload reader from authentication).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, caller *kms.Caller, body io.Reader) {
+	resp, err := h.run(r.WithContext(kms.WithCaller(r.Context(), caller)), body)
 	if err != nil {
 		h.writeError(w, r, err)
 		return

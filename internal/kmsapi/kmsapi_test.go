@@ -3,6 +3,7 @@ package kmsapi_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,6 @@ func TestCreateKeyUnsupported(t *testing.T) {
 		"sign":         {KeyUsage: types.KeyUsageTypeSignVerify},
 		"external":     {Origin: types.OriginTypeExternal},
 		"multi-region": {MultiRegion: aws.Bool(true)},
-		"policy":       {Policy: aws.String("{}")},
 		"tags":         {Tags: []types.Tag{{TagKey: aws.String("a"), TagValue: aws.String("b")}}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -248,24 +248,27 @@ func TestDataKeysAndEncryption(t *testing.T) {
 		wantCode(t, err, "ValidationException")
 	}
 
-	wp, err := e.client.GenerateDataKeyWithoutPlaintext(ctx, &awskms.GenerateDataKeyWithoutPlaintextInput{KeyId: aws.String("alias/aws/s3"), KeySpec: types.DataKeySpecAes256})
+	// The AWS managed key is for S3 only, even to the root.
+	_, err = e.client.GenerateDataKeyWithoutPlaintext(ctx, &awskms.GenerateDataKeyWithoutPlaintextInput{KeyId: aws.String("alias/aws/s3"), KeySpec: types.DataKeySpecAes256})
+	wantCode(t, err, "AccessDeniedException")
+	wp, err := e.client.GenerateDataKeyWithoutPlaintext(ctx, &awskms.GenerateDataKeyWithoutPlaintextInput{KeyId: arn, KeySpec: types.DataKeySpecAes256})
 	if err != nil || len(wp.CiphertextBlob) == 0 {
-		t.Fatalf("GenerateDataKeyWithoutPlaintext = %v", err)
+		t.Fatalf("GenerateDataKeyWithoutPlaintext = %+v, %v", wp, err)
 	}
-	dec, err = e.client.Decrypt(ctx, &awskms.DecryptInput{CiphertextBlob: wp.CiphertextBlob, KeyId: aws.String("alias/aws/s3")})
+	dec, err = e.client.Decrypt(ctx, &awskms.DecryptInput{CiphertextBlob: wp.CiphertextBlob, KeyId: arn})
 	if err != nil || len(dec.Plaintext) != 32 {
-		t.Fatalf("Decrypt of a data key under alias/aws/s3 = %v", err)
+		t.Fatalf("Decrypt of a data key naming its key = %v", err)
 	}
-	_, err = e.client.Decrypt(ctx, &awskms.DecryptInput{CiphertextBlob: wp.CiphertextBlob, KeyId: arn})
+	other, err := e.client.CreateKey(ctx, &awskms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.client.Decrypt(ctx, &awskms.DecryptInput{CiphertextBlob: wp.CiphertextBlob, KeyId: other.KeyMetadata.Arn})
 	wantAPIError[*types.IncorrectKeyException](t, err)
 
 	enc, err := e.client.Encrypt(ctx, &awskms.EncryptInput{KeyId: arn, Plaintext: []byte("attack at dawn"), EncryptionContext: encCtx})
 	if err != nil || enc.EncryptionAlgorithm != types.EncryptionAlgorithmSpecSymmetricDefault {
 		t.Fatalf("Encrypt = %v", err)
-	}
-	other, err := e.client.CreateKey(ctx, &awskms.CreateKeyInput{})
-	if err != nil {
-		t.Fatal(err)
 	}
 	re, err := e.client.ReEncrypt(ctx, &awskms.ReEncryptInput{
 		CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: encCtx, DestinationKeyId: other.KeyMetadata.KeyId,
@@ -310,8 +313,15 @@ func TestManagedKey(t *testing.T) {
 	if err != nil || d.KeyMetadata.KeyManager != types.KeyManagerTypeAws {
 		t.Fatalf("DescribeKey(alias/aws/s3) = %+v, %v", d, err)
 	}
+	// Its key policy lets nobody change it.
 	_, err = e.client.DisableKey(ctx, &awskms.DisableKeyInput{KeyId: d.KeyMetadata.KeyId})
-	wantAPIError[*types.UnsupportedOperationException](t, err)
+	wantCode(t, err, "AccessDeniedException")
+	_, err = e.client.PutKeyPolicy(ctx, &awskms.PutKeyPolicyInput{KeyId: d.KeyMetadata.KeyId, Policy: aws.String(defaultPolicy)})
+	wantCode(t, err, "AccessDeniedException")
+	pol, err := e.client.GetKeyPolicy(ctx, &awskms.GetKeyPolicyInput{KeyId: d.KeyMetadata.KeyId})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), `"kms:ViaService" : "s3.us-east-1.amazonaws.com"`) {
+		t.Fatalf("GetKeyPolicy(aws/s3) = %v, %v", aws.ToString(pol.Policy), err)
+	}
 	_, err = e.client.DeleteAlias(ctx, &awskms.DeleteAliasInput{AliasName: aws.String("alias/aws/s3")})
 	wantAPIError[*types.InvalidAliasNameException](t, err)
 	list, err := e.client.ListAliases(ctx, &awskms.ListAliasesInput{})

@@ -75,10 +75,22 @@ var identityActions = []string{
 	"iam:GetAccountSummary", "iam:PassRole", "iam:TagUser", "iam:UntagUser", "iam:TagRole", "iam:UntagRole",
 	"sts:AssumeRole", "sts:GetSessionToken", "sts:GetCallerIdentity", "sts:TagSession",
 	"sts:AssumeRoleWithWebIdentity", "sts:GetFederationToken",
-	"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateKey", "kms:ListKeys",
-	"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DisableKey",
-	"kms:CreateAlias", "kms:DeleteAlias", "kms:ListAliases", "kms:GetKeyPolicy", "kms:PutKeyPolicy",
+	// Every KMS action, served or not, so that key and identity policies
+	// written for AWS KMS parse here.
+	"kms:CancelKeyDeletion", "kms:ConnectCustomKeyStore", "kms:CreateAlias", "kms:CreateCustomKeyStore",
+	"kms:CreateGrant", "kms:CreateKey", "kms:Decrypt", "kms:DeleteAlias", "kms:DeleteCustomKeyStore",
+	"kms:DeleteImportedKeyMaterial", "kms:DeriveSharedSecret", "kms:DescribeCustomKeyStores",
+	"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:DisconnectCustomKeyStore",
+	"kms:EnableKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey",
+	"kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
+	"kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateMac", "kms:GenerateRandom", "kms:GetKeyPolicy",
+	"kms:GetKeyRotationStatus", "kms:GetParametersForImport", "kms:GetPublicKey", "kms:ImportKeyMaterial",
+	"kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListKeys",
+	"kms:ListResourceTags", "kms:ListRetirableGrants", "kms:PutKeyPolicy", "kms:ReEncryptFrom",
+	"kms:ReEncryptTo", "kms:ReplicateKey", "kms:RetireGrant", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+	"kms:ScheduleKeyDeletion", "kms:Sign", "kms:SynchronizeMultiRegionKey", "kms:TagResource",
+	"kms:UntagResource", "kms:UpdateAlias", "kms:UpdateCustomKeyStore", "kms:UpdateKeyDescription",
+	"kms:UpdatePrimaryRegion", "kms:Verify", "kms:VerifyMac",
 }
 
 // actionIndex maps a service prefix ("s3") to its actions in lower case.

@@ -68,6 +68,9 @@ const (
 type evalCtx struct {
 	req    *Request
 	action string
+	// accounts says how a Principal naming an account matches (see
+	// keypolicy.go); S3 and trust policies use accountsAll.
+	accounts accountMatch
 }
 
 func newCtx(req *Request) *evalCtx {
@@ -104,7 +107,7 @@ func (st *Statement) applies(e *evalCtx, checkPrincipal bool) bool {
 			if st.Principal.Excludes(&e.req.Principal) {
 				return false
 			}
-		} else if !st.Principal.Match(&e.req.Principal) {
+		} else if !st.Principal.match(&e.req.Principal, e.accounts) {
 			return false
 		}
 	}

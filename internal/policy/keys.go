@@ -1,5 +1,11 @@
 package policy
 
+import (
+	"net"
+	"strconv"
+	"time"
+)
+
 // Condition keys the wire layer supplies in Request.Context. Names are those
 // AWS documents; lookups are case-insensitive, but using these constants keeps
 // the spelling in one place. Keys derived from the principal (aws:username,
@@ -100,6 +106,33 @@ func validKey(k string, kind Kind) bool {
 		return false
 	}
 	// Identity policies may name keys of other services; bucket policies
-	// only aws: and s3: keys.
+	// only aws: and s3: keys, key policies only aws: and kms: keys.
+	if kind == KindKey {
+		return lk[:i] == "kms"
+	}
 	return kind != KindBucket
+}
+
+// GlobalKeys returns the aws: condition keys every API derives from the
+// request itself: the time, the transport, the peer address (never
+// X-Forwarded-For, which the client can forge), User-Agent and Referer.
+// Keys whose source is absent are left out, so that IfExists and Null
+// behave as in AWS.
+func GlobalKeys(now time.Time, remoteAddr string, tls bool, userAgent, referer string) map[string][]string {
+	c := make(map[string][]string, 16)
+	set := func(k, v string) {
+		if v != "" {
+			c[k] = []string{v}
+		}
+	}
+	now = now.UTC()
+	set(KeyCurrentTime, now.Format(time.RFC3339))
+	set(KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
+	set(KeySecureTransport, strconv.FormatBool(tls))
+	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		set(KeySourceIP, host)
+	}
+	set(KeyUserAgent, userAgent)
+	set(KeyReferer, referer)
+	return c
 }

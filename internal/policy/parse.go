@@ -23,6 +23,7 @@ const (
 	KindRole                    // inline role policy: 10,240 characters
 	KindSession                 // STS session policy: 2,048 characters
 	KindTrust                   // role trust policy: Principal required, 2,048 characters
+	KindKey                     // KMS key policy: Principal required, kms: actions, 32 KB
 )
 
 // MaxSize returns the size limit of a policy of this kind. Bucket policies
@@ -31,6 +32,8 @@ func (k Kind) MaxSize() int {
 	switch k {
 	case KindBucket:
 		return 20 * 1024
+	case KindKey:
+		return 32 * 1024
 	case KindGroup:
 		return 5120
 	case KindRole:
@@ -39,7 +42,7 @@ func (k Kind) MaxSize() int {
 	return 2048
 }
 
-func (k Kind) resourceBased() bool { return k == KindBucket || k == KindTrust }
+func (k Kind) resourceBased() bool { return k == KindBucket || k == KindTrust || k == KindKey }
 
 // Effect is a statement's effect.
 type Effect string
@@ -141,7 +144,7 @@ func Parse(doc []byte, kind Kind) (*Policy, error) {
 
 // size measures a document the way its service does.
 func size(doc []byte, kind Kind) int {
-	if kind == KindBucket {
+	if kind == KindBucket || kind == KindKey {
 		return len(doc)
 	}
 	n := 0

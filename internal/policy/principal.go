@@ -88,7 +88,12 @@ func (pr *Principals) add(typ, v string) bool {
 // Match reports whether the requester is one of the principals. A role ARN
 // matches every session of that role; an account matches every
 // authenticated principal of the account.
-func (pr *Principals) Match(p *Principal) bool {
+func (pr *Principals) Match(p *Principal) bool { return pr.match(p, accountsAll) }
+
+func (pr *Principals) match(p *Principal, how accountMatch) bool {
+	if how == accountsOnly {
+		return p.Type != PrincipalAnonymous && p.Type != "" && p.Type != PrincipalService && pr.Accounts[p.Account]
+	}
 	if pr.Any {
 		return true
 	}
@@ -98,7 +103,10 @@ func (pr *Principals) Match(p *Principal) bool {
 	case PrincipalService:
 		return pr.Services[p.ARN]
 	}
-	if pr.Accounts[p.Account] || pr.ARNs[p.ARN] || (p.RoleARN != "" && pr.ARNs[p.RoleARN]) {
+	if pr.Accounts[p.Account] && (how == accountsAll || p.Type == PrincipalRoot) {
+		return true
+	}
+	if pr.ARNs[p.ARN] || (p.RoleARN != "" && pr.ARNs[p.RoleARN]) {
 		return true
 	}
 	if p.CanonicalID != "" && pr.Canonical[p.CanonicalID] {

@@ -172,7 +172,7 @@ func (p *Policy) checkAction(a string, pat *pattern) error {
 	if p.Kind == KindBucket && svc != "s3" {
 		return malformed("Policy has invalid action")
 	}
-	if p.Kind == KindTrust && svc != "sts" {
+	if p.Kind == KindTrust && svc != "sts" || p.Kind == KindKey && svc != "kms" {
 		return malformed("Policy has invalid action")
 	}
 	if found, known := knownActions(svc, pat); known && len(found) == 0 {

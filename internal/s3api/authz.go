@@ -3,8 +3,10 @@ package s3api
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/policy"
 )
 
@@ -101,7 +103,25 @@ func (h *handler) resolveCaller(req *request) (*caller, error) {
 	}
 	c.canonicalID = ownerID(req)
 	req.authz = &authzState{who: c}
+	req.ctx = kms.WithCaller(req.ctx, h.kmsCaller(req, c))
 	return c, nil
+}
+
+// kmsCaller names the requester to the key service, which authorizes
+// every use of a KMS key the request makes (SSE-KMS) as KMS does for S3:
+// with kms:ViaService set to this region's S3 and the request's global
+// condition keys.
+func (h *handler) kmsCaller(req *request, c *caller) *kms.Caller {
+	global := make(map[string][]string, 8)
+	for k, v := range h.conditions(req) {
+		if strings.HasPrefix(k, "aws:") {
+			global[k] = v
+		}
+	}
+	return &kms.Caller{
+		Principal: c.p.Principal, Identity: c.identity, Session: c.session,
+		Context: global, ViaService: "s3." + h.cfg.Region + ".amazonaws.com",
+	}
 }
 
 func (c *caller) compile() error {

@@ -1,7 +1,6 @@
 package s3api
 
 import (
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,22 +17,13 @@ func (h *handler) conditions(req *request) map[string][]string {
 		return req.authz.cond
 	}
 	r := req.r
-	c := make(map[string][]string, 16)
+	now := time.Now()
+	c := policy.GlobalKeys(now, r.RemoteAddr, r.TLS != nil, r.Header.Get("User-Agent"), r.Header.Get("Referer"))
 	set := func(k, v string) {
 		if v != "" {
 			c[k] = []string{v}
 		}
 	}
-	now := time.Now().UTC()
-	set(policy.KeyCurrentTime, now.Format(time.RFC3339))
-	set(policy.KeyEpochTime, strconv.FormatInt(now.Unix(), 10))
-	set(policy.KeySecureTransport, strconv.FormatBool(r.TLS != nil))
-	// The peer address only: X-Forwarded-For is the client's to forge.
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		set(policy.KeySourceIP, host)
-	}
-	set(policy.KeyUserAgent, r.Header.Get("User-Agent"))
-	set(policy.KeyReferer, r.Header.Get("Referer"))
 	for _, hk := range [][2]string{
 		{policy.KeyS3ACL, "X-Amz-Acl"},
 		{policy.KeyS3SSE, "X-Amz-Server-Side-Encryption"},

@@ -108,6 +108,7 @@ var errorTable = []struct {
 	{object.ErrSSENotApplicable, errInvalidRequest.withMessage("The encryption parameters are not applicable to this object.")},
 	{object.ErrInvalidEncryption, errInvalidArgument.withMessage("The encryption parameters are not valid.")},
 	{object.ErrKMSUnavailable, errNotImplemented.withMessage("Server-side encryption with KMS keys is not available: no key service is configured.")},
+	{sse.ErrKeyAccessDenied, errAccessDenied},
 	{sse.ErrKeyNotFound, newErr("KMS.NotFoundException", 400, "Invalid keyId")},
 	{sse.ErrKeyDisabled, newErr("KMS.DisabledException", 400, "The KMS key is disabled.")},
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -153,8 +154,7 @@ func TestSSECPresigned(t *testing.T) {
 
 func TestSSEKMS(t *testing.T) {
 	e := newEnv(t)
-	km, err := e.srv.Server().KeyService().CreateKey(e.ctx, "test key")
-	wantNoErr(t, err)
+	km := e.createKey("test key")
 	ectx := base64.StdEncoding.EncodeToString([]byte(`{"project":"hoard"}`))
 	out := e.put("k", "kms data", func(in *s3.PutObjectInput) {
 		in.ServerSideEncryption, in.SSEKMSKeyId, in.SSEKMSEncryptionContext = types.ServerSideEncryptionAwsKms, aws.String(km.KeyID), aws.String(ectx)
@@ -181,7 +181,8 @@ func TestSSEKMS(t *testing.T) {
 	_, err = e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("u"), Body: strings.NewReader("x"),
 		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("00000000-0000-0000-0000-000000000000")})
 	wantCode(t, err, "KMS.NotFoundException")
-	wantNoErr(t, e.srv.Server().KeyService().DisableKey(e.ctx, km.KeyID))
+	_, err = e.srv.KMSClient().DisableKey(e.ctx, &kms.DisableKeyInput{KeyId: &km.KeyID})
+	wantNoErr(t, err)
 	_, err = e.c.PutObject(e.ctx, &s3.PutObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("u"), Body: strings.NewReader("x"),
 		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(km.KeyID)})
 	wantCode(t, err, "KMS.DisabledException")
@@ -199,7 +200,7 @@ func TestBucketEncryption(t *testing.T) {
 	if len(rules) != 1 || rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
 		t.Fatalf("default encryption %+v", rules)
 	}
-	km, err := e.srv.Server().KeyService().CreateKey(e.ctx, "bucket default")
+	km := e.createKey("bucket default")
 	wantNoErr(t, err)
 	_, err = e.c.PutBucketEncryption(e.ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(e.bucket),
 		ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{{

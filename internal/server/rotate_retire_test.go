@@ -9,7 +9,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -18,7 +21,11 @@ import (
 // objects still read, KMS ciphertexts still decrypt and IAM access keys
 // still resolve.
 func TestRotateRootKeyRetiresOldKey(t *testing.T) {
-	ctx := context.Background()
+	// In process, as the account root (the key service authorizes every
+	// call, from the object service too).
+	ctx := kms.WithCaller(context.Background(), &kms.Caller{Principal: policy.Principal{
+		Type: policy.PrincipalRoot, ARN: "arn:aws:iam::" + iam.DefaultAccountID + ":root", Account: iam.DefaultAccountID,
+	}, ViaService: "s3.us-east-1.amazonaws.com"})
 	dir := t.TempDir()
 	open := func() *Server {
 		t.Helper()
@@ -33,7 +40,7 @@ func TestRotateRootKeyRetiresOldKey(t *testing.T) {
 	if err := svc.CreateBucket(ctx, "bkt", "us-east-1", "root"); err != nil {
 		t.Fatal(err)
 	}
-	key, err := s.KeyService().CreateKey(ctx, "retire test")
+	key, err := s.KeyService().CreateKey(ctx, kms.CreateKeyInput{Description: "retire test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func Open(cfg Config) (*Server, error) {
 		Region:   cfg.Region,
 		Domain:   cfg.Domain,
 		Logger:   cfg.Logger,
-		KMS:      kmsapi.New(s.kms, cfg.Logger),
+		KMS:      kmsapi.New(s.kms, s.iam, cfg.Logger),
 		IAM:      iamapi.New(s.iam, cfg.Logger),
 		// Every S3 request is authorized against these identities.
 		Identities: s.iam,

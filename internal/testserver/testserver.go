@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoard-s3/hoard/internal/server"
@@ -117,6 +118,17 @@ func (s *Server) Client(opts ...func(*s3.Options)) *s3.Client {
 		Credentials:  credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
 		HTTPClient:   s.HTTPClient(),
 	}, opts...)
+}
+
+// KMSClient returns an aws-sdk-go-v2 KMS client for the root account.
+func (s *Server) KMSClient() *kms.Client {
+	return kms.New(kms.Options{
+		Region:           Region,
+		BaseEndpoint:     aws.String(s.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
 }
 
 // HTTPClient returns a plain HTTP client for raw requests to this server.

@@ -92,6 +92,30 @@ func TestAWSCLIKMS(t *testing.T) {
 		t.Fatalf("decrypt with another context: err %v, stderr %s", err, stderr)
 	}
 
+	// The key policy is the default one; an IAM user needs an IAM policy
+	// to use the key, and gets one through the IAM API.
+	var pol struct{ Policy string }
+	cli.json(&pol, "kms", "get-key-policy", "--key-id", id, "--policy-name", "default")
+	if !strings.Contains(pol.Policy, "Enable IAM User Permissions") {
+		t.Fatalf("get-key-policy = %q", pol.Policy)
+	}
+	cli.run("iam", "create-user", "--user-name", "kmsuser")
+	var ak struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
+	cli.json(&ak, "iam", "create-access-key", "--user-name", "kmsuser")
+	user := *cli
+	user.env = append(append([]string{}, cli.env...), "AWS_ACCESS_KEY_ID="+ak.AccessKey.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+ak.AccessKey.SecretAccessKey)
+	_, stderr, err = user.try("kms", "decrypt", "--ciphertext-blob", "fileb://"+blobFile, "--encryption-context", "purpose=e2e")
+	if err == nil || !strings.Contains(stderr, "AccessDeniedException") {
+		t.Fatalf("decrypt as a user without permission: err %v, stderr %s", err, stderr)
+	}
+	cli.run("iam", "put-user-policy", "--user-name", "kmsuser", "--policy-name", "decrypt", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"`+arn+`"}]}`)
+	if got := decrypt(&user); got != "attack at dawn\n" {
+		t.Fatalf("decrypt as a user allowed kms:Decrypt = %q", got)
+	}
+
 	cli.run("kms", "disable-key", "--key-id", id)
 	_, stderr, err = cli.try("kms", "encrypt", "--key-id", id, "--plaintext", "fileb://"+plainFile)
 	if err == nil || !strings.Contains(stderr, "DisabledException") {
