@@ -143,23 +143,14 @@ func (s *Service) ObjectACL(ctx context.Context, bucket, key, vid string) ([]byt
 	if checkVersion(vid) != nil {
 		return nil, nil
 	}
-	var rec *record
-	var err error
-	if vid == "" {
-		rec, err = s.current(ctx, s.meta, bucket, key)
-	} else {
-		var loc *located
-		loc, err = s.readVersion(ctx, s.meta, bucket, key, vid, modeHeader)
-		if loc != nil {
-			rec = loc.rec
-		}
-		if errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrMethodNotAllowed) || errors.Is(err, ErrNoSuchBucket) {
-			err = nil
-		}
+	loc, err := s.readVersion(ctx, s.meta, bucket, key, vid, modeHeader)
+	if isRequestError(err) || errors.Is(err, ErrNoSuchBucket) {
+		return nil, nil // no such version: no ACL
 	}
-	if err != nil || rec == nil {
+	if err != nil {
 		return nil, err
 	}
+	rec := loc.rec
 	v, err := s.meta.Get(ctx, objACLKeyOf(bucket, key, rec.VersionID))
 	if errors.Is(err, meta.ErrNotFound) {
 		return nil, nil

@@ -68,7 +68,7 @@ func validateCopy(in CopyInput) error {
 func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*ObjectInfo, error) {
 	loc, err := s.readVersion(ctx, s.meta, in.SrcBucket, in.SrcKey, in.SrcVersionID, modeFull)
 	if err != nil {
-		return nil, fmt.Errorf("copy source: %w", err)
+		return nil, copySourceErr(err)
 	}
 	src := loc.rec
 	// Copying an older version onto its own key restores it: a new write.
@@ -184,4 +184,13 @@ func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInf
 	}
 	info := out.info(in.DstBucket, in.DstKey)
 	return &info, nil
+}
+
+// copySourceErr wraps a failed read of a copy source. A delete marker
+// named by its version id cannot be copied: S3 answers 400 InvalidRequest.
+func copySourceErr(err error) error {
+	if errors.Is(err, ErrMethodNotAllowed) {
+		return fmt.Errorf("copy source is a delete marker: %w", ErrInvalidRequest)
+	}
+	return fmt.Errorf("copy source: %w", err)
 }

@@ -285,7 +285,7 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	}
 	src, err := s.existing(ctx, s.meta, in.SrcBucket, in.SrcKey, in.SrcVersionID, true)
 	if err != nil {
-		return nil, fmt.Errorf("copy source: %w", err)
+		return nil, copySourceErr(err)
 	}
 	srcKey, err := s.openKey(ctx, in.SrcBucket, in.SrcKey, src.Enc, in.SrcSSE, true)
 	if err != nil {

@@ -78,6 +78,10 @@ func TestVersioningLifecycle(t *testing.T) {
 	}
 	_, err = e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "k", VersionID: dm.VersionID})
 	wantErr(t, err, ErrMethodNotAllowed)
+	_, err = e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", SrcVersionID: dm.VersionID, DstBucket: "bkt", DstKey: "c"})
+	wantErr(t, err, ErrInvalidRequest)
+	_, err = e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "c"})
+	wantErr(t, err, ErrNoSuchKey)
 	if l, _ := e.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 10}); len(l.Objects) != 0 {
 		t.Fatalf("listing shows a deleted key: %+v", l.Objects)
 	}
