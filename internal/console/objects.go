@@ -165,8 +165,10 @@ func (c *Console) deleteObjects(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 		ids = append(ids, types.ObjectIdentifier{Key: aws.String(k)})
 	}
+	// Not quiet: on a versioned bucket the answer says which deletes only
+	// wrote a delete marker, so the page can say the object is restorable.
 	out, err := c.s3Client(s).DeleteObjects(r.Context(), &s3.DeleteObjectsInput{
-		Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(false)},
 	})
 	if err != nil {
 		writeAPIError(w, err)
@@ -176,7 +178,13 @@ func (c *Console) deleteObjects(w http.ResponseWriter, r *http.Request, s *sessi
 	for _, e := range out.Errors {
 		failed = append(failed, map[string]string{"key": aws.ToString(e.Key), "code": aws.ToString(e.Code), "message": aws.ToString(e.Message)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deleted": len(in.Keys) - len(failed), "errors": failed})
+	markers := 0
+	for _, d := range out.Deleted {
+		if aws.ToBool(d.DeleteMarker) && aws.ToString(d.VersionId) == "" {
+			markers++
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted": len(in.Keys) - len(failed), "markers": markers, "errors": failed})
 }
 
 type folderInput struct {

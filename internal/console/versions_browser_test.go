@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,9 @@ func TestBrowserVersions(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#delete-object")),
 		chromedp.WaitNotPresent(chromedp.CSS("#delete-object")))
 	poll[bool](t, ctx, 10*time.Second, "object gone from the listing", `!document.querySelector('#objects button.link')`)
+	if st := statusLine(ctx); !strings.Contains(st, "delete marker") || !strings.Contains(st, "Show versions") {
+		t.Errorf("after deleting on a versioned bucket the page says %q; want it to point at the delete marker", st)
+	}
 	do(t, ctx, 10*time.Second, "show versions again", chromedp.Click(chromedp.CSS("#show-versions")))
 	rows = versionRowsInPage(t, ctx, 3)
 	if rows[0][len(rows[0])-len(" latest marker"):] != " latest marker" || rows[1] != newID+" " || rows[2] != oldID+" " {

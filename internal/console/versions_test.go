@@ -140,8 +140,8 @@ func TestVersionsAPI(t *testing.T) {
 	}
 
 	// Deleting the object writes a delete marker, now the latest.
-	if st, out := c.call("POST", "/api/objects/delete", map[string]any{"bucket": "ver", "keys": []string{"doc.txt"}}, nil); st != 200 {
-		t.Fatalf("delete: %d %v", st, out)
+	if st, out := c.call("POST", "/api/objects/delete", map[string]any{"bucket": "ver", "keys": []string{"doc.txt"}}, nil); st != 200 || out["markers"] != float64(1) {
+		t.Fatalf("delete: %d %v, want one delete marker written", st, out)
 	}
 	vs, _ = versionsOf(t, c, "bucket=ver")
 	if len(vs) != 3 || !vs[0].mark || !vs[0].latest || vs[1].latest || vs[1].id != ids[1] {

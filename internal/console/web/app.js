@@ -452,7 +452,7 @@ const browser = {
       const r = await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: keys.slice(i, i + 1000) }));
       if (!r) return;
       if (r.errors.length) say(r.errors.length + ' not deleted: ' + r.errors.map((e) => e.key + ' (' + e.code + ')').join(', '), 'error');
-      else say('Deleted ' + r.deleted + ' object(s).', 'ok');
+      else say('Deleted ' + r.deleted + ' object(s).' + markerNote(r), 'ok');
     }
     this.selected.clear();
     if (keys.includes(this.detailKey)) { this.detailKey = ''; $('#details').replaceChildren(h('p', { class: 'muted' }, 'Deleted.')); }
@@ -486,7 +486,10 @@ const browser = {
     const dl = h('button', { type: 'button', id: 'download', onclick: () => download(this.bucket, key, versionId) }, 'Download');
     const del = versionId ? confirmButton('Delete this version', () => deleteVersion(this, { key, versionId }), { id: 'delete-object' })
       : confirmButton('Delete', async () => {
-        if (await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }), 'Deleted ' + key + '.')) {
+        const r = await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }));
+        if (r && r.errors.length) say('Not deleted: ' + r.errors.map((e) => e.code).join(', '), 'error');
+        else if (r) say('Deleted ' + key + '.' + markerNote(r), 'ok');
+        if (r && !r.errors.length) {
           this.clearDetails('Deleted.');
           this.load();
         }
@@ -502,6 +505,11 @@ const browser = {
       h('h2', {}, 'Share'), h('div', { class: 'row' }, h('label', { for: 'share-expiry' }, 'Valid for'), expiry, shareBtn), link);
   },
 };
+
+// markerNote tells that a delete on a versioned bucket only hid the object.
+function markerNote(r) {
+  return r.markers ? ' A delete marker keeps ' + (r.markers === 1 ? 'its' : 'their') + ' versions: turn on "Show versions" to restore.' : '';
+}
 
 // ---------- uploads ----------
 
