@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strconv"
@@ -52,7 +53,7 @@ func (c *Console) listVersions(w http.ResponseWriter, r *http.Request, s *sessio
 	if versionMarker != "" {
 		in.VersionIdMarker = &versionMarker
 	}
-	entries, out, err := listVersions(r.Context(), c.s3Client(s), in)
+	entries, out, err := fetchVersions(r.Context(), c.s3Client(s), in)
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -205,7 +206,7 @@ func (c *Console) restoreObject(w http.ResponseWriter, r *http.Request, s *sessi
 		return
 	}
 	cl := c.s3Client(s)
-	latest, err := latestVersion(r, cl, in.Bucket, in.Key)
+	latest, err := latestVersion(r.Context(), cl, in.Bucket, in.Key)
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -229,8 +230,8 @@ func (c *Console) restoreObject(w http.ResponseWriter, r *http.Request, s *sessi
 // latestVersion returns the newest entry of exactly key, or nil. The key
 // sorts before every longer key it prefixes, so its newest entry is the
 // first one listed under it.
-func latestVersion(r *http.Request, cl *s3.Client, bucket, key string) (*versionJSON, error) {
-	entries, _, err := listVersions(r.Context(), cl, &s3.ListObjectVersionsInput{Bucket: &bucket, Prefix: &key, MaxKeys: aws.Int32(1)})
+func latestVersion(ctx context.Context, cl *s3.Client, bucket, key string) (*versionJSON, error) {
+	entries, _, err := fetchVersions(ctx, cl, &s3.ListObjectVersionsInput{Bucket: &bucket, Prefix: &key, MaxKeys: aws.Int32(1)})
 	if err != nil {
 		return nil, err
 	}

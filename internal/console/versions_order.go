@@ -11,12 +11,12 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// listVersions calls ListObjectVersions and returns its entries in S3's
+// fetchVersions calls ListObjectVersions and returns its entries in S3's
 // order. The SDK splits Version and DeleteMarker elements into two lists,
 // losing how they interleave within a key (a noncurrent delete marker
 // between two versions, say), so the order is read from the response
 // itself as the SDK decodes it.
-func listVersions(ctx context.Context, cl *s3.Client, in *s3.ListObjectVersionsInput) ([]versionJSON, *s3.ListObjectVersionsOutput, error) {
+func fetchVersions(ctx context.Context, cl *s3.Client, in *s3.ListObjectVersionsInput) ([]versionJSON, *s3.ListObjectVersionsOutput, error) {
 	var raw bytes.Buffer
 	out, err := cl.ListObjectVersions(ctx, in, func(o *s3.Options) {
 		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {

@@ -32,7 +32,7 @@ func TestListVersionsKeepsResponseOrder(t *testing.T) {
 	defer srv.Close()
 	cl := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider("AK", "SK", "")})
-	entries, out, err := listVersions(context.Background(), cl, &s3.ListObjectVersionsInput{Bucket: aws.String("b")})
+	entries, out, err := fetchVersions(context.Background(), cl, &s3.ListObjectVersionsInput{Bucket: aws.String("b")})
 	if err != nil {
 		t.Fatal(err)
 	}
