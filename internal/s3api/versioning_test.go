@@ -496,3 +496,34 @@ func TestVersionACLs(t *testing.T) {
 		t.Fatalf("anonymous GET of the private latest: %d", s)
 	}
 }
+
+// CompleteMultipartUpload makes a new version like a PUT, and an older
+// version stays readable by id.
+func TestMultipartVersion(t *testing.T) {
+	e := newEnv(t)
+	e.setVersioning(types.BucketVersioningStatusEnabled)
+	v1 := aws.ToString(e.put("mp", "small first").VersionId)
+	up, err := e.c.CreateMultipartUpload(e.ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp")})
+	wantNoErr(t, err)
+	part, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("multipart second")})
+	wantNoErr(t, err)
+	done, err := e.c.CompleteMultipartUpload(e.ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC64NVME: part.ChecksumCRC64NVME}}}})
+	wantNoErr(t, err)
+	v2 := aws.ToString(done.VersionId)
+	if v2 == "" || v2 == v1 {
+		t.Fatalf("complete answered version %q", v2)
+	}
+	if e.mustGet("mp") != "multipart second" {
+		t.Fatal("latest is not the completed upload")
+	}
+	_, body, err := e.get("mp", func(in *s3.GetObjectInput) { in.VersionId = aws.String(v1) })
+	wantNoErr(t, err)
+	if body != "small first" {
+		t.Fatalf("v1 reads %q", body)
+	}
+	if lv := e.versions("mp"); len(lv.Versions) != 2 || aws.ToString(lv.Versions[0].VersionId) != v2 {
+		t.Fatalf("versions %+v", lv.Versions)
+	}
+}
