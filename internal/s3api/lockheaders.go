@@ -67,8 +67,12 @@ func (h *handler) authorizeLockHeaders(req *request, hd http.Header) error {
 
 // addLockConditions sets the lock condition keys of a write's headers.
 func addLockConditions(c map[string][]string, hd http.Header) {
-	until, _ := parseLockDate(hd.Get(hdrLockUntil)) // zero when absent or malformed
-	lockConditions(c, hd.Get(hdrLockMode), until, hd.Get(hdrLockLegalHold))
+	mode, raw, hold := hd.Get(hdrLockMode), hd.Get(hdrLockUntil), hd.Get(hdrLockLegalHold)
+	if mode == "" && raw == "" && hold == "" {
+		return // the common case: nothing to parse
+	}
+	until, _ := parseLockDate(raw) // zero when absent or malformed
+	lockConditions(c, mode, until, hold)
 }
 
 // setLockHeaders sends a version's lock on GET and HEAD, each part only
