@@ -18,7 +18,8 @@ import (
 
 // TestBrowserVersions turns versioning on in the settings, uploads two
 // versions of a key, shows both, deletes the object (a delete marker
-// appears), restores it, and downloads the older version.
+// appears), restores it, downloads the older version, and turns object
+// lock on with a default retention.
 func TestBrowserVersions(t *testing.T) {
 	// The server starts first so that it stops last: Chromium's
 	// preconnected sockets close with the browser, not during shutdown.
@@ -105,6 +106,26 @@ func TestBrowserVersions(t *testing.T) {
 	if string(got) != string(older) {
 		t.Fatalf("downloaded older version %q, want %q", got, older)
 	}
+
+	// Object lock on the versioned bucket, with a default retention; then
+	// versioning can no longer be suspended, and the page stops offering it.
+	do(t, ctx, 20*time.Second, "enable object lock",
+		chromedp.Click(chromedp.CSS(`.crumbs a[href="#/buckets"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a.btn[href="#/settings/history"]`)),
+		chromedp.Click(chromedp.CSS(`a.btn[href="#/settings/history"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#versioning-suspend")),
+		chromedp.WaitVisible(chromedp.CSS("#set-objectLock-enable")),
+		chromedp.SetValue(chromedp.CSS("#set-objectLock-mode"), "GOVERNANCE"),
+		chromedp.SetValue(chromedp.CSS("#set-objectLock-period"), "1"),
+		chromedp.Click(chromedp.CSS("#set-objectLock-enable")),
+		chromedp.Click(chromedp.CSS("#set-objectLock-enable")))
+	poll[bool](t, ctx, 10*time.Second, "object lock shown on",
+		`(document.querySelector('#set-objectLock-status')?.textContent || '').includes('1 day in GOVERNANCE') && !document.querySelector('#versioning-suspend')`)
+	lc, err := s3c.GetObjectLockConfiguration(sctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("history")})
+	if err != nil || lc.ObjectLockConfiguration.Rule == nil || aws.ToInt32(lc.ObjectLockConfiguration.Rule.DefaultRetention.Days) != 1 {
+		t.Fatalf("object lock set by the page: %+v %v", lc, err)
+	}
+	screenshot(t, ctx, "settings-lock-enabled.png")
 }
 
 func textOf(t *testing.T, ctx context.Context, sel string) string {
