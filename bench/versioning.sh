@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Versioned buckets, Hoard against MinIO with versioning on in both: 4 KiB
 # PUT and GET (warp, into buckets whose versioning is enabled before warp
-# starts) and ListObjectVersions pages of 1,000 entries from a bucket of
-# KEYS keys with VERSIONS versions each (listbench -mode list-versions:
-# the first page and one from a key marker in the middle, raw and decoded
-# by aws-sdk-go-v2).
+# starts; a 4 KiB PUT into an unversioned bucket beside them) and
+# ListObjectVersions pages of 1,000 entries from a bucket of KEYS keys with
+# VERSIONS versions each and from one of 200 keys with 10 versions each
+# (listbench -mode list-versions: the first page and one from a key marker
+# in the middle, raw and decoded by aws-sdk-go-v2).
 #
 #   bench/versioning.sh     # 2 rounds, 6 s per warp workload, 100,000 keys x 10 versions
 #
@@ -76,7 +77,7 @@ for s in "${SERVERS[@]}"; do
 done
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "rounds $ROUNDS, $DURATION per warp workload; versions bucket $KEYS keys x $VERSIONS versions"
+	echo "rounds $ROUNDS, $DURATION per warp workload; versions buckets $KEYS keys x $VERSIONS versions and 200 x 10"
 	echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "go: $(go env GOVERSION)"
@@ -87,6 +88,7 @@ done
 
 # --- workloads -----------------------------------------------------------------
 WORKLOADS=(
+	"put-4KiB-unversioned|ops/s|PUT|put --obj.size 4KiB --concurrent 16 --noclear"
 	"put-4KiB-versioned|ops/s|PUT|put --obj.size 4KiB --concurrent 16 --noclear"
 	"get-4KiB-versioned|ops/s|GET|get --obj.size 4KiB --objects 500 --concurrent 16 --noclear"
 )
@@ -102,7 +104,9 @@ run_warp() { # server round spec
 	IFS='|' read -r name unit only args <<<"$3"
 	log "$name round $round on $s"
 	local bucket="b-${name,,}-r$round"
-	versioned_bucket "$s" "$bucket" || { failed "versioned bucket for $name round $round on $s"; return; }
+	if [[ $name == *-versioned ]]; then
+		versioned_bucket "$s" "$bucket" || { failed "versioned bucket for $name round $round on $s"; return; }
+	fi
 	# shellcheck disable=SC2086 # args is a word list by design
 	"$BIN/warprun" -warp "$GOBIN/warp" -server "$s" -workload "$name" -round "$round" \
 		-pid "${PID_OF[$s]}" -unit "$unit" -ops "$only" -benchdata "$OUT/warp/$name-$s-r$round" -out "$RESULTS" \
@@ -111,12 +115,19 @@ run_warp() { # server round spec
 		--region us-east-1 --lookup path --duration "$DURATION" --bucket "$bucket" ||
 		failed "$name round $round on $s"
 }
+SMALL=(-bucket versions-small -keys 200 -versions 10)
 list_versions() { # server round
 	log "list-versions round $2 on $1"
-	"$BIN/listbench" -mode list-versions -endpoint "http://127.0.0.1:${PORT_OF[$1]}" -server "$1" -round "$2" \
-		-pid "${PID_OF[$1]}" "${LB[@]}" -pages 100 -min-time 1s -out "$RESULTS" 2>>"$OUT/listbench.log" ||
-		failed "list-versions round $2 on $1"
+	local lb=("$BIN/listbench" -mode list-versions -endpoint "http://127.0.0.1:${PORT_OF[$1]}" -server "$1" -round "$2"
+		-pid "${PID_OF[$1]}" -pages 100 -min-time 1s -out "$RESULTS")
+	"${lb[@]}" "${LB[@]}" 2>>"$OUT/listbench.log" || failed "list-versions round $2 on $1"
+	"${lb[@]}" "${SMALL[@]}" 2>>"$OUT/listbench.log" || failed "list-versions (small bucket) round $2 on $1"
 }
+for s in "${SERVERS[@]}"; do
+	log "loading 200 keys x 10 versions on $s"
+	"$BIN/listbench" -mode load -endpoint "http://127.0.0.1:${PORT_OF[$s]}" -pid "${PID_OF[$s]}" "${SMALL[@]}" \
+		-concurrency 16 2>>"$OUT/listbench.log" || { echo "loading the small versions bucket on $s failed" >&2; exit 1; }
+done
 turn=0
 for round in $(seq "$ROUNDS"); do
 	for spec in "${WORKLOADS[@]}"; do

@@ -52,7 +52,7 @@ func (s *Service) deleteOne(ctx context.Context, tx meta.Txn, b *Bucket, in Dele
 	if in.Cond.any() {
 		latest := kv.cur
 		if latest == nil && b.Versioning != VersioningOff {
-			if latest, _, err = firstNoncurrent(ctx, tx, b.Name, in.Key, modeHeader); err != nil {
+			if latest, err = latestMarkerRecord(ctx, tx, b.Name, in.Key); err != nil {
 				return DeleteResult{Key: in.Key}, nil, err
 			}
 		}

@@ -21,6 +21,10 @@ import (
 //	v/<bucket>/<key>\x00<sid> noncurrent versions and every delete marker, newest
 //	                          first: <sid> is the sort id of versionid.go
 //	n/<bucket>/<key>          sort id of the key's null version while it is under v/
+//	d/<bucket>/<key>          sort id of the delete marker that is the key's latest
+//	                          version (present exactly when the key has v/ entries
+//	                          and no o/ record), so a read or write finds it by a
+//	                          point read
 //	c/<bucket>/<name>         per-bucket configuration document (bucketconfig.go)
 //	a/<name>                  account-wide configuration (access.go)
 //	l/<bucket>/<key>…         object ACLs (access.go)
@@ -46,6 +50,7 @@ const (
 	objectPrefix = "o/"
 	versionPfx   = "v/"
 	nullPtrPfx   = "n/"
+	markerPtrPfx = "d/"
 	reversePfx   = "r/"
 	uploadPrefix = "u/"
 	partPrefix   = "p/"
@@ -83,6 +88,8 @@ func versionKey(bucket, key, sortID string) []byte {
 }
 
 func nullPtrKey(bucket, key string) []byte { return []byte(nullPtrPfx + bucket + "/" + key) }
+
+func markerPtrKey(bucket, key string) []byte { return []byte(markerPtrPfx + bucket + "/" + key) }
 
 func reverseKey(blobID string) []byte { return []byte(reversePfx + blobID) }
 

@@ -157,3 +157,46 @@ func TestUploadRecordKeepsLock(t *testing.T) {
 		t.Fatal("a retention without a date decoded")
 	}
 }
+
+// clockReader advances the clock while the body is read, as a long upload
+// would.
+type clockReader struct {
+	r     *bytes.Reader
+	clock *fakeClock
+}
+
+func (c *clockReader) Read(p []byte) (int, error) {
+	c.clock.Advance(time.Hour)
+	return c.r.Read(p)
+}
+
+// A default retention counts from when the version is created, not from
+// when its upload began.
+func TestDefaultRetentionFromCreation(t *testing.T) {
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	if err := e.EnableObjectLock(ctx, "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.PutObjectLockConfig(ctx, "bkt", ObjectLockConfig{Default: &DefaultRetention{Mode: LockGovernance, Days: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	body := []byte("slow upload")
+	info, err := e.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: &clockReader{r: bytes.NewReader(body), clock: e.clock}, Size: int64(len(body)),
+		Checksum: ExpectedChecksum{Algorithm: algCodes[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _, err := e.GetObjectLock(ctx, "bkt", "k", info.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := info.LastModified.AddDate(0, 0, 1).Truncate(time.Millisecond); l.Mode != LockGovernance || !l.RetainUntil.Equal(want) {
+		t.Fatalf("retention %v until %v, want GOVERNANCE until %v", l.Mode, l.RetainUntil, want)
+	}
+	// Without Content-MD5 or a checksum the default retention is refused.
+	_, err = e.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k2", Body: bytes.NewReader(body), Size: int64(len(body)), LockNeedsDigest: true})
+	if !errors.Is(err, ErrLockDigestRequired) {
+		t.Fatalf("default retention without a digest: %v", err)
+	}
+}

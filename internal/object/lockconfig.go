@@ -31,8 +31,10 @@ type DefaultRetention struct {
 	Years int      `json:"years,omitempty"`
 }
 
-// until is the retain-until date of a version written at now.
+// until is the retain-until date of a version written at now, rounded
+// up to the stored precision so that the period is never cut short.
 func (d DefaultRetention) until(now time.Time) time.Time {
+	now = now.Add(lockPrecision - 1)
 	if d.Years > 0 {
 		return normalUntil(now.AddDate(d.Years, 0, 0))
 	}

@@ -10,53 +10,69 @@ import (
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
-// newVersionLock is the lock a new version written to b at now gets: the
-// one the request asks for, checked, or else the bucket's default
-// retention. A request naming any lock on a bucket without object lock
-// is refused, as S3 does.
-func newVersionLock(ctx context.Context, r meta.Reader, b *Bucket, asked *ObjectLock, now time.Time) (ObjectLock, error) {
+// versionLock is the lock a new version will get: the one its request
+// asked for, or the bucket's default retention, counted from the moment
+// the version is created (at), not from when its upload began.
+type versionLock struct {
+	asked ObjectLock
+	def   *DefaultRetention // nil unless the default applies
+}
+
+// at is the lock of a version created at t.
+func (v versionLock) at(t time.Time) ObjectLock {
+	l := v.asked
+	if v.def != nil {
+		l.Mode, l.RetainUntil = v.def.Mode, v.def.until(t)
+	}
+	return l
+}
+
+func (v versionLock) retains() bool { return v.asked.HasRetention() || v.def != nil }
+
+// newVersionLock decides the lock of a new version of b: the request's,
+// checked at now, or else the bucket's default retention. A request
+// naming any lock on a bucket without object lock is refused, as S3 does.
+func newVersionLock(ctx context.Context, r meta.Reader, b *Bucket, asked *ObjectLock, now time.Time) (versionLock, error) {
+	var v versionLock
 	if !b.ObjectLock {
 		if asked != nil {
-			return ObjectLock{}, fmt.Errorf("lock on a version of %q: %w", b.Name, ErrObjectLockNotEnabled)
+			return v, fmt.Errorf("lock on a version of %q: %w", b.Name, ErrObjectLockNotEnabled)
 		}
-		return ObjectLock{}, nil
+		return v, nil
 	}
-	var l ObjectLock
 	if asked != nil {
-		l = *asked
-		if !l.RetainUntil.IsZero() {
-			l.RetainUntil = normalUntil(l.RetainUntil)
+		v.asked = *asked
+		if !v.asked.RetainUntil.IsZero() {
+			v.asked.RetainUntil = normalUntil(v.asked.RetainUntil)
 		}
-		if err := validNewRetention(l.Mode, l.RetainUntil, now); err != nil {
-			return ObjectLock{}, err
+		if err := validNewRetention(v.asked.Mode, v.asked.RetainUntil, now); err != nil {
+			return v, err
 		}
 	}
-	if l.HasRetention() {
-		return l, nil
+	if v.asked.HasRetention() {
+		return v, nil
 	}
 	c, err := lockConfigOf(ctx, r, b)
 	if err != nil {
-		return ObjectLock{}, err
+		return v, err
 	}
-	if d := c.Default; d != nil {
-		l.Mode, l.RetainUntil = d.Mode, d.until(now)
-	}
-	return l, nil
+	v.def = c.Default
+	return v, nil
 }
 
 // writeLock is the lock of the version a PutObject or CopyObject writes.
-func (s *Service) writeLock(ctx context.Context, b *Bucket, in *PutInput) (ObjectLock, error) {
-	l, err := newVersionLock(ctx, s.meta, b, in.Lock, s.cfg.Now())
+func (s *Service) writeLock(ctx context.Context, b *Bucket, in *PutInput) (versionLock, error) {
+	v, err := newVersionLock(ctx, s.meta, b, in.Lock, s.cfg.Now())
 	if err == nil && in.LockNeedsDigest {
-		err = needsDigest(in, l)
+		err = needsDigest(in, v)
 	}
-	return l, err
+	return v, err
 }
 
 // needsDigest reports a PutObject that gives its version a retention
 // without Content-MD5 or an additional checksum, which S3 refuses.
-func needsDigest(in *PutInput, l ObjectLock) error {
-	if !l.HasRetention() || len(in.ContentMD5) != 0 || in.Checksum.Algorithm != checksum.None {
+func needsDigest(in *PutInput, v versionLock) error {
+	if !v.retains() || len(in.ContentMD5) != 0 || in.Checksum.Algorithm != checksum.None {
 		return nil
 	}
 	return fmt.Errorf("put %s/%s with retention: %w", in.Bucket, in.Key, ErrLockDigestRequired)
@@ -86,16 +102,12 @@ func (s *Service) uploadLock(ctx context.Context, bucket string, asked *ObjectLo
 	if err != nil || asked == nil {
 		return nil, err
 	}
-	l, err := newVersionLock(ctx, s.meta, b, asked, s.cfg.Now())
+	v, err := newVersionLock(ctx, s.meta, b, asked, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
 	// Only what was asked: a default retention is the bucket's at Complete.
-	l.LegalHold, l.LegalHoldSet = asked.LegalHold, asked.LegalHoldSet
-	if !asked.HasRetention() {
-		l.Mode, l.RetainUntil = LockNone, time.Time{}
-	}
-	return &l, nil
+	return &v.asked, nil
 }
 
 // completeLock gives the object a completed upload assembles its lock,
@@ -152,3 +164,6 @@ func decodeLock(d *decoder) *ObjectLock {
 	}
 	return l
 }
+
+// applyLock gives the record its lock as of its modification time.
+func (r *record) applyLock(v versionLock) { r.setLock(v.at(time.Unix(0, r.ModTime))) }

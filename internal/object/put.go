@@ -118,7 +118,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 		Inline:      st.inline,
 		Enc:         sl.env,
 	}
-	rec.setLock(lock)
+	rec.applyLock(lock)
 	if st.blob != nil {
 		rec.BlobID = st.blob.ID()
 		if err := st.blob.Commit(ctx); err != nil {

@@ -101,11 +101,11 @@ func (s *Service) readVersion(ctx context.Context, r meta.Reader, bucket, key, v
 	}
 	if vid == "" {
 		if b.Versioning != VersioningOff {
-			dm, _, err := firstNoncurrent(ctx, r, bucket, key, modeHeader)
+			dm, err := latestMarkerRecord(ctx, r, bucket, key)
 			if err != nil {
 				return nil, err
 			}
-			if dm != nil && dm.DeleteMarker {
+			if dm != nil {
 				return nil, markerErr(dm, fmt.Errorf("%s/%s: %w", bucket, key, ErrNoSuchKey))
 			}
 		}
@@ -119,4 +119,22 @@ func (s *Service) readVersion(ctx context.Context, r meta.Reader, bucket, key, v
 		return nil, markerErr(loc.rec, fmt.Errorf("%s/%s version %s: %w", bucket, key, vid, ErrMethodNotAllowed))
 	}
 	return loc, nil
+}
+
+// latestMarkerRecord reads the delete marker that is the key's latest
+// version, or nil.
+func latestMarkerRecord(ctx context.Context, r meta.Reader, bucket, key string) (*record, error) {
+	sid, err := latestMarker(ctx, r, bucket, key)
+	if err != nil || sid == "" {
+		return nil, err
+	}
+	v, err := r.Get(ctx, versionKey(bucket, key, sid))
+	if err != nil {
+		return nil, fmt.Errorf("delete marker %s of %s/%s: %w", sid, bucket, key, err)
+	}
+	rec, err := decodeRecordMode(v, modeHeader)
+	if err != nil {
+		return nil, fmt.Errorf("delete marker %s of %s/%s: %w", sid, bucket, key, err)
+	}
+	return rec, nil
 }

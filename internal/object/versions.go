@@ -30,6 +30,9 @@ type keyView struct {
 	key    string
 	cur    *record // the "o/" record (with its part table), nil when none
 	curRaw []byte  // its encoding, moved unchanged when it is demoted
+	// marker is the sort id of the delete marker that is the latest
+	// version ("" when none), read by stamp.
+	marker string
 }
 
 func (s *Service) loadKey(ctx context.Context, tx meta.Reader, b *Bucket, key string) (*keyView, error) {
@@ -49,27 +52,17 @@ func (s *Service) loadKey(ctx context.Context, tx meta.Reader, b *Bucket, key st
 	return kv, nil
 }
 
-// firstNoncurrent returns the newest "v/" entry of a key and its metadata
-// key, or nil. One seek, however many versions the key has.
-func firstNoncurrent(ctx context.Context, r meta.Reader, bucket, key string, mode decodeMode) (*record, []byte, error) {
-	lower := versionsOf(bucket, key)
-	it, err := r.NewIter(ctx, lower, meta.PrefixEnd(lower))
+// latestMarker returns the sort id in the key's "d/" pointer: the delete
+// marker that is its latest version, or "" when its latest is not one.
+func latestMarker(ctx context.Context, r meta.Reader, bucket, key string) (string, error) {
+	sid, err := r.Get(ctx, markerPtrKey(bucket, key))
+	if errors.Is(err, meta.ErrNotFound) {
+		return "", nil
+	}
 	if err != nil {
-		return nil, nil, err
+		return "", fmt.Errorf("read delete marker of %s/%s: %w", bucket, key, err)
 	}
-	defer it.Close()
-	if !it.First() {
-		return nil, nil, it.Error()
-	}
-	v, err := it.Value()
-	if err != nil {
-		return nil, nil, err
-	}
-	rec, err := decodeRecordMode(v, mode)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s/%s version: %w", bucket, key, err)
-	}
-	return rec, append([]byte(nil), it.Key()...), nil
+	return string(sid), nil
 }
 
 // stamp returns the modification time for a new version of the key:
@@ -80,12 +73,12 @@ func (s *Service) stamp(ctx context.Context, tx meta.Reader, kv *keyView, now in
 	case kv.cur != nil:
 		latest = kv.cur.ModTime
 	case kv.b.Versioning != VersioningOff:
-		dm, _, err := firstNoncurrent(ctx, tx, kv.b.Name, kv.key, modeHeader)
+		sid, err := latestMarker(ctx, tx, kv.b.Name, kv.key)
 		if err != nil {
 			return 0, err
 		}
-		if dm != nil {
-			latest = dm.ModTime
+		if sid != "" {
+			kv.marker, latest = sid, versionTime(sid)
 		}
 	}
 	return max(now, latest+1), nil
@@ -206,6 +199,11 @@ func (s *Service) putVersion(ctx context.Context, tx meta.Txn, kv *keyView, rec 
 	if err != nil {
 		return nil, err
 	}
+	if kv.marker != "" {
+		if err := tx.Delete(markerPtrKey(kv.b.Name, kv.key)); err != nil {
+			return nil, err
+		}
+	}
 	return freed, tx.Set(objectKey(kv.b.Name, kv.key), rec.encode())
 }
 
@@ -253,6 +251,9 @@ func (s *Service) deleteLatest(ctx context.Context, tx meta.Txn, kv *keyView, no
 	}
 	sid := marker.sortID()
 	if err := tx.Set(versionKey(kv.b.Name, kv.key, sid), marker.encode()); err != nil {
+		return res, nil, err
+	}
+	if err := tx.Set(markerPtrKey(kv.b.Name, kv.key), []byte(sid)); err != nil {
 		return res, nil, err
 	}
 	if suspended {
@@ -305,7 +306,8 @@ func (s *Service) deleteVersion(ctx context.Context, tx meta.Txn, b *Bucket, key
 }
 
 // promote makes the newest "v/" entry of a key its "o/" record, unless it
-// is a delete marker (the key then stays deleted).
+// is a delete marker: the key then stays deleted and the "d/" pointer names
+// that marker (and goes when no version is left).
 func promote(ctx context.Context, tx meta.Txn, b *Bucket, key string) error {
 	lower := versionsOf(b.Name, key)
 	it, err := tx.NewIter(ctx, lower, meta.PrefixEnd(lower))
@@ -313,8 +315,12 @@ func promote(ctx context.Context, tx meta.Txn, b *Bucket, key string) error {
 		return err
 	}
 	defer it.Close()
+	dkey := markerPtrKey(b.Name, key)
 	if !it.First() {
-		return it.Error()
+		if err := it.Error(); err != nil {
+			return err
+		}
+		return tx.Delete(dkey)
 	}
 	v, err := it.Value()
 	if err != nil {
@@ -324,15 +330,18 @@ func promote(ctx context.Context, tx meta.Txn, b *Bucket, key string) error {
 	if err := head.decode(v, modeList); err != nil {
 		return fmt.Errorf("%s/%s version: %w", b.Name, key, err)
 	}
-	if head.DeleteMarker {
-		return nil
-	}
 	vkey := append([]byte(nil), it.Key()...)
+	if head.DeleteMarker {
+		return tx.Set(dkey, vkey[len(lower):])
+	}
 	raw := append([]byte(nil), v...)
 	if err := tx.Set(objectKey(b.Name, key), raw); err != nil {
 		return err
 	}
 	if err := tx.Delete(vkey); err != nil {
+		return err
+	}
+	if err := tx.Delete(dkey); err != nil {
 		return err
 	}
 	if head.VersionID == NullVersion {

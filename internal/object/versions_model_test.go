@@ -134,13 +134,20 @@ func (m *versionModel) check(t *testing.T, e *testEnv) {
 		}
 		vs := m.keys[key]
 		b, err := e.readVersion(t, "bkt", key, "")
-		if len(vs) == 0 || vs[0].marker {
-			if !errors.Is(err, ErrNoSuchKey) {
-				t.Fatalf("%s: latest is gone, GET answers %v", key, err)
+		var dm *DeleteMarkerError
+		switch {
+		case len(vs) == 0:
+			if !errors.Is(err, ErrNoSuchKey) || errors.As(err, &dm) {
+				t.Fatalf("%s: no versions, GET answers %v", key, err)
 			}
-		} else if err != nil || !bytes.Equal(b, vs[0].data) {
+		case vs[0].marker:
+			if !errors.Is(err, ErrNoSuchKey) || !errors.As(err, &dm) || dm.VersionID != vs[0].vid {
+				t.Fatalf("%s: latest is marker %s, GET answers %v", key, vs[0].vid, err)
+			}
+		case err != nil || !bytes.Equal(b, vs[0].data):
 			t.Fatalf("%s: GET %v, %d bytes", key, err, len(b))
 		}
+		m.checkPointers(t, e, key)
 	}
 	if i != len(res.Versions) {
 		t.Fatalf("listing has %d entries, model %d", len(res.Versions), i)
@@ -170,12 +177,16 @@ func runVersionModel(t *testing.T, ops []byte) {
 }
 
 func TestVersionModel(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	ops := make([]byte, 400)
-	for i := range ops {
-		ops[i] = byte(r.Uint32())
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 2))
+			ops := make([]byte, 400)
+			for i := range ops {
+				ops[i] = byte(r.Uint32())
+			}
+			runVersionModel(t, ops)
+		})
 	}
-	runVersionModel(t, ops)
 }
 
 func FuzzVersionModel(f *testing.F) {
@@ -187,4 +198,31 @@ func FuzzVersionModel(f *testing.F) {
 		}
 		runVersionModel(t, ops)
 	})
+}
+
+// checkPointers checks the "n/" and "d/" pointers of a key against the
+// model: each names the version it should, and exists only when it should.
+func (m *versionModel) checkPointers(t *testing.T, e *testEnv, key string) {
+	t.Helper()
+	vs := m.keys[key]
+	wantMarker, wantNull := len(vs) > 0 && vs[0].marker, false
+	for i, v := range vs {
+		if v.vid == NullVersion && (i > 0 || v.marker) {
+			wantNull = true
+		}
+	}
+	for _, p := range []struct {
+		k    []byte
+		want bool
+	}{{markerPtrKey("bkt", key), wantMarker}, {nullPtrKey("bkt", key), wantNull}} {
+		sid, err := e.meta.Get(ctx, p.k)
+		if got := err == nil; got != p.want {
+			t.Fatalf("%s: pointer %q present %v, want %v (versions %+v)", key, p.k, got, p.want, vs)
+		}
+		if err == nil {
+			if _, err := e.meta.Get(ctx, versionKey("bkt", key, string(sid))); err != nil {
+				t.Fatalf("%s: pointer %q names %s: %v", key, p.k, sid, err)
+			}
+		}
+	}
 }

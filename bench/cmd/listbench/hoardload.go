@@ -79,16 +79,20 @@ func fillHoard(ctx context.Context, svc *object.Service, o options) (loadStats, 
 	if err != nil {
 		return loadStats{}, err
 	}
-	return loadStats{keys: o.keys * max(o.versions, 1), elapsed: time.Since(start)}, nil
+	return loadStats{keys: o.keys, versions: max(o.versions, 1), elapsed: time.Since(start)}, nil
 }
 
-// loadStats is what a fast load reports.
+// loadStats is what a fast load reports: keys with versions each.
 type loadStats struct {
-	keys    int
-	elapsed time.Duration
+	keys     int
+	versions int
+	elapsed  time.Duration
 }
 
-func (s loadStats) rate() float64 { return float64(s.keys) / s.elapsed.Seconds() }
+// rate is in keys per second, or versions per second for versioned loads.
+func (s loadStats) rate() float64 {
+	return float64(s.keys*max(s.versions, 1)) / s.elapsed.Seconds()
+}
 
 // progress logs the count every 10 s so a long load shows it is moving;
 // the returned function stops it.

@@ -123,6 +123,11 @@ func fastLoad(ctx context.Context, o options, f func(context.Context, options) (
 	if err != nil {
 		return err
 	}
+	if st.versions > 1 {
+		fmt.Printf("%s: %d keys x %d versions in %.1f s, %.0f versions/s (%s, %d workers)\n",
+			o.server, st.keys, st.versions, st.elapsed.Seconds(), st.rate(), how, o.concurrency)
+		return nil
+	}
 	fmt.Printf("%s: %d keys in %.1f s, %.0f keys/s (%s, %d workers)\n",
 		o.server, st.keys, st.elapsed.Seconds(), st.rate(), how, o.concurrency)
 	return nil

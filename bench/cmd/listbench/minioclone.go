@@ -54,7 +54,7 @@ func cloneMinio(ctx context.Context, o options) (loadStats, error) {
 	if err != nil {
 		return loadStats{}, err
 	}
-	return loadStats{keys: o.keys, elapsed: time.Since(start)}, nil
+	return loadStats{keys: o.keys, versions: max(o.versions, 1), elapsed: time.Since(start)}, nil
 }
 
 // checkSingleDrive refuses anything but a single-drive deployment: with
