@@ -7,10 +7,12 @@ import (
 	"net"
 	"strings"
 
+	"github.com/hoard-s3/hoard/internal/lograte"
 	"github.com/hoard-s3/hoard/internal/server"
 )
 
-// newLogger builds the stderr logger from the --log-format and --log-level flags.
+// newLogger builds the stderr logger from the --log-format and
+// --log-level flags. Lines that repeat are rate-limited (lograte).
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
@@ -19,9 +21,9 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: lv}
 	switch strings.ToLower(format) {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(lograte.New(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(lograte.New(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("invalid --log-format %q: want text or json", format)
 }

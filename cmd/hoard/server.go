@@ -119,17 +119,63 @@ func runServer(a *app, args []string) int {
 		return 2
 	}
 	setGCPercent(a.getenv)
-	// Signals are caught from here on, so one that arrives while the
-	// stores open still ends in a clean shutdown.
+	// Packages that log through slog's default logger (the object
+	// service, the metadata engine's defaults) get the same handler.
+	slog.SetDefault(logger)
+	// Signals are caught from here on: one that arrives while the stores
+	// open ends the start-up (see openUntilSignal).
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	srv, err := openServer(a, o, logger)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "hoard: %v\n", err)
-		return 1
+	srv, code := openUntilSignal(a, o, sigs, logger)
+	if srv == nil {
+		return code
 	}
 	return serveUntilSignal(a, srv, sigs, logger)
+}
+
+// startAbortWait is how long a signal during start-up waits for the
+// start-up to finish, so that stores nearly open are closed cleanly.
+const startAbortWait = 2 * time.Second
+
+// openUntilSignal opens the server unless a signal comes first: opening
+// may take long (a large log to replay) or never end, and a supervisor's
+// SIGTERM must stop the process all the same. The stores are crash-safe,
+// so leaving an open in progress loses nothing. It returns the server, or
+// nil and the exit code.
+func openUntilSignal(a *app, o *serverOptions, sigs <-chan os.Signal, logger *slog.Logger) (*server.Server, int) {
+	type result struct {
+		srv *server.Server
+		err error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		srv, err := openServer(a, o, logger)
+		opened <- result{srv, err}
+	}()
+	var sig os.Signal
+	select {
+	case r := <-opened:
+		if r.err != nil {
+			fmt.Fprintf(a.stderr, "hoard: %v\n", r.err)
+			return nil, 1
+		}
+		return r.srv, 0
+	case sig = <-sigs:
+	}
+	logger.Warn("signal during start-up: stopping", "signal", sig.String())
+	select {
+	case r := <-opened:
+		if r.err == nil {
+			if err := r.srv.Shutdown(); err != nil {
+				logger.Error("shutdown", "err", err)
+			}
+		}
+	case <-sigs:
+	case <-time.After(startAbortWait):
+		logger.Warn("start-up did not finish; exiting without closing the stores")
+	}
+	return nil, 128 + int(sig.(syscall.Signal))
 }
 
 // defaultGCPercent replaces Go's 100 unless GOGC is set. The server's

@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -37,10 +38,16 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
+		// An SSE-C upload completes only with its key, as S3 requires.
+		if _, err := s.openUploadKey(ctx, in.Bucket, in.Key, up, in.SSE); err != nil {
+			return err
+		}
 		stored, _, err := scanParts(ctx, tx, in.UploadID, 0, -1)
 		if err != nil {
 			return err
 		}
+		in := in
+		in.Parts = pickListed(in.Parts, stored)
 		rec, err = s.assemble(up, stored, in)
 		if err != nil {
 			return err
@@ -65,8 +72,15 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 			return err
 		}
 		freed = append(freed, unused...)
-		return tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID))
+		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
+			return err
+		}
+		// The record itself is written by putVersion above.
+		return recordCompletion(tx, in, rec, s.cfg.Now())
 	})
+	if errors.Is(err, ErrNoSuchUpload) {
+		return s.completedResult(ctx, in)
+	}
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("complete upload %s of %s/%s", in.UploadID, in.Bucket, in.Key), err, in.Cond.any())
 	}
@@ -90,7 +104,9 @@ func validateComplete(in CompleteMultipartInput) error {
 		if err := validPartNumber(p.PartNumber); err != nil {
 			return fmt.Errorf("%v: %w", err, ErrInvalidPart)
 		}
-		if p.PartNumber <= last {
+		// A part number may be listed twice: a client that re-uploaded a
+		// part lists both uploads, and the one whose ETag matches is used.
+		if p.PartNumber < last {
 			return fmt.Errorf("part %d listed after part %d: %w", p.PartNumber, last, ErrInvalidPartOrder)
 		}
 		last = p.PartNumber
@@ -101,6 +117,41 @@ func validateComplete(in CompleteMultipartInput) error {
 		return fmt.Errorf("checksum type %q: %w", in.ChecksumType, ErrInvalidArgument)
 	}
 	return validWriteConditions(in.Cond)
+}
+
+// pickListed keeps one entry per part number of a validated (ascending)
+// list: of the entries listing a number more than once, the one whose ETag
+// matches the stored part, else the last (which then fails as InvalidPart).
+func pickListed(listed []CompletedPart, stored []storedPart) []CompletedPart {
+	out := make([]CompletedPart, 0, len(listed))
+	j := 0
+	for i := 0; i < len(listed); {
+		n := listed[i].PartNumber
+		end := i + 1
+		for end < len(listed) && listed[end].PartNumber == n {
+			end++
+		}
+		for j < len(stored) && stored[j].Number < n {
+			j++
+		}
+		pick := listed[end-1]
+		if end-i > 1 && j < len(stored) && stored[j].Number == n {
+			for _, c := range listed[i:end] {
+				if partETagMatches(c.ETag, stored[j].MD5) {
+					pick = c
+					break
+				}
+			}
+		}
+		out = append(out, pick)
+		i = end
+	}
+	return out
+}
+
+func partETagMatches(listed string, md5sum []byte) bool {
+	tag := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(listed), `"`), `"`)
+	return strings.EqualFold(tag, hex.EncodeToString(md5sum))
 }
 
 // moveParts deletes the upload's part records inside tx. The listed parts'
@@ -194,8 +245,7 @@ func (s *Service) assemble(up *uploadRec, stored []storedPart, in CompleteMultip
 // where UploadPart accepted them: in an upload whose algorithm is the
 // default.
 func checkListedPart(up *uploadRec, want CompletedPart, p storedPart) error {
-	tag := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(want.ETag), `"`), `"`)
-	if !strings.EqualFold(tag, hex.EncodeToString(p.MD5)) {
+	if !partETagMatches(want.ETag, p.MD5) {
 		return fmt.Errorf("part %d ETag %q does not match: %w", p.Number, want.ETag, ErrInvalidPart)
 	}
 	c := want.Checksum

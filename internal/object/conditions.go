@@ -61,11 +61,11 @@ func checkCopySource(c ReadConditions, etag string, modified time.Time) error {
 	return err
 }
 
-// validWriteConditions rejects what S3 does not support on writes:
-// If-None-Match takes only "*".
+// validWriteConditions rejects an If-None-Match that names nothing: it
+// takes "*" or a list of ETags.
 func validWriteConditions(c WriteConditions) error {
-	if c.IfNoneMatch != "" && strings.TrimSpace(c.IfNoneMatch) != "*" {
-		return fmt.Errorf("If-None-Match %q on a write (only \"*\" is supported): %w", c.IfNoneMatch, ErrNotImplemented)
+	if c.IfNoneMatch != "" && strings.Trim(c.IfNoneMatch, ", \t") == "" {
+		return fmt.Errorf("If-None-Match %q on a write: %w", c.IfNoneMatch, ErrInvalidArgument)
 	}
 	return nil
 }
@@ -74,8 +74,8 @@ func validWriteConditions(c WriteConditions) error {
 // (nil when the key does not exist). It runs inside the transaction that
 // writes, so the check and the write are atomic.
 func checkWrite(c WriteConditions, cur *record) error {
-	if c.IfNoneMatch != "" && cur != nil {
-		return fmt.Errorf("If-None-Match \"*\" and the object exists: %w", ErrPreconditionFailed)
+	if c.IfNoneMatch != "" && cur != nil && etagMatches(c.IfNoneMatch, cur.etag()) {
+		return fmt.Errorf("If-None-Match %q and the object exists: %w", c.IfNoneMatch, ErrPreconditionFailed)
 	}
 	if c.IfMatch != "" {
 		if cur == nil {

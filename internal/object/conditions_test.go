@@ -103,6 +103,10 @@ func TestCheckWrite(t *testing.T) {
 		{"if-match ok", WriteConditions{IfMatch: `"ab"`}, cur, nil},
 		{"if-match star", WriteConditions{IfMatch: "*"}, cur, nil},
 		{"if-match differs", WriteConditions{IfMatch: "cd"}, cur, ErrPreconditionFailed},
+		{"if-none-match etag matches", WriteConditions{IfNoneMatch: `"ab"`}, cur, ErrPreconditionFailed},
+		{"if-none-match etag in a list", WriteConditions{IfNoneMatch: `"x", "ab"`}, cur, ErrPreconditionFailed},
+		{"if-none-match other etag", WriteConditions{IfNoneMatch: `"cd"`}, cur, nil},
+		{"if-none-match etag, no object", WriteConditions{IfNoneMatch: `"ab"`}, nil, nil},
 	}
 	for _, tt := range tests {
 		err := checkWrite(tt.c, tt.cur)
@@ -110,8 +114,8 @@ func TestCheckWrite(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if err := validWriteConditions(WriteConditions{IfNoneMatch: `"etag"`}); !errors.Is(err, ErrNotImplemented) {
-		t.Errorf("If-None-Match with an ETag on a write: %v", err)
+	if err := validWriteConditions(WriteConditions{IfNoneMatch: " , "}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("If-None-Match naming nothing on a write: %v", err)
 	}
 }
 

@@ -58,9 +58,12 @@ var (
 	// contradict each other, such as a checksum type the upload does not use.
 	ErrInvalidRequest = errors.New("invalid request")
 	// ErrInvalidPartNumber is a GET/HEAD partNumber past the object's parts
-	// (S3's 416 InvalidPartNumber). It wraps ErrInvalidArgument so that a
+	// (S3's 400 InvalidPart). It wraps ErrInvalidArgument so that a
 	// caller that does not know it still answers 400 InvalidArgument.
 	ErrInvalidPartNumber = fmt.Errorf("part number not satisfiable: %w", ErrInvalidArgument)
+	// ErrUploadKeyMismatch is a part sent under another SSE-C key than its
+	// upload's (S3's 400 InvalidArgument, not the 403 of a read).
+	ErrUploadKeyMismatch = errors.New("the customer key differs from the upload's")
 )
 
 // isRequestError reports whether err is the outcome of one request's own

@@ -97,7 +97,8 @@ func selectBytes(in GetInput, rec *record) (off, n int64, partial bool, err erro
 
 // selectPart selects the nth part (counted from 1 in the object's order)
 // of a multipart object. The answer describes that part: its bytes, and its
-// own checksum, which covers exactly them.
+// own checksum, which covers exactly them; S3 names the object's checksum
+// type with it.
 func selectPart(out *ObjectReader, rec *record, n int) error {
 	if n > rec.Parts {
 		return fmt.Errorf("part %d of an object with %d parts: %w", n, rec.Parts, ErrInvalidPartNumber)
@@ -113,7 +114,6 @@ func selectPart(out *ObjectReader, rec *record, n int) error {
 			out.Offset, out.Length, out.Partial = off, e.Size, true
 			if out.Info.Checksum.Algorithm != checksum.None && e.Sum != "" {
 				out.Info.Checksum.Encoded = checksum.Encode([]byte(e.Sum))
-				out.Info.ChecksumType = ChecksumFullObject
 			}
 			return nil
 		}

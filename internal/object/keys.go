@@ -28,6 +28,7 @@ import (
 //	c/<bucket>/<name>         per-bucket configuration document (bucketconfig.go)
 //	a/<name>                  account-wide configuration (access.go)
 //	l/<bucket>/<key>…         object ACLs (access.go)
+//	m/<id>                    completed multipart upload, for retried completions (mpdone.go)
 //
 // Other services share the engine under prefixes of their own ("iam/",
 // "kms/"), none of which is a one-letter prefix above.

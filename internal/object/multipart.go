@@ -130,7 +130,7 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 	if a := in.Checksum.Algorithm; a != checksum.None && a != up.Alg && !up.Defaulted {
 		return nil, fmt.Errorf("part checksum %s in an upload using %s: %w", a, up.Alg, ErrInvalidRequest)
 	}
-	dk, err := s.openKey(ctx, in.Bucket, in.Key, up.Enc, in.SSE, true)
+	dk, err := s.openUploadKey(ctx, in.Bucket, in.Key, up, in.SSE)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +139,15 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 		return nil, fmt.Errorf("part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
 	return s.commitPart(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber, up, p, w)
+}
+
+// openUploadKey opens the data key of an upload for one of its parts.
+func (s *Service) openUploadKey(ctx context.Context, bucket, key string, up *uploadRec, r SSERequest) ([]byte, error) {
+	dk, err := s.openKey(ctx, bucket, key, up.Enc, r, true)
+	if errors.Is(err, ErrSSECustomerKeyMismatch) {
+		return nil, fmt.Errorf("part of %s/%s: %w", bucket, key, ErrUploadKeyMismatch)
+	}
+	return dk, err
 }
 
 // teeHash feeds a second hash with everything written to the first.
@@ -279,7 +288,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (*
 }
 
 func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *uploadRec) (*PartInfo, error) {
-	dst, err := s.openKey(ctx, in.Bucket, in.Key, up.Enc, in.SSE, true)
+	dst, err := s.openUploadKey(ctx, in.Bucket, in.Key, up, in.SSE)
 	if err != nil {
 		return nil, err
 	}

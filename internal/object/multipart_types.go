@@ -119,6 +119,7 @@ type CompleteMultipartInput struct {
 	ChecksumType ChecksumType
 	ObjectSize   *int64
 	Cond         WriteConditions
+	SSE          SSERequest // the customer key of an SSE-C upload
 }
 
 // ListPartsInput pages through an upload's parts. MaxParts 0 means

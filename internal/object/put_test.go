@@ -162,7 +162,7 @@ func TestPutErrors(t *testing.T) {
 		{"late mismatch", PutInput{Body: bytes.NewReader(big), Size: int64(len(big)), Checksum: ExpectedChecksum{Algorithm: checksum.CRC32, Late: func() (string, error) { return crc(small), nil }}}, ErrChecksumMismatch},
 		{"late malformed", PutInput{Body: bytes.NewReader(small), Size: 5, Checksum: ExpectedChecksum{Algorithm: checksum.CRC32, Late: func() (string, error) { return "xx", nil }}}, ErrInvalidChecksum},
 		{"late error", PutInput{Body: bytes.NewReader(big), Size: int64(len(big)), Checksum: ExpectedChecksum{Algorithm: checksum.CRC32, Late: func() (string, error) { return "", errAuth }}}, errAuth},
-		{"if-none-match etag", PutInput{Body: panicReader{}, Size: 5, Cond: WriteConditions{IfNoneMatch: `"abc"`}}, ErrNotImplemented},
+		{"if-none-match naming nothing", PutInput{Body: panicReader{}, Size: 5, Cond: WriteConditions{IfNoneMatch: " , "}}, ErrInvalidArgument},
 		{"if-match missing", PutInput{Body: panicReader{}, Size: 5, Cond: WriteConditions{IfMatch: `"abc"`}}, ErrNoSuchKey},
 	}
 	e := newEnv(t)

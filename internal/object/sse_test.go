@@ -45,7 +45,7 @@ func (e *sseEnv) writeKind(t *testing.T, kind, key string, data []byte, req SSER
 			parts = append(parts, CompletedPart{PartNumber: i + 1, ETag: p.ETag})
 			off += n
 		}
-		info, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: key, UploadID: up.UploadID, Parts: parts})
+		info, err := e.CompleteMultipartUpload(ctx, CompleteMultipartInput{Bucket: "bkt", Key: key, UploadID: up.UploadID, Parts: parts, SSE: readReq(req)})
 		if err != nil {
 			t.Fatalf("complete %s: %v", key, err)
 		}
@@ -212,7 +212,7 @@ func TestCustomerKeyErrors(t *testing.T) {
 	_, err = e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1, Body: bytes.NewReader(data), Size: 5000})
 	wantErr(t, err, ErrSSECustomerKeyRequired)
 	_, err = e.UploadPart(ctx, UploadPartInput{Bucket: "bkt", Key: "m", UploadID: up.UploadID, PartNumber: 1, Body: bytes.NewReader(data), Size: 5000, SSE: custKey(5)})
-	wantErr(t, err, ErrSSECustomerKeyMismatch)
+	wantErr(t, err, ErrUploadKeyMismatch)
 }
 
 func TestCopyChangesEncryption(t *testing.T) {

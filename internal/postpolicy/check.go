@@ -60,8 +60,12 @@ func (p *Policy) check(f *fields, bucket string, exempt func(string) bool) (leng
 		if c.Field == "bucket" {
 			value, ok = bucket, true
 		}
-		// A condition on an absent field fails, even starts-with "".
-		if !ok || !c.matches(value) {
+		// A condition on an absent field fails, except starts-with "",
+		// which S3 documents as "any content" and applies to a field the
+		// form leaves out (a policy may allow x-amz-server-side-encryption
+		// without the form choosing one).
+		anything := c.Op != OpEq && c.Value == ""
+		if !ok && !anything || ok && !c.matches(value) {
 			return lr, conditionErr("Policy Condition failed: %s", c.text)
 		}
 	}
@@ -96,10 +100,14 @@ func (c *Condition) matches(value string) bool {
 // form field that you specify in a form (except x-amz-signature, file,
 // policy, and field names that have an x-ignore- prefix) must appear in the
 // list of conditions" (AWSAccessKeyId and signature instead for SigV2).
+// S3 also takes checksum fields that no condition names: they only add a
+// check of the file's bytes, so they cannot widen what the policy allows.
 func exemptV4(k string) bool {
-	return k == "x-amz-signature" || k == "file" || k == "policy" || strings.HasPrefix(k, "x-ignore-")
+	return k == "x-amz-signature" || k == "file" || k == "policy" || strings.HasPrefix(k, "x-ignore-") || isChecksumField(k)
 }
 
 func exemptV2(k string) bool {
-	return k == "awsaccesskeyid" || k == "signature" || k == "file" || k == "policy" || strings.HasPrefix(k, "x-ignore-")
+	return k == "awsaccesskeyid" || k == "signature" || k == "file" || k == "policy" || strings.HasPrefix(k, "x-ignore-") || isChecksumField(k)
 }
+
+func isChecksumField(k string) bool { return strings.HasPrefix(k, "x-amz-checksum-") }

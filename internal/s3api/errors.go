@@ -93,6 +93,7 @@ var errorTable = []struct {
 	{sigv4.ErrRequestTimeTooSkewed, newErr("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.")},
 	{sigv4.ErrExpired, errAccessDenied.withMessage("Request has expired")},
 	{sigv4.ErrAuthHeaderMalformed, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")},
+	{sigv4.ErrPresignExpiry, newErr("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")},
 	{sigv4.ErrQueryParamsMalformed, newErr("AuthorizationQueryParametersError", 400, "The authorization query parameters are malformed.")},
 	{sigv4.ErrMissingDate, errAccessDenied.withMessage("AWS authentication requires a valid Date or x-amz-date header")},
 	{sigv4.ErrInvalidRegion, newErr("AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the region in the credential scope is wrong.")},
@@ -103,6 +104,7 @@ var errorTable = []struct {
 	{sigv4.ErrUnsupportedAlgorithm, errNotImplemented.withMessage("The authorization mechanism you have provided is not supported.")},
 
 	// Encryption errors wrap generic ones below, so they come first.
+	{object.ErrUploadKeyMismatch, errInvalidArgument.withMessage("The provided encryption parameters did not match the ones used originally.")},
 	{object.ErrSSECustomerKeyMismatch, errAccessDenied},
 	{object.ErrSSECustomerKeyRequired, errInvalidRequest.withMessage("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")},
 	{object.ErrSSENotApplicable, errInvalidRequest.withMessage("The encryption parameters are not applicable to this object.")},
@@ -132,7 +134,10 @@ var errorTable = []struct {
 	{object.ErrInvalidTag, errInvalidTag},
 	{object.ErrCopyToSelf, errInvalidRequest.withMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")},
 	{object.ErrNoSuchVersion, newErr("NoSuchVersion", 404, "The specified version does not exist.")},
-	{object.ErrInvalidPartNumber, newErr("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")},
+	// S3 answers a partNumber past the object's parts (or above 1 on an
+	// object uploaded in one piece) as it answers a missing part in
+	// CompleteMultipartUpload.
+	{object.ErrInvalidPartNumber, newErr("InvalidPart", 400, "The requested partnumber is not satisfiable")},
 	{object.ErrInvalidVersionID, errInvalidArgument.withMessage("Invalid version id specified")},
 	{object.ErrInvalidArgument, errInvalidArgument},
 	{object.ErrMethodNotAllowed, errMethodNotAllowed},

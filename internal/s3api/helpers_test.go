@@ -103,6 +103,15 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
+// wantStatusCode asserts that err is the S3 error code with that status.
+func wantStatusCode(t *testing.T, err error, status int, code string) {
+	t.Helper()
+	wantCode(t, err, code)
+	if got := httpStatus(err); got != status {
+		t.Fatalf("%s with status %d, want %d", code, got, status)
+	}
+}
+
 func wantNoErr(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

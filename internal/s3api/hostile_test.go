@@ -110,10 +110,33 @@ func TestMissingContentLength(t *testing.T) {
 func TestOversizeHeaders(t *testing.T) {
 	e := newEnv(t)
 	r := e.signedDo("PUT", "/"+e.bucket+"/big", []byte("x"), map[string]string{"X-Amz-Meta-Huge": strings.Repeat("h", 100<<10)})
-	if r.status != http.StatusRequestHeaderFieldsTooLarge {
-		t.Fatalf("oversize header: %d %s", r.status, r.body)
-	}
+	r.wantError(t, http.StatusBadRequest, "RequestHeaderSectionTooLarge")
 	if e.objectExists("big") {
 		t.Fatal("object stored with oversize headers")
+	}
+}
+
+// A PUT that declares no length (no Content-Length, no chunked framing)
+// is refused, not stored as an empty object.
+func TestPutWithoutLength(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("mp")
+	for _, target := range []string{"/" + e.bucket + "/nolen", "/" + e.bucket + "/mp?partNumber=1&uploadId=" + id} {
+		req := e.newRaw("PUT", target, nil)
+		e.signWith(req, "UNSIGNED-PAYLOAD")
+		var b strings.Builder
+		fmt.Fprintf(&b, "PUT %s HTTP/1.1\r\nHost: %s\r\n", target, e.srv.Addr)
+		for k, v := range req.Header {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v[0])
+		}
+		b.WriteString("\r\n")
+		resp := e.rawExchange(b.String(), false)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		r := &rawResp{status: resp.StatusCode, header: resp.Header, body: body}
+		r.wantError(t, 411, "MissingContentLength")
+	}
+	if e.objectExists("nolen") {
+		t.Fatal("an upload without a length was stored")
 	}
 }

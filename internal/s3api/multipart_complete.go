@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"bytes"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -70,12 +71,19 @@ func decodeComplete(req *request) (object.CompleteMultipartInput, error) {
 		return in, err
 	}
 	in.Checksum = completeChecksum(req.r)
+	if in.SSE, err = readSSE(req.r.Header, ssePrefix); err != nil {
+		return in, err
+	}
 	if in.ObjectSize, err = objectSizeHeader(req.r); err != nil {
 		return in, err
 	}
 	body, err := readBody(req, maxCompleteXML)
 	if err != nil {
 		return in, err
+	}
+	// S3 answers an empty part list document as malformed, not missing.
+	if len(bytes.TrimSpace(body)) == 0 {
+		return in, errMalformedXML
 	}
 	var doc completeMultipartUpload
 	if err := decodeXML(body, &doc); err != nil {

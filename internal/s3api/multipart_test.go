@@ -173,7 +173,7 @@ func (e *env) checkParts(key string, parts [][]byte) {
 		e.t.Fatalf("head part 2: %+v", head)
 	}
 	_, _, err = e.get(key, func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(int32(len(parts) + 1)) })
-	wantCode(e.t, err, "InvalidPartNumber")
+	wantStatusCode(e.t, err, 400, "InvalidPart")
 	attrs, err := e.c.GetObjectAttributes(e.ctx, &s3.GetObjectAttributesInput{
 		Bucket: aws.String(e.bucket), Key: aws.String(key), MaxParts: aws.Int32(2),
 		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesObjectParts, types.ObjectAttributesObjectSize},

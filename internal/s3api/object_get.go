@@ -52,8 +52,9 @@ func (h *handler) setReadHeaders(req *request, in object.GetInput, rd *object.Ob
 	if in.PartNumber > 0 && rd.Info.PartsCount > 0 {
 		resp.header.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(rd.Info.PartsCount))
 	}
-	// A checksum describes the whole object; S3 sends it only then.
-	if strings.EqualFold(req.header("X-Amz-Checksum-Mode"), "ENABLED") && !rd.Partial {
+	// A checksum describes the whole object or, with partNumber, the part;
+	// S3 sends none for a byte range.
+	if strings.EqualFold(req.header("X-Amz-Checksum-Mode"), "ENABLED") && (!rd.Partial || in.PartNumber > 0) {
 		setTypedChecksumHeader(resp.header, rd.Info.Checksum, objectChecksumType(&rd.Info))
 	}
 }

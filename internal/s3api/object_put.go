@@ -78,7 +78,7 @@ type uploadBody struct {
 // decodeUploadBody checks length and digests of an upload body. Both a
 // single PUT and a part are limited to 5 GiB.
 func decodeUploadBody(req *request) (uploadBody, error) {
-	if req.length < 0 {
+	if req.length < 0 || !declaresLength(req.r) {
 		return uploadBody{}, errMissingLength
 	}
 	if req.length > object.MaxSinglePutSize {
@@ -93,17 +93,21 @@ func decodeUploadBody(req *request) (uploadBody, error) {
 	return b, err
 }
 
+// declaresLength reports whether an HTTP/1 request says how long its body
+// is. Go reads a request with neither Content-Length nor chunked framing as
+// an empty body; S3 refuses such an upload rather than store nothing.
+func declaresLength(r *http.Request) bool {
+	return r.ProtoMajor != 1 || len(r.TransferEncoding) > 0 || r.Header.Get("Content-Length") != ""
+}
+
 // writeConditions reads If-Match / If-None-Match of a conditional write.
-// S3 supports only "*" in If-None-Match on writes.
+// If-None-Match takes "*" (the key must not exist) or ETags (the current
+// object must not have one of them).
 func writeConditions(r *http.Request) (object.WriteConditions, error) {
-	c := object.WriteConditions{
+	return object.WriteConditions{
 		IfMatch:     r.Header.Get("If-Match"),
 		IfNoneMatch: r.Header.Get("If-None-Match"),
-	}
-	if c.IfNoneMatch != "" && c.IfNoneMatch != "*" {
-		return c, errNotImplemented
-	}
-	return c, nil
+	}, nil
 }
 
 // namedMismatch names the algorithm in a checksum mismatch, as S3 does.

@@ -147,6 +147,12 @@ func TestRanges(t *testing.T) {
 		t.Fatalf("head range: %d %v", r.status, r.header)
 	}
 	e.signedDo("GET", "/"+e.bucket+"/r?partNumber=0", nil, nil).wantError(t, 400, "InvalidArgument")
+	// An object written in one piece has exactly one part.
+	_, _, err = e.get("r", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(2) })
+	wantStatusCode(t, err, 400, "InvalidPart")
+	if r := e.signedDo("HEAD", "/"+e.bucket+"/r?partNumber=2", nil, nil); r.status != 400 {
+		t.Fatalf("head partNumber=2: %d", r.status)
+	}
 }
 
 func TestReadConditionals(t *testing.T) {
@@ -206,6 +212,14 @@ func TestConditionalPut(t *testing.T) {
 	wantCode(t, put("absent", func(in *s3.PutObjectInput) { in.IfMatch = aws.String(`"0123"`) }), "NoSuchKey")
 	etag := aws.ToString(e.put("k", "new").ETag)
 	wantNoErr(t, put("k", func(in *s3.PutObjectInput) { in.IfMatch = aws.String(etag) }))
+	// If-None-Match with ETags: refused while the object has one of them.
+	etag = aws.ToString(e.put("k", "newer").ETag)
+	wantCode(t, put("k", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(etag) }), "PreconditionFailed")
+	if e.mustGet("k") != "newer" {
+		t.Fatal("a refused conditional PUT replaced the object")
+	}
+	wantNoErr(t, put("k", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(`"0123", "4567"`) }))
+	wantNoErr(t, put("absent-too", func(in *s3.PutObjectInput) { in.IfNoneMatch = aws.String(etag) }))
 
 	const n = 16
 	var wg sync.WaitGroup

@@ -51,8 +51,7 @@ func (h *handler) postObject(req *request) (*response, error) {
 }
 
 // readForm authenticates the form against the credential store the
-// request verifier uses. Anonymous forms are refused: there are no
-// public-write buckets.
+// request verifier uses. A form without signature fields is anonymous.
 func (h *handler) readForm(req *request) (*postpolicy.Form, error) {
 	if h.cfg.Verifier == nil || h.cfg.Verifier.Creds == nil {
 		return nil, errAccessDenied
@@ -70,7 +69,9 @@ func (h *handler) readForm(req *request) (*postpolicy.Form, error) {
 		return nil, err
 	}
 	if form.Auth == postpolicy.Anonymous {
-		return nil, errAccessDenied
+		// An unsigned form is an anonymous write: authorization decides,
+		// as for an anonymous PUT (a bucket policy or ACL must allow it).
+		return form, nil
 	}
 	// Temporary credentials must present their session token, and only
 	// they may present one, as for signed requests.
@@ -165,11 +166,12 @@ func redirectTarget(raw, bucket, key, etag string) (string, bool) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", false
 	}
-	q := u.Query()
-	q.Set("bucket", bucket)
-	q.Set("key", key)
-	q.Set("etag", etag)
-	u.RawQuery = q.Encode()
+	// S3 appends bucket, key and etag in that order to the URL's own query.
+	add := "bucket=" + url.QueryEscape(bucket) + "&key=" + url.QueryEscape(key) + "&etag=" + url.QueryEscape(etag)
+	if u.RawQuery != "" {
+		add = u.RawQuery + "&" + add
+	}
+	u.RawQuery = add
 	return u.String(), true
 }
 

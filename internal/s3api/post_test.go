@@ -3,11 +3,13 @@ package s3api_test
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -143,6 +145,11 @@ func TestPostObjectStatusAndRedirect(t *testing.T) {
 		loc.Query().Get("bucket") != e.bucket || loc.Query().Get("etag") == "" || loc.Query().Get("x") != "1" {
 		t.Fatalf("redirect: %d %v", r.status, r.header)
 	}
+	// In S3's order, after the URL's own query.
+	want := fmt.Sprintf("x=1&bucket=%s&key=redir&etag=%%22%s%%22", e.bucket, sumHex([]byte("y")))
+	if loc.RawQuery != want {
+		t.Fatalf("redirect query %q, want %q", loc.RawQuery, want)
+	}
 	if e.mustGet("redir") != "y" {
 		t.Fatal("redirected upload not stored")
 	}
@@ -170,6 +177,18 @@ func TestPostObjectChecksum(t *testing.T) {
 	}
 	e.post(form("bad", sumOf(checksum.SHA256, "other")), "f", []byte("data")).wantError(t, 400, "BadDigest")
 	if e.objectExists("bad") {
+		t.Fatal("object stored despite a bad checksum")
+	}
+	// A checksum field needs no condition of its own, and is still checked.
+	bare := func(key, sum string) *browserForm {
+		return newForm(map[string]string{"key": key}).field("key", key).field("x-amz-checksum-sha256", sum)
+	}
+	if r := e.post(bare("bare", sumOf(checksum.SHA256, "data")), "f", []byte("data")); r.status != 204 {
+		t.Fatalf("checksum without a condition: %d %s", r.status, r.body)
+	}
+	e.post(bare("bare-bad", sumOf(checksum.SHA256, "other")), "f", []byte("data")).wantError(t, 400, "BadDigest")
+	e.post(bare("bare-malformed", "sailorjerry"), "f", []byte("data")).wantError(t, 400, "InvalidRequest")
+	if e.objectExists("bare-bad") || e.objectExists("bare-malformed") {
 		t.Fatal("object stored despite a bad checksum")
 	}
 }
@@ -240,4 +259,34 @@ func TestPresignedPostFromSDK(t *testing.T) {
 		t.Fatal("sdk form upload not stored")
 	}
 	e.post(f, "form.bin", bytes.Repeat([]byte("x"), 65)).wantError(t, 400, "EntityTooLarge")
+}
+
+func sumHex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+// An unsigned form is an anonymous write: refused by default, accepted
+// where a bucket policy lets anyone write.
+func TestPostObjectAnonymous(t *testing.T) {
+	e := newEnv(t)
+	anon := func(key string) *browserForm {
+		f := newForm().field("key", key).field("Content-Type", "text/plain")
+		f.asIs = true
+		return f
+	}
+	e.post(anon("a"), "f.txt", []byte("bar")).wantError(t, 403, "AccessDenied")
+	_, err := e.c.DeletePublicAccessBlock(e.ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String(e.bucket)})
+	wantNoErr(t, err)
+	e.putPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::` + e.bucket + `/public/*"}]}`)
+	if r := e.post(anon("public/a"), "f.txt", []byte("bar")); r.status != 204 {
+		t.Fatalf("anonymous form to a public-write prefix: %d %s", r.status, r.body)
+	}
+	if e.mustGet("public/a") != "bar" {
+		t.Fatal("anonymous form not stored")
+	}
+	e.post(anon("private/a"), "f.txt", []byte("bar")).wantError(t, 403, "AccessDenied")
+	if e.objectExists("private/a") || e.objectExists("a") {
+		t.Fatal("a refused anonymous form stored an object")
+	}
 }

@@ -34,11 +34,16 @@ func (e *env) sendPresigned(p *v4.PresignedHTTPRequest, body []byte) *rawResp {
 // (the presign client covers only some operations; S3 accepts every one).
 func (e *env) presign(method, pathQuery string) *v4.PresignedHTTPRequest {
 	e.t.Helper()
+	return e.presignFor(method, pathQuery, "3600")
+}
+
+func (e *env) presignFor(method, pathQuery, expires string) *v4.PresignedHTTPRequest {
+	e.t.Helper()
 	sep := "?"
 	if strings.Contains(pathQuery, "?") {
 		sep = "&"
 	}
-	req, err := http.NewRequestWithContext(e.ctx, method, e.srv.URL+pathQuery+sep+"X-Amz-Expires=3600", nil)
+	req, err := http.NewRequestWithContext(e.ctx, method, e.srv.URL+pathQuery+sep+"X-Amz-Expires="+expires, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -117,4 +122,22 @@ func TestPresignedMultipart(t *testing.T) {
 	wantNoErr(t, err)
 	p.URL = strings.Replace(p.URL, "partNumber=1", "partNumber=2", 1)
 	e.sendPresigned(p, []byte("x")).wantError(t, 403, "SignatureDoesNotMatch")
+}
+
+// A lifetime outside 1 s to 7 days is refused as forbidden, as S3 does.
+func TestPresignedLifetimeOutOfRange(t *testing.T) {
+	e := newEnv(t)
+	e.put("k", "v")
+	for _, exp := range []string{"0", "-7", "604801"} {
+		p := e.presignFor("GET", "/"+e.bucket+"/k", exp)
+		req, err := http.NewRequestWithContext(e.ctx, "GET", p.URL, nil)
+		wantNoErr(t, err)
+		e.do(req).wantError(t, 403, "AuthorizationQueryParametersError")
+	}
+	p := e.presignFor("GET", "/"+e.bucket+"/k", "604800")
+	req, err := http.NewRequestWithContext(e.ctx, "GET", p.URL, nil)
+	wantNoErr(t, err)
+	if r := e.do(req); r.status != 200 || string(r.body) != "v" {
+		t.Fatalf("seven days: %d %s", r.status, r.body)
+	}
 }

@@ -253,7 +253,8 @@ func TestSSEMultipartAndCopy(t *testing.T) {
 		PartNumber: aws.Int32(3), Body: bytes.NewReader(part2)})
 	wantCode(t, err, "InvalidRequest")
 	_, err = e.c.CompleteMultipartUpload(e.ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"),
-		UploadId: create.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+		UploadId: create.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.key), SSECustomerKeyMD5: aws.String(k.md5)})
 	wantNoErr(t, err)
 	whole := append(append([]byte(nil), part1...), part2...)
 	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
@@ -341,5 +342,51 @@ func TestAccessLogSaysEncryptionApplied(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Fatalf("no log line for %v", want)
+	}
+}
+
+// Every part of an SSE-C upload must carry the upload's key.
+func TestSSECPartWithAnotherKey(t *testing.T) {
+	e := newEnv(t)
+	k, other := newSSECKey(3), newSSECKey(4)
+	id := e.createUpload("mp", func(in *s3.CreateMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	_, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(other.key), SSECustomerKeyMD5: aws.String(other.md5)})
+	wantStatusCode(t, err, 400, "InvalidArgument")
+	// A copied part too: the upload's key is the one that counts.
+	e.put("src", "source")
+	_, err = e.c.UploadPartCopy(e.ctx, &s3.UploadPartCopyInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), CopySource: aws.String(e.bucket + "/src"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(other.key), SSECustomerKeyMD5: aws.String(other.md5)})
+	wantStatusCode(t, err, 400, "InvalidArgument")
+	parts, err := e.c.ListParts(e.ctx, &s3.ListPartsInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id)})
+	wantNoErr(t, err)
+	if len(parts.Parts) != 0 {
+		t.Fatalf("a refused part was stored: %+v", parts.Parts)
+	}
+	// Completing takes the upload's key too.
+	p, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(e.bucket), Key: aws.String("mp"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.key), SSECustomerKeyMD5: aws.String(k.md5)})
+	wantNoErr(t, err)
+	list := []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p.ETag}}
+	_, err = e.complete("mp", id, list)
+	wantStatusCode(t, err, 400, "InvalidRequest")
+	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(other.key), aws.String(other.md5)
+	})
+	wantStatusCode(t, err, 400, "InvalidArgument")
+	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	wantNoErr(t, err)
+	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	if err != nil || body != "part" {
+		t.Fatalf("read back %q, %v", body, err)
 	}
 }

@@ -1,13 +1,8 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/xml"
 	"net/http"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/metrics"
@@ -35,8 +30,15 @@ func limit(next, scrape http.Handler, maxReq int, m *metrics.Metrics) http.Handl
 	slots := make(chan struct{}, maxReq)
 	inFlight, rejected := m.InFlight(), m.Rejected()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		markServing(r)
 		// A fresh write deadline for answers written here (see stall.go).
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(stallTimeout))
+		// net/http's own limit counts read-ahead bytes too; this one is
+		// exact, and both answer the same error.
+		if headerBytes(r) > maxHeaderBytes {
+			headerTooLarge().write(w, r)
+			return
+		}
 		if metrics.IsScrape(r) {
 			scrape.ServeHTTP(w, r)
 			return
@@ -68,23 +70,6 @@ func limit(next, scrape http.Handler, maxReq int, m *metrics.Metrics) http.Handl
 
 // slowDown answers S3's SlowDown error document.
 func slowDown(w http.ResponseWriter, r *http.Request) {
-	var id [8]byte
-	rand.Read(id[:])
-	reqID := strings.ToUpper(hex.EncodeToString(id[:]))
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	b.WriteString("<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><Resource>")
-	xml.EscapeText(&b, []byte(r.URL.Path))
-	b.WriteString("</Resource><RequestId>" + reqID + "</RequestId><HostId>" + reqID + "</HostId></Error>")
-	h := w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	h.Set("X-Amz-Request-Id", reqID)
-	// The body was not read; closing spares reading an upload to keep
-	// the connection.
-	h.Set("Connection", "close")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	if r.Method != http.MethodHead {
-		w.Write([]byte(b.String()))
-	}
+	wireError{status: http.StatusServiceUnavailable, code: "SlowDown",
+		message: "Please reduce your request rate.", resource: r.URL.Path}.write(w, r)
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
@@ -108,15 +109,18 @@ func Open(cfg Config) (*Server, error) {
 	if s.lock, err = lockDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.meta, err = pebblemeta.Open(filepath.Join(cfg.DataDir, "meta")); err != nil {
-		return nil, fmt.Errorf("open metadata: %w", err)
+	if err := tightenModes(cfg.DataDir, cfg.Logger); err != nil {
+		return nil, err
+	}
+	if s.meta, err = pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger}); err != nil {
+		return nil, openErr("open metadata", cfg.DataDir, err)
 	}
 	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
 	if err == nil && cfg.OrphanGrace > 0 {
 		blobs.Grace = cfg.OrphanGrace
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open data files: %w", err)
+		return nil, openErr("open data files", cfg.DataDir, err)
 	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
@@ -149,9 +153,11 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret: cfg.EdgeSecret,
 		Observe:    s.metrics.Observe,
 	})
-	if s.ln, err = net.Listen("tcp", cfg.Address); err != nil {
+	ln, err := net.Listen("tcp", cfg.Address)
+	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
 	}
+	s.ln = s3Listener{ln}
 	if handler, err = s.openConsole(handler); err != nil {
 		return nil, err
 	}
@@ -159,8 +165,12 @@ func Open(cfg Config) (*Server, error) {
 		Handler:           s.guard(withHealth(handler)),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		// Go reads up to 4 KiB more; the exact limit is in limit.go, and
+		// Go's own refusal is rewritten into the same S3 error (wireerr.go).
+		MaxHeaderBytes: maxHeaderBytes,
+		ConnContext:    connContext,
+		ConnState:      connState,
+		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	enableH2C(s.http, cfg.H2C)
 	ok = true
@@ -212,6 +222,15 @@ func (s *Server) Shutdown() error {
 	return errors.Join(err, s.closeStores())
 }
 
+// openErr wraps an error of start-up, saying what to do when it is a full
+// disk: nothing starts until space is freed.
+func openErr(what, dataDir string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%s: %w (the file system of %s is full: free space on it and start again)", what, err, dataDir)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
 func (s *Server) closeStores() error {
 	var errs []error
 	if s.meta != nil {
@@ -237,6 +256,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		case n > 0:
 			s.cfg.Logger.Info("reclaimed orphaned data files", "count", n)
 		}
+		s.reclaimCompletedUploads(ctx)
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
 		select {
@@ -244,6 +264,18 @@ func (s *Server) collectGarbage(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// reclaimCompletedUploads drops the records that let a retried
+// CompleteMultipartUpload succeed, once they can no longer be used.
+func (s *Server) reclaimCompletedUploads(ctx context.Context) {
+	n, err := s.service.ReclaimCompletedUploads(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("reclaiming completed upload records failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Debug("reclaimed completed upload records", "count", n)
 	}
 }
 

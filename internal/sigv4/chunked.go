@@ -222,6 +222,15 @@ func (c *chunkedReader) finish() error {
 // readLine returns one CRLF-terminated line without its CRLF. eof reports a
 // clean end of input before any byte of the line.
 func (c *chunkedReader) readLine() (line string, eof bool, err error) {
+	return c.readLineEnd(false)
+}
+
+// readLineEnd is readLine that, with bareLF, also takes a line ended by LF
+// alone, and one ended by LF CRLF: minio-go ends each trailer line with LF
+// and then writes CRLF after the last one (before the trailer signature,
+// in signed mode), which is a line end, not the blank line that ends the
+// trailers.
+func (c *chunkedReader) readLineEnd(bareLF bool) (line string, eof bool, err error) {
 	b, err := c.src.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(b) > maxChunkLine {
 		return "", false, fmt.Errorf("%w: line longer than %d bytes", ErrMalformedChunk, maxChunkLine)
@@ -232,10 +241,17 @@ func (c *chunkedReader) readLine() (line string, eof bool, err error) {
 		}
 		return "", false, c.srcErr(err)
 	}
-	if len(b) < 2 || b[len(b)-2] != '\r' {
-		return "", false, fmt.Errorf("%w: line not terminated by CRLF", ErrMalformedChunk)
+	if len(b) >= 2 && b[len(b)-2] == '\r' {
+		return string(b[:len(b)-2]), false, nil
 	}
-	return string(b[:len(b)-2]), false, nil
+	if bareLF {
+		line = string(b[:len(b)-1])
+		if next, _ := c.src.Peek(2); string(next) == "\r\n" {
+			c.src.Discard(2)
+		}
+		return line, false, nil
+	}
+	return "", false, fmt.Errorf("%w: line not terminated by CRLF", ErrMalformedChunk)
 }
 
 // srcErr classifies a read error: an early end is a truncated body, any

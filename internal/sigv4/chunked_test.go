@@ -150,6 +150,22 @@ func TestChunkedModes(t *testing.T) {
 		{name: "signature in unsigned mode", mode: streamingUnsignedTrail, opts: chunkOpts{signed: true, chunkSize: 8192}, rerr: ErrMalformedChunk},
 		{name: "bare LF", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 8192},
 			corrupt: func(b []byte) []byte { return bytes.Replace(b, []byte("2000\r\n"), []byte("2000\n"), 1) }, rerr: ErrMalformedChunk},
+		// minio-go ends trailer lines with a bare LF; the chunk framing
+		// itself stays strict (above).
+		{name: "trailer bare LF", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 65536, trailers: crc}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte {
+				return bytes.Replace(b, []byte("x-amz-checksum-crc32:AAAAAA==\r\n"), []byte("x-amz-checksum-crc32:AAAAAA==\n"), 1)
+			}},
+		{name: "signed trailer bare LF", mode: streamingSignedTrail, opts: chunkOpts{signed: true, chunkSize: 65536, trailers: crc, sigTrail: true}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n")) }},
+		// minio-go's exact form: LF, then CRLF after the last trailer line.
+		{name: "signed trailer LF CRLF", mode: streamingSignedTrail, opts: chunkOpts{signed: true, chunkSize: 65536, trailers: crc, sigTrail: true}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n\r\n")) }},
+		{name: "unsigned trailer LF CRLF, final CRLF cut", mode: streamingUnsignedTrail, opts: chunkOpts{chunkSize: 65536, trailers: crc}, trailer: "AAAAAA==",
+			corrupt: func(b []byte) []byte {
+				b = bytes.ReplaceAll(b, []byte("==\r\n"), []byte("==\n\r\n"))
+				return b[:len(b)-2]
+			}},
 		{name: "unknown mode", mode: "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", opts: chunkOpts{chunkSize: 8192}, verr: ErrInvalidContentSHA256},
 	}
 	v := newTestVerifier(testTime)

@@ -59,8 +59,12 @@ func parsePresigned(q []queryPair) (presignedParams, error) {
 			ErrQueryParamsMalformed, p.sig.scope.date, amzDate)
 	}
 	n, err := strconv.Atoi(expires)
-	if err != nil || n < 1 || n > maxPresignExpiry {
+	if err != nil {
 		return p, fmt.Errorf("%w: X-Amz-Expires must be an integer from 1 to %d", ErrQueryParamsMalformed, maxPresignExpiry)
+	}
+	if n < 1 || n > maxPresignExpiry {
+		// S3 refuses a lifetime out of range as forbidden, not malformed.
+		return p, fmt.Errorf("%w: %d is not from 1 to %d", ErrPresignExpiry, n, maxPresignExpiry)
 	}
 	p.expires = time.Duration(n) * time.Second
 	return p, nil

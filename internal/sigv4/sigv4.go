@@ -22,6 +22,7 @@ var (
 	ErrExpired                = errors.New("request has expired")              // AccessDenied 403 "Request has expired"
 	ErrAuthHeaderMalformed    = errors.New("authorization header malformed")   // AuthorizationHeaderMalformed 400
 	ErrQueryParamsMalformed   = errors.New("authorization query malformed")    // AuthorizationQueryParametersError 400
+	ErrPresignExpiry          = errors.New("X-Amz-Expires out of range")       // AuthorizationQueryParametersError 403
 	ErrMissingDate            = errors.New("missing date header")              // AccessDenied 403
 	ErrInvalidRegion          = errors.New("credential scope region mismatch") // AuthorizationHeaderMalformed 400
 	ErrContentSHA256Mismatch  = errors.New("x-amz-content-sha256 mismatch")    // XAmzContentSHA256Mismatch 400

@@ -13,7 +13,8 @@ const trailerSigName = "x-amz-trailer-signature"
 
 // readTrailers reads "name:value" lines after the final chunk up to the
 // blank line (a body that ends instead is accepted, as some clients omit
-// it). Only declared trailers are allowed; in signed mode the
+// it). A trailer line may end with a bare LF: minio-go ends them so, and
+// MinIO accepts it. Only declared trailers are allowed; in signed mode the
 // x-amz-trailer-signature line must come last and cover the others.
 func (c *chunkedReader) readTrailers() error {
 	c.trailers = make(map[string]string, len(c.cfg.trailers))
@@ -22,7 +23,7 @@ func (c *chunkedReader) readTrailers() error {
 	sawSig := false
 	total := 0
 	for {
-		line, eof, err := c.readLine()
+		line, eof, err := c.readLineEnd(true)
 		if err != nil {
 			return err
 		}

@@ -47,9 +47,10 @@ func (v *Verifier) verifyHeaderV2(r *http.Request, authz, bucket string) (*Auth,
 	}
 	dateLine := r.Header.Get("Date")
 	raw := dateLine
-	if xd := r.Header.Get("X-Amz-Date"); xd != "" {
-		// With x-amz-date the Date line of the string to sign is empty.
-		raw, dateLine = xd, ""
+	if _, ok := r.Header["X-Amz-Date"]; ok {
+		// With x-amz-date the Date line of the string to sign is empty,
+		// and Date no longer counts: an empty x-amz-date is no date.
+		raw, dateLine = r.Header.Get("X-Amz-Date"), ""
 	}
 	if raw == "" {
 		return nil, ErrMissingDate
@@ -57,6 +58,10 @@ func (v *Verifier) verifyHeaderV2(r *http.Request, authz, bucket string) (*Auth,
 	t, err := parseHTTPDate(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q is not an HTTP date", ErrMissingDate, trunc(raw))
+	}
+	if t.Before(time.Unix(0, 0)) {
+		// S3 takes a date before the Unix epoch for no date at all.
+		return nil, fmt.Errorf("%w: %q is before 1970", ErrMissingDate, trunc(raw))
 	}
 	if err := checkSkew(v.now(), t); err != nil {
 		return nil, err
@@ -119,7 +124,7 @@ func matchV2(r *http.Request, secret string, sig []byte, dateLine, bucket string
 	if bucket != "" {
 		prefix = "/" + bucket
 	}
-	for _, uri := range uriCandidates(r) {
+	for _, uri := range v2URICandidates(r) {
 		for _, sub := range subs {
 			h := hmac.New(sha1.New, []byte(secret))
 			h.Write([]byte(head + prefix + uri + sub))
@@ -129,6 +134,19 @@ func matchV2(r *http.Request, secret string, sig []byte, dateLine, bucket string
 		}
 	}
 	return false
+}
+
+// v2URICandidates adds, for a path-style bucket request ("/bucket"), the
+// form with a trailing slash: botocore signs a bucket's canonical resource
+// as "/bucket/" whatever the path it sends, as S3's documentation writes it.
+func v2URICandidates(r *http.Request) []string {
+	uris := uriCandidates(r)
+	for _, u := range uris {
+		if len(u) > 1 && !strings.Contains(u[1:], "/") {
+			uris = append(uris, u+"/")
+		}
+	}
+	return uris
 }
 
 // v2AmzHeaders renders the x-amz-* headers: lower-case names, sorted,

@@ -118,9 +118,21 @@ func TestV2HeaderAndQuery(t *testing.T) {
 		{name: "sub-resources sorted", target: "/bucket/k?uploadId=u1&partNumber=2&foo=bar", resource: "/bucket/k?partNumber=2&uploadId=u1"},
 		{name: "response override decoded", target: "/bucket/k?response-content-type=text%2Fhtml", resource: "/bucket/k?response-content-type=text/html"},
 		{name: "extended sub-resource", target: "/bucket/k?retention", resource: "/bucket/k?retention"},
+		// botocore signs a path-style bucket request as "/bucket/".
+		{name: "bucket with trailing slash", target: "/bucket", resource: "/bucket/"},
+		{name: "bucket as sent", target: "/bucket", resource: "/bucket"},
+		{name: "bucket sub-resource with trailing slash", target: "/bucket?acl", resource: "/bucket/?acl"},
+		{name: "object without the slash form", target: "/bucket/k", resource: "/bucket/k/", want: ErrSignatureDoesNotMatch},
 		{name: "tampered header", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) { r.Header.Set("X-Amz-Meta-A", "y") }, want: ErrSignatureDoesNotMatch},
 		{name: "tampered sub-resource", target: "/bucket/k?acl", resource: "/bucket/k?acl", edit: func(r *http.Request) { r.URL.RawQuery = "tagging" }, want: ErrSignatureDoesNotMatch},
 		{name: "no date", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) { r.Header.Del("X-Amz-Date") }, want: ErrMissingDate},
+		{name: "empty x-amz-date beside Date", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
+			r.Header.Set("Date", date)
+			r.Header.Set("X-Amz-Date", "")
+		}, want: ErrMissingDate},
+		{name: "date before the epoch", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
+			r.Header.Set("X-Amz-Date", "Tue, 07 Jul 1950 21:53:04 GMT")
+		}, want: ErrMissingDate},
 		{name: "unknown key", target: "/bucket/k", resource: "/bucket/k", edit: func(r *http.Request) {
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), testAK, "NOPE", 1))
 		}, want: ErrInvalidAccessKeyID},

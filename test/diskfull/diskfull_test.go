@@ -3,7 +3,9 @@
 // server behaves: uploads that do not fit answer 507 XHoardStorageFull and
 // leave nothing behind, reads and listings keep working, small metadata
 // writes still land (the data files leave a reserve to the metadata
-// engine), and uploads succeed again once space is freed.
+// engine), and uploads succeed again once space is freed. A restart on a
+// disk still full fails at once with a clear message; SIGTERM stops a
+// start-up that hangs.
 package diskfull
 
 import (
@@ -27,11 +29,11 @@ import (
 
 const fsSize = 512 << 20
 
-func mountTmpfs(t *testing.T) string {
+func mountTmpfs(t *testing.T, size int) string {
 	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", fsSize), "tmpfs", dir).CombinedOutput()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
 	if err != nil {
-		t.Skipf("cannot mount a %d MiB tmpfs for the disk-full test (needs root): %v: %s", fsSize>>20, err, out)
+		t.Skipf("cannot mount a %d MiB tmpfs for the disk-full test (needs root): %v: %s", size>>20, err, out)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
@@ -42,7 +44,7 @@ func mountTmpfs(t *testing.T) string {
 }
 
 func TestDiskFull(t *testing.T) {
-	mnt := mountTmpfs(t)
+	mnt := mountTmpfs(t, fsSize)
 	data := filepath.Join(mnt, "data")
 	// Registered after the unmount so that it runs first.
 	srv := testserver.Start(t, testserver.WithDataDir(data))

@@ -30,8 +30,9 @@ var ErrClosed = errors.New("pebblemeta: store is closed")
 
 // Options tunes the engine. The zero value gives the defaults used by Open.
 type Options struct {
-	// FS is the filesystem Pebble writes to; nil means the OS. Tests pass a
-	// crash-capable in-memory FS.
+	// FS is the filesystem Pebble writes to; nil means the OS, with files
+	// 0600 and directories 0700 (private.go). Tests pass a crash-capable
+	// in-memory FS.
 	FS vfs.FS
 	// CacheSize is the block cache size in bytes (default 64 MiB), on top
 	// of what the memtables take from the cache (see OpenWith).
@@ -44,6 +45,10 @@ type Options struct {
 	// OnWALFailure is called when a commit's log write or fsync fails
 	// (walfail.go); nil logs and exits the process.
 	OnWALFailure func(error)
+	// OnBackgroundFailure is called when a flush or compaction fails
+	// after Open (bgfail.go); nil logs and exits the process. During Open
+	// such a failure is Open's error instead.
+	OnBackgroundFailure func(error)
 
 	// syncUnderLock commits with pebble.Sync while holding the commit lock
 	// instead of waiting for the fsync after releasing it. It exists only
@@ -72,6 +77,9 @@ type Store struct {
 	// after close).
 	life   sync.RWMutex
 	closed bool
+	// bg is the first background failure; closing ends its watch.
+	bg      *bgFailure
+	closing chan struct{}
 }
 
 var _ meta.Store = (*Store)(nil)
@@ -90,6 +98,14 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	fs := opts.FS
+	if fs == nil {
+		fs = privateFS{vfs.Default}
+		// Created 0700 (or narrowed) before Pebble looks at it.
+		if err := fs.MkdirAll(dir, dirPerm); err != nil {
+			return nil, fmt.Errorf("pebblemeta: create %s: %w", dir, err)
+		}
+	}
 	// Pebble charges its memtables (up to two: the one written and the one
 	// being flushed) to the block cache. A cache sized like a memtable was
 	// all reservation: once memtables reached full size nothing was cached,
@@ -97,12 +113,14 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	cache := pebble.NewCache(opts.CacheSize + 2*int64(opts.MemTableSize))
 	// The DB takes its own reference; dropping ours lets Close free the cache.
 	defer cache.Unref()
+	bg := newBGFailure()
 	po := &pebble.Options{
-		FS:                 opts.FS,
+		FS:                 fs,
 		Cache:              cache,
 		MemTableSize:       opts.MemTableSize,
 		Logger:             slogLogger{opts.Logger},
 		FormatMajorVersion: pebble.FormatNewest,
+		EventListener:      &pebble.EventListener{BackgroundError: bg.report},
 	}
 	// Most point reads are of keys that do not exist: every PUT of a new
 	// key reads the key's current record, every request looks up bucket
@@ -112,11 +130,35 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 	// positives) answers most of them from memory. The setting carries to
 	// every level.
 	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
-	db, err := pebble.Open(dir, po)
+	db, err := openPebble(dir, po, bg)
 	if err != nil {
 		return nil, fmt.Errorf("pebblemeta: open %s: %w", dir, err)
 	}
-	return &Store{db: db, opts: opts, commit: make(chan struct{}, 1)}, nil
+	s := &Store{db: db, opts: opts, commit: make(chan struct{}, 1), bg: bg, closing: make(chan struct{})}
+	go s.watchBackground()
+	return s, nil
+}
+
+// openPebble opens the database unless a background job fails first (see
+// bgFailure); Open itself would then wait for ever.
+func openPebble(dir string, po *pebble.Options, bg *bgFailure) (*pebble.DB, error) {
+	type result struct {
+		db  *pebble.DB
+		err error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		db, err := pebble.Open(dir, po)
+		opened <- result{db, err}
+	}()
+	select {
+	case r := <-opened:
+		return r.db, r.err
+	case <-bg.done:
+		// The Open in progress stays blocked with its files open; the
+		// caller is expected to stop the process.
+		return nil, bg.err
+	}
 }
 
 // Get returns a copy of the committed value at key. Like every Pebble read it
@@ -148,6 +190,12 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.closing)
+	if err := s.bg.failed(); err != nil {
+		// Pebble's mutex is held by the parked goroutine: closing would
+		// wait for ever. The files are released when the process stops.
+		return err
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("pebblemeta: close: %w", err)
 	}
@@ -163,6 +211,10 @@ func (s *Store) enter(ctx context.Context) error {
 	if s.closed {
 		s.life.RUnlock()
 		return ErrClosed
+	}
+	if err := s.bg.failed(); err != nil {
+		s.life.RUnlock()
+		return err
 	}
 	return nil
 }
