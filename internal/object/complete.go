@@ -52,9 +52,6 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
-		if err := s.completeLock(ctx, tx, b, up, rec); err != nil {
-			return err
-		}
 		kv, err := s.loadKey(ctx, tx, b, in.Key)
 		if err != nil {
 			return err
@@ -75,7 +72,6 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
 			return err
 		}
-		// The record itself is written by putVersion above.
 		return recordCompletion(tx, in, rec, s.cfg.Now())
 	})
 	if errors.Is(err, ErrNoSuchUpload) {
