@@ -52,6 +52,9 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err != nil {
 			return err
 		}
+		if err := s.completeLock(ctx, tx, b, up, rec); err != nil {
+			return err
+		}
 		kv, err := s.loadKey(ctx, tx, b, in.Key)
 		if err != nil {
 			return err
