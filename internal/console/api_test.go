@@ -101,6 +101,7 @@ func TestUnauthenticatedRefused(t *testing.T) {
 		{"GET", "/api/objects?bucket=b"}, {"GET", "/api/object?bucket=b&key=k"}, {"POST", "/api/share"},
 		{"POST", "/api/uploads"}, {"POST", "/api/uploads/parts"}, {"GET", "/api/users"}, {"POST", "/api/users"},
 		{"GET", "/api/settings?bucket=b"}, {"POST", "/api/logout"},
+		{"GET", "/api/versions?bucket=b"}, {"POST", "/api/versions/delete"}, {"POST", "/api/objects/restore"},
 	} {
 		st, out := c.call(tc.method, tc.path, map[string]string{}, nil)
 		if st != 401 || errCode(out) != "NotSignedIn" {

@@ -36,7 +36,10 @@ func chromiumPath() string {
 }
 
 // newBrowser starts headless Chromium with a fresh profile; the browser
-// tests skip, saying why, when none is installed.
+// tests skip, saying why, when none is installed. Start the test server
+// first: cleanups run last-first, so the browser then closes its
+// preconnected sockets before the server drains (net/http waits up to
+// 5 s for a connection that never sent a request).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path := chromiumPath()
@@ -151,8 +154,8 @@ func createBucketInPage(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestBrowserScenario(t *testing.T) {
+	ts := start(t) // before the browser, so that it stops after it
 	ctx := newBrowser(t)
-	ts := start(t)
 	s3c := ts.Client()
 	sctx := testserver.Context(t)
 
@@ -356,8 +359,8 @@ func TestBrowserLargeUpload(t *testing.T) {
 	if os.Getenv("HOARD_CONSOLE_LARGE_UPLOAD") != "1" {
 		t.Skip("set HOARD_CONSOLE_LARGE_UPLOAD=1 to upload 485 MB through the console")
 	}
+	ts := start(t) // before the browser, so that it stops after it
 	ctx := newBrowser(t)
-	ts := start(t)
 	signIn(t, ctx, ts)
 	createBucketInPage(t, ctx, "large")
 	f, _ := randomFile(t, "large.bin", 485_000_000)

@@ -70,6 +70,24 @@ func TestVersioningAndLockSettings(t *testing.T) {
 	if st != 400 || errCode(out) != "InvalidRetentionPeriod" {
 		t.Fatalf("zero days: %d %v", st, out)
 	}
+	for _, tc := range []struct {
+		value any
+		code  string
+	}{
+		{map[string]any{"enabled": true, "mode": "GOVERNANCE", "days": 1, "years": 1}, "MalformedXML"},
+		{map[string]any{"enabled": true, "mode": "FOREVER", "days": 1}, "MalformedXML"},
+		{map[string]any{"enabled": true, "mode": "", "days": 1}, "InvalidInput"},
+		{map[string]any{"enabled": false}, "InvalidInput"},
+		{map[string]any{"enabled": true, "mode": "COMPLIANCE", "years": 101}, "InvalidRetentionPeriod"},
+	} {
+		st, out := c.call("POST", "/api/settings", map[string]any{"bucket": "vers", "name": "objectLock", "value": tc.value}, nil)
+		if st != 400 || errCode(out) != tc.code {
+			t.Errorf("object lock %v: %d %v, want 400 %s", tc.value, st, out, tc.code)
+		}
+	}
+	if v := setting("objectLock")["value"].(map[string]any); v["mode"] != "GOVERNANCE" || v["days"] != float64(3) {
+		t.Fatalf("refused changes changed the configuration: %v", v)
+	}
 
 	// A bucket created with object lock from the console.
 	if st, out := c.call("POST", "/api/buckets", map[string]any{"name": "worm", "objectLock": true}, nil); st != 200 {
@@ -83,8 +101,8 @@ func TestVersioningAndLockSettings(t *testing.T) {
 // TestBrowserLockSettings creates a bucket with object lock in the page
 // and sets its default retention there.
 func TestBrowserLockSettings(t *testing.T) {
+	ts := start(t) // before the browser, so that it stops after it
 	ctx := newBrowser(t)
-	ts := start(t)
 	signIn(t, ctx, ts)
 	do(t, ctx, 20*time.Second, "create locked bucket",
 		chromedp.SendKeys(chromedp.CSS("#new-bucket"), "vault"),
@@ -97,6 +115,8 @@ func TestBrowserLockSettings(t *testing.T) {
 	if s := poll[string](t, ctx, 5*time.Second, "versioning shown", `document.querySelector('#versioning-status').textContent`); s != "Status: Enabled" {
 		t.Fatalf("versioning shown as %q", s)
 	}
+	// The page is drawn by now: a locked bucket is not offered suspension.
+	poll[bool](t, ctx, 5*time.Second, "no suspend button on a locked bucket", `!document.querySelector('#versioning-suspend')`)
 	do(t, ctx, 20*time.Second, "set default retention",
 		chromedp.SetValue(chromedp.CSS("#set-objectLock-mode"), "COMPLIANCE"),
 		chromedp.SetValue(chromedp.CSS("#set-objectLock-period"), "2"),
@@ -104,6 +124,7 @@ func TestBrowserLockSettings(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#set-objectLock-save")))
 	poll[bool](t, ctx, 10*time.Second, "retention shown",
 		`(document.querySelector('#set-objectLock-status')?.textContent || '').includes('2 years in COMPLIANCE')`)
+	screenshot(t, ctx, "settings-lock.png")
 	got, err := ts.Client().GetObjectLockConfiguration(testserver.Context(t), &s3.GetObjectLockConfigurationInput{Bucket: aws.String("vault")})
 	if err != nil {
 		t.Fatal(err)

@@ -77,16 +77,21 @@ func validKey(k string, emptyOK bool) bool {
 	return len(k) <= maxKeyLen && utf8.ValidString(k) && !strings.ContainsRune(k, 0)
 }
 
-// objectDetails answers what HEAD and GetObjectTagging tell about one object.
+// objectDetails answers what HEAD and GetObjectTagging tell about one
+// object, or about one version of it when versionId is given.
 func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
-	bucket, key := q.Get("bucket"), q.Get("key")
-	if !plausibleBucket(bucket) || !validKey(key, false) {
-		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket or key.")
+	bucket, key, version := q.Get("bucket"), q.Get("key"), q.Get("versionId")
+	if !plausibleBucket(bucket) || !validKey(key, false) || version != "" && !validVersionID(version) {
+		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket, key or version id.")
 		return
 	}
+	var vid *string
+	if version != "" {
+		vid = &version
+	}
 	cl := c.s3Client(s)
-	h, err := cl.HeadObject(r.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: &key, ChecksumMode: types.ChecksumModeEnabled})
+	h, err := cl.HeadObject(r.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: &key, VersionId: vid, ChecksumMode: types.ChecksumModeEnabled})
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -101,8 +106,17 @@ func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *sessi
 	if h.LastModified != nil {
 		d["modified"] = h.LastModified.UTC().Format(time.RFC3339)
 	}
+	if h.ObjectLockMode != "" {
+		d["lockMode"] = string(h.ObjectLockMode)
+	}
+	if h.ObjectLockRetainUntilDate != nil {
+		d["retainUntil"] = h.ObjectLockRetainUntilDate.UTC().Format(time.RFC3339)
+	}
+	if h.ObjectLockLegalHoldStatus != "" {
+		d["legalHold"] = string(h.ObjectLockLegalHoldStatus)
+	}
 	tags := map[string]string{}
-	if t, err := cl.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: &bucket, Key: &key}); err == nil {
+	if t, err := cl.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: &bucket, Key: &key, VersionId: vid}); err == nil {
 		for _, tg := range t.TagSet {
 			tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 		}
@@ -151,8 +165,10 @@ func (c *Console) deleteObjects(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 		ids = append(ids, types.ObjectIdentifier{Key: aws.String(k)})
 	}
+	// Not quiet: on a versioned bucket the answer says which deletes only
+	// wrote a delete marker, so the page can say the object is restorable.
 	out, err := c.s3Client(s).DeleteObjects(r.Context(), &s3.DeleteObjectsInput{
-		Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		Bucket: &in.Bucket, Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(false)},
 	})
 	if err != nil {
 		writeAPIError(w, err)
@@ -162,7 +178,13 @@ func (c *Console) deleteObjects(w http.ResponseWriter, r *http.Request, s *sessi
 	for _, e := range out.Errors {
 		failed = append(failed, map[string]string{"key": aws.ToString(e.Key), "code": aws.ToString(e.Code), "message": aws.ToString(e.Message)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deleted": len(in.Keys) - len(failed), "errors": failed})
+	markers := 0
+	for _, d := range out.Deleted {
+		if aws.ToBool(d.DeleteMarker) && aws.ToString(d.VersionId) == "" {
+			markers++
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted": len(in.Keys) - len(failed), "markers": markers, "errors": failed})
 }
 
 type folderInput struct {
@@ -193,13 +215,14 @@ func (c *Console) createFolder(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 type shareInput struct {
-	Bucket   string `json:"bucket"`
-	Key      string `json:"key"`
-	Seconds  int    `json:"seconds"`
-	Download bool   `json:"download"`
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	VersionID string `json:"versionId"`
+	Seconds   int    `json:"seconds"`
+	Download  bool   `json:"download"`
 }
 
-// share presigns a GET for the object: a download (short-lived, saved as
+// share presigns a GET for the object (or one version of it): a download (short-lived, saved as
 // an attachment) or a share link with the chosen expiry (at most 7 days).
 // The signature is the signed-in user's, so the link grants only what the
 // user may read, and only while the user's key stays valid.
@@ -212,14 +235,18 @@ func (c *Console) share(w http.ResponseWriter, r *http.Request, s *session) {
 	if in.Download {
 		exp = 5 * time.Minute
 	}
-	if !plausibleBucket(in.Bucket) || !validKey(in.Key, false) || exp < time.Second || exp > maxShareExpiry {
-		writeError(w, http.StatusBadRequest, "InvalidInput", "Give a bucket, a key and an expiry from 1 second to 7 days.")
+	if !plausibleBucket(in.Bucket) || !validKey(in.Key, false) || exp < time.Second || exp > maxShareExpiry ||
+		in.VersionID != "" && !validVersionID(in.VersionID) {
+		writeError(w, http.StatusBadRequest, "InvalidInput", "Give a bucket, a key, a valid version id if any, and an expiry from 1 second to 7 days.")
 		return
 	}
 	if s.creds.SessionToken != "" && time.Until(s.expires) < exp {
 		exp = time.Until(s.expires).Truncate(time.Second) // a link cannot outlive temporary credentials
 	}
 	get := &s3.GetObjectInput{Bucket: &in.Bucket, Key: &in.Key}
+	if in.VersionID != "" {
+		get.VersionId = &in.VersionID
+	}
 	if in.Download {
 		name := in.Key[strings.LastIndex(in.Key, "/")+1:]
 		get.ResponseContentDisposition = aws.String(contentDisposition(name))

@@ -1,6 +1,9 @@
-// Hoard console: one dependency-free module. Everything the page shows
-// comes from the console's JSON API; object bytes go straight between the
-// browser and the S3 endpoint through presigned URLs.
+// Hoard console: dependency-free modules (this one, and versions.js for
+// object versions). Everything the page shows comes from the console's
+// JSON API; object bytes go straight between the browser and the S3
+// endpoint through presigned URLs.
+
+import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -8,7 +11,7 @@ const main = $('#main');
 let session = null;
 
 // h builds an element: h('button', {onclick, class}, 'text', child...).
-function h(tag, attrs, ...kids) {
+export function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
@@ -25,28 +28,28 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 
-function say(msg, kind) {
+export function say(msg, kind) {
   const s = $('#status');
   s.textContent = msg || '';
   s.className = 'status ' + (kind || '');
   s.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
-function fmtBytes(n) {
+export function fmtBytes(n) {
   if (n < 1024) return n + ' B';
   const u = ['KiB', 'MiB', 'GiB', 'TiB'];
   let i = -1;
   do { n /= 1024; i++; } while (n >= 1024 && i < u.length - 1);
   return n.toFixed(n < 10 ? 2 : 1) + ' ' + u[i];
 }
-const fmtTime = (s) => (s ? new Date(s).toLocaleString() : '');
+export const fmtTime = (s) => (s ? new Date(s).toLocaleString() : '');
 
 class APIError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
 // api calls the console's JSON API; mutating calls carry the CSRF token.
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const opts = { method, headers: {}, credentials: 'same-origin' };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
@@ -65,7 +68,7 @@ async function api(method, path, body) {
 }
 
 // confirmButton asks for a second click before a destructive action.
-function confirmButton(label, action, attrs = {}) {
+export function confirmButton(label, action, attrs = {}) {
   let armed = false, timer = 0;
   const b = h('button', { type: 'button', class: 'danger', ...attrs }, label);
   b.addEventListener('click', async () => {
@@ -84,7 +87,7 @@ function confirmButton(label, action, attrs = {}) {
   return b;
 }
 
-async function run(fn, okMsg) {
+export async function run(fn, okMsg) {
   try {
     const r = await fn();
     if (okMsg) say(okMsg, 'ok');
@@ -220,13 +223,13 @@ async function settingsView(bucket) {
   for (const [name, title] of Object.entries(settingInfo)) {
     const st = data[name];
     if (!st || !st.supported) { missing.push(title); continue; }
-    cards.push(settingCard(bucket, name, title, st));
+    cards.push(settingCard(bucket, name, title, st, data));
   }
   setView('Settings of ' + bucket, h('p', {}, h('a', { href: bucketHref(bucket) }, '← Objects of ' + bucket)), ...cards,
     missing.length ? h('p', { class: 'muted' }, 'Not offered by this server yet: ' + missing.join(', ') + '.') : null);
 }
 
-function settingCard(bucket, name, title, st) {
+function settingCard(bucket, name, title, st, all) {
   const id = 'set-' + name;
   const save = async (value, remove) => {
     if (await run(() => api('POST', 'settings', { bucket, name, value, remove: !!remove }), title + ' saved.')) settingsView(bucket);
@@ -234,7 +237,11 @@ function settingCard(bucket, name, title, st) {
   const removeBtn = confirmButton('Remove', () => save(null, true));
   const err = st.error ? h('p', { class: 'error' }, st.error.message) : null;
   let body;
-  if (name === 'publicAccessBlock') {
+  if (name === 'versioning') {
+    body = versioningCard(bucket, st, all, save);
+  } else if (name === 'objectLock') {
+    body = objectLockCard(bucket, st, all, save);
+  } else if (name === 'publicAccessBlock') {
     const v = st.value || {};
     const keys = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'];
     const boxes = keys.map((k) => h('input', { type: 'checkbox', id: id + k, checked: !!v[k] }));
@@ -243,10 +250,6 @@ function settingCard(bucket, name, title, st) {
   } else if (name === 'ownership') {
     const sel = h('select', { id }, ...['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'].map((o) => h('option', { value: o, selected: st.value === o }, o)));
     body = [h('div', { class: 'row' }, h('label', { for: id }, 'Object ownership'), sel, h('button', { type: 'button', onclick: () => save(sel.value) }, 'Save'))];
-  } else if (name === 'versioning') {
-    body = versioningBody(st.value, save);
-  } else if (name === 'objectLock') {
-    body = objectLockBody(id, st.value, save);
   } else if (name === 'encryption') {
     const v = st.value || {};
     const sel = h('select', { id }, ...['AES256', 'aws:kms', 'aws:kms:dsse'].map((o) => h('option', { value: o, selected: v.algorithm === o }, o)));
@@ -273,63 +276,56 @@ function settingCard(bucket, name, title, st) {
   return h('section', { class: 'card', 'aria-labelledby': id + '-h' }, h('h2', { id: id + '-h' }, title), err, ...body);
 }
 
-// versioningBody: S3 never returns a bucket to unversioned, so the choices
-// are Enabled and Suspended; the server refuses suspending a locked bucket.
-function versioningBody(status, save) {
-  const label = status === 'Enabled' ? 'Enabled' : status === 'Suspended' ? 'Suspended' : 'Never enabled';
-  return [h('p', { id: 'versioning-status' }, 'Status: ' + label),
-    h('div', { class: 'row' },
-      status !== 'Enabled' ? h('button', { type: 'button', id: 'versioning-enable', onclick: () => save('Enabled') }, 'Enable versioning') : null,
-      status === 'Enabled' ? confirmButton('Suspend versioning', () => save('Suspended'), { id: 'versioning-suspend' }) : null)];
-}
-
-// objectLockBody shows object lock and its default retention. Object lock
-// cannot be turned off once on, so enabling asks for confirmation.
-function objectLockBody(id, v, save) {
-  const on = !!(v && v.enabled);
-  const mode = h('select', { id: id + '-mode' }, ...[['', 'No default retention'], ['GOVERNANCE', 'GOVERNANCE'], ['COMPLIANCE', 'COMPLIANCE']]
-    .map(([val, text]) => h('option', { value: val, selected: ((v && v.mode) || '') === val }, text)));
-  const period = h('input', { id: id + '-period', type: 'number', min: 1, value: (v && (v.years || v.days)) || 1, size: 6 });
-  const unit = h('select', { id: id + '-unit' }, h('option', { value: 'days', selected: !(v && v.years) }, 'days'),
-    h('option', { value: 'years', selected: !!(v && v.years) }, 'years'));
-  const value = () => {
-    const n = parseInt(period.value, 10);
-    return mode.value ? { enabled: true, mode: mode.value, [unit.value]: n } : { enabled: true, mode: '' };
-  };
-  const status = on ? (v.mode ? 'On; new versions are retained ' + (v.years ? v.years + ' years' : v.days + ' days') + ' in ' + v.mode + ' mode unless they ask otherwise.' :
-    'On, without a default retention.') : 'Off. Enabling it needs versioning Enabled and cannot be undone.';
-  const action = on ? h('button', { type: 'button', id: id + '-save', onclick: () => save(value()) }, 'Save default retention') :
-    confirmButton('Enable object lock', () => save(value()), { id: id + '-enable' });
-  return [h('p', { id: id + '-status' }, status),
-    h('div', { class: 'row' }, h('label', { for: id + '-mode' }, 'Default retention'), mode,
-      h('label', { for: id + '-period' }, 'Period'), period, h('label', { for: id + '-unit', class: 'muted' }, 'unit'), unit),
-    h('div', { class: 'row' }, action)];
-}
-
 // ---------- object browser ----------
 
 const browser = {
   bucket: '', prefix: '', filter: '', tokens: [''], page: 0, size: 200,
-  sort: 'key', dir: 1, data: null, selected: new Set(), detailKey: '',
+  sort: 'key', dir: 1, data: null, selected: new Set(), detailKey: '', detailVersion: '',
+  // versions shows every version and delete marker (ListObjectVersions);
+  // its page tokens are {key, version} markers. seq drops answers that
+  // arrive after a newer load started (a toggle during a slow listing).
+  versions: false, seq: 0,
 
   open(bucket, prefix) {
     if (bucket !== this.bucket || prefix !== this.prefix) {
-      Object.assign(this, { bucket, prefix, filter: '', tokens: [''], page: 0, selected: new Set(), detailKey: '' });
+      Object.assign(this, { bucket, prefix, filter: '', tokens: [''], page: 0, selected: new Set(), detailKey: '', detailVersion: '' });
     }
     this.render();
     this.load();
   },
 
   async load() {
-    const q = new URLSearchParams({ bucket: this.bucket, prefix: this.prefix + this.filter, size: this.size, token: this.tokens[this.page] });
+    const seq = ++this.seq;
+    const versions = this.versions;
+    const tok = this.tokens[this.page];
+    const base = { bucket: this.bucket, prefix: this.prefix + this.filter, size: this.size };
+    const q = versions ? new URLSearchParams({ ...base, keyMarker: (tok && tok.key) || '', versionMarker: (tok && tok.version) || '' })
+      : new URLSearchParams({ ...base, token: tok || '' });
     const tbody = $('#objects tbody');
     if (tbody) tbody.setAttribute('aria-busy', 'true');
-    const data = await run(() => api('GET', 'objects?' + q));
-    if (!data) return;
+    const data = await run(() => api('GET', (versions ? 'versions?' : 'objects?') + q));
+    if (!data || seq !== this.seq) return;
     this.data = data;
     this.tokens.length = this.page + 1;
-    if (data.truncated && data.next) this.tokens.push(data.next);
+    if (data.truncated && versions && data.nextKey) this.tokens.push({ key: data.nextKey, version: data.nextVersion || '' });
+    if (data.truncated && !versions && data.next) this.tokens.push(data.next);
     this.renderTable();
+  },
+
+  // showVersions switches views; the old rows go at once, so nothing acts
+  // on a row of the other view while the new listing loads.
+  showVersions(on) {
+    Object.assign(this, { versions: on, tokens: [''], page: 0, data: null });
+    const table = $('#objects');
+    table.tHead.replaceChildren();
+    table.tBodies[0].replaceChildren(h('tr', {}, h('td', { colspan: 5 }, 'Loading…')));
+    this.load();
+  },
+
+  clearDetails(msg) {
+    this.detailKey = '';
+    this.detailVersion = '';
+    $('#details').replaceChildren(h('p', { class: 'muted' }, msg));
   },
 
   render() {
@@ -342,8 +338,11 @@ const browser = {
     }
     const filter = h('input', { id: 'filter', value: this.filter, spellcheck: 'false' });
     const size = h('select', { id: 'page-size' }, ...[50, 200, 1000].map((n) => h('option', { value: n, selected: n === this.size }, n)));
+    const showV = h('input', { type: 'checkbox', id: 'show-versions', checked: this.versions });
+    showV.addEventListener('change', () => this.showVersions(showV.checked));
     const filterForm = h('form', { class: 'row', id: 'filter-form' }, h('label', { for: 'filter' }, 'Filter by prefix'), filter,
-      h('label', { for: 'page-size' }, 'Per page'), size, h('button', { type: 'submit' }, 'Apply'));
+      h('label', { for: 'page-size' }, 'Per page'), size, h('button', { type: 'submit' }, 'Apply'),
+      h('span', { class: 'switch' }, showV, ' ', h('label', { for: 'show-versions' }, 'Show versions')));
     filterForm.addEventListener('submit', (ev) => {
       ev.preventDefault();
       Object.assign(this, { filter: filter.value, size: +size.value, tokens: [''], page: 0 });
@@ -363,7 +362,9 @@ const browser = {
     const pager = h('div', { class: 'row', id: 'pager' });
     const actions = h('div', { class: 'row' },
       confirmButton('Delete selected', () => this.deleteSelected(), { id: 'delete-selected' }),
-      h('span', { class: 'muted', id: 'sel-count' }, ''));
+      h('span', { class: 'muted', id: 'sel-count' }, ''),
+      h('span', { id: 'bypass-row', hidden: true }, h('input', { type: 'checkbox', id: 'bypass-governance' }), ' ',
+        h('label', { for: 'bypass-governance' }, 'Bypass GOVERNANCE retention when deleting versions (needs s3:BypassGovernanceRetention)')));
     main.replaceChildren(
       h('h1', {}, 'Objects'), crumbs,
       h('div', { class: 'layout' },
@@ -384,6 +385,9 @@ const browser = {
   renderTable() {
     const table = $('#objects');
     if (!table || !this.data) return;
+    if (this.versions) return this.renderVersions(table);
+    $('#delete-selected').hidden = false;
+    $('#bypass-row').hidden = true;
     const sortBtn = (key, label, cls) => h('th', { class: cls, 'aria-sort': this.sort === key ? (this.dir > 0 ? 'ascending' : 'descending') : 'none' },
       h('button', { type: 'button', onclick: () => { this.dir = this.sort === key ? -this.dir : 1; this.sort = key; this.renderTable(); } },
         label + (this.sort === key ? (this.dir > 0 ? ' ▲' : ' ▼') : '')));
@@ -418,6 +422,24 @@ const browser = {
     this.countSelected();
   },
 
+  renderVersions(table) {
+    $('#delete-selected').hidden = true;
+    $('#sel-count').textContent = '';
+    $('#bypass-row').hidden = false;
+    table.tHead.replaceChildren(h('tr', {}, ...['Name', 'Version', 'Size', 'Last modified', 'Actions'].map((l) => h('th', { class: l === 'Size' ? 'num' : null }, l))));
+    const strip = (k) => k.slice(this.prefix.length);
+    const rows = this.data.folders.map((f) => h('tr', {}, h('td', { colspan: 5 }, h('a', { href: bucketHref(this.bucket, f), class: 'folder' }, '📁 ' + strip(f)))));
+    rows.push(...versionRows(this, strip));
+    if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 5 }, this.filter ? 'Nothing matches the filter.' : 'No versions in this folder.')));
+    table.tBodies[0].replaceChildren(...rows);
+    table.tBodies[0].removeAttribute('aria-busy');
+    const n = this.data.versions.length;
+    $('#pager').replaceChildren(
+      h('button', { type: 'button', id: 'prev-page', disabled: this.page === 0, onclick: () => { this.page--; this.load(); } }, '← Previous'),
+      h('span', { class: 'muted', id: 'page-info' }, 'Page ' + (this.page + 1) + ' · ' + n + (n === 1 ? ' version' : ' versions')),
+      h('button', { type: 'button', id: 'next-page', disabled: this.tokens.length <= this.page + 1, onclick: () => { this.page++; this.load(); } }, 'Next →'));
+  },
+
   countSelected() {
     const c = $('#sel-count');
     if (c) c.textContent = this.selected.size ? this.selected.size + ' selected' : '';
@@ -430,19 +452,23 @@ const browser = {
       const r = await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: keys.slice(i, i + 1000) }));
       if (!r) return;
       if (r.errors.length) say(r.errors.length + ' not deleted: ' + r.errors.map((e) => e.key + ' (' + e.code + ')').join(', '), 'error');
-      else say('Deleted ' + r.deleted + ' object(s).', 'ok');
+      else say('Deleted ' + r.deleted + ' object(s).' + markerNote(r), 'ok');
     }
     this.selected.clear();
     if (keys.includes(this.detailKey)) { this.detailKey = ''; $('#details').replaceChildren(h('p', { class: 'muted' }, 'Deleted.')); }
     this.load();
   },
 
-  async details(key) {
+  // details shows the object, or one version of it when versionId is
+  // given (from the versions view): then download, share and delete act
+  // on that version, and delete is permanent.
+  async details(key, versionId = '') {
     this.detailKey = key;
+    this.detailVersion = versionId;
     this.renderTable();
     const pane = $('#details');
     pane.replaceChildren(h('h2', {}, 'Details'), h('p', {}, 'Loading…'));
-    const d = await run(() => api('GET', 'object?' + new URLSearchParams({ bucket: this.bucket, key })));
+    const d = await run(() => api('GET', 'object?' + new URLSearchParams({ bucket: this.bucket, key, versionId })));
     if (!d) return;
     const kv = (pairs) => h('dl', { class: 'kv' }, ...pairs.filter(([, v]) => v !== '' && v !== undefined).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     const map = (m) => Object.entries(m || {}).map(([k, v]) => [k, v]);
@@ -451,33 +477,39 @@ const browser = {
     const link = h('input', { id: 'share-url', class: 'share', readonly: true, 'aria-label': 'Share link' });
     const shareBtn = h('button', { type: 'button', id: 'share' }, 'Make share link');
     shareBtn.addEventListener('click', async () => {
-      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, seconds: +expiry.value }));
+      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, versionId, seconds: +expiry.value }));
       if (!r) return;
       link.value = r.url;
       link.focus(); link.select();
       say('Share link valid until ' + fmtTime(r.expires) + '.', 'ok');
     });
-    const dl = h('button', { type: 'button', id: 'download' }, 'Download');
-    dl.addEventListener('click', async () => {
-      const r = await run(() => api('POST', 'share', { bucket: this.bucket, key, download: true }));
-      if (r) location.assign(r.url);
-    });
+    const dl = h('button', { type: 'button', id: 'download', onclick: () => download(this.bucket, key, versionId) }, 'Download');
+    const del = versionId ? confirmButton('Delete this version', () => deleteVersion(this, { key, versionId }), { id: 'delete-object' })
+      : confirmButton('Delete', async () => {
+        const r = await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }));
+        if (r && r.errors.length) say('Not deleted: ' + r.errors.map((e) => e.code).join(', '), 'error');
+        else if (r) say('Deleted ' + key + '.' + markerNote(r), 'ok');
+        if (r && !r.errors.length) {
+          this.clearDetails('Deleted.');
+          this.load();
+        }
+      }, { id: 'delete-object' });
     pane.replaceChildren(h('h2', {}, 'Details'),
       kv([['Key', d.key], ['Size', fmtBytes(d.size) + ' (' + d.size.toLocaleString() + ' bytes)'], ['ETag', d.etag], ['Content type', d.contentType],
-        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId]]),
+        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId],
+        ['Retention', d.lockMode ? d.lockMode + ' until ' + fmtTime(d.retainUntil) : ''], ['Legal hold', d.legalHold]]),
       h('h2', {}, 'Checksums'), Object.keys(d.checksums).length ? kv(map(d.checksums)) : h('p', { class: 'muted' }, 'None stored.'),
       h('h2', {}, 'Metadata'), Object.keys(d.metadata || {}).length ? kv(map(d.metadata)) : h('p', { class: 'muted' }, 'None.'),
       h('h2', {}, 'Tags'), Object.keys(d.tags).length ? kv(map(d.tags)) : h('p', { class: 'muted' }, 'None.'),
-      h('div', { class: 'row' }, dl, confirmButton('Delete', async () => {
-        if (await run(() => api('POST', 'objects/delete', { bucket: this.bucket, keys: [key] }), 'Deleted ' + key + '.')) {
-          pane.replaceChildren(h('p', { class: 'muted' }, 'Deleted.'));
-          this.detailKey = '';
-          this.load();
-        }
-      }, { id: 'delete-object' })),
+      h('div', { class: 'row' }, dl, del),
       h('h2', {}, 'Share'), h('div', { class: 'row' }, h('label', { for: 'share-expiry' }, 'Valid for'), expiry, shareBtn), link);
   },
 };
+
+// markerNote tells that a delete on a versioned bucket only hid the object.
+function markerNote(r) {
+  return r.markers ? ' A delete marker keeps ' + (r.markers === 1 ? 'its' : 'their') + ' versions: turn on "Show versions" to restore.' : '';
+}
 
 // ---------- uploads ----------
 
