@@ -59,9 +59,6 @@ out=${S3T_OUT_DIR:-$root/s3t-results}
 export S3T_OUT_DIR=$out
 export S3T_TOTAL_TIMEOUT=${S3T_TOTAL_TIMEOUT:-1200}
 export S3T_TEST_TIMEOUT=${S3T_TEST_TIMEOUT:-60}
-# The shim answers the suite's cleanup listings only while the server
-# answers ListObjectVersions with NotImplemented; harmless once it does not.
-export S3T_VERSIONS_SHIM=1
 export HOARD_ARGS="--bucket-defaults=legacy ${HOARD_ARGS:-}"
 
 suite() { # label, then pytest args
