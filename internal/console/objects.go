@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -31,17 +32,11 @@ func (c *Console) listObjects(w http.ResponseWriter, r *http.Request, s *session
 		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket, prefix or page token.")
 		return
 	}
-	size, err := strconv.Atoi(q.Get("size"))
-	if err != nil || size < 1 || size > 1000 {
-		size = 200
-	}
-	in := &s3.ListObjectsV2Input{Bucket: &bucket, MaxKeys: aws.Int32(int32(size))}
+	in := &s3.ListObjectsV2Input{Bucket: &bucket, MaxKeys: aws.Int32(pageSize(q))}
 	if prefix != "" {
 		in.Prefix = &prefix
 	}
-	if q.Get("flat") != "1" {
-		in.Delimiter = aws.String("/")
-	}
+	in.Delimiter = pageDelimiter(q)
 	if token != "" {
 		in.ContinuationToken = &token
 	}
@@ -285,4 +280,22 @@ func pathEscape(s string) string {
 		b.WriteByte(hex[ch&15])
 	}
 	return b.String()
+}
+
+// pageSize is a listing page's size: the "size" parameter, 1 to 1000, or 200.
+func pageSize(q url.Values) int32 {
+	size, err := strconv.Atoi(q.Get("size"))
+	if err != nil || size < 1 || size > 1000 {
+		return 200
+	}
+	return int32(size)
+}
+
+// pageDelimiter lists a folder ("/") unless the page asks for a flat
+// listing of everything under the prefix.
+func pageDelimiter(q url.Values) *string {
+	if q.Get("flat") == "1" {
+		return nil
+	}
+	return aws.String("/")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sort"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -36,17 +35,11 @@ func (c *Console) listVersions(w http.ResponseWriter, r *http.Request, s *sessio
 		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket, prefix or page markers.")
 		return
 	}
-	size, err := strconv.Atoi(q.Get("size"))
-	if err != nil || size < 1 || size > 1000 {
-		size = 200
-	}
-	in := &s3.ListObjectVersionsInput{Bucket: &bucket, MaxKeys: aws.Int32(int32(size))}
+	in := &s3.ListObjectVersionsInput{Bucket: &bucket, MaxKeys: aws.Int32(pageSize(q))}
 	if prefix != "" {
 		in.Prefix = &prefix
 	}
-	if q.Get("flat") != "1" {
-		in.Delimiter = aws.String("/")
-	}
+	in.Delimiter = pageDelimiter(q)
 	if keyMarker != "" {
 		in.KeyMarker = &keyMarker
 	}
