@@ -59,11 +59,16 @@ type secureKey struct{}
 // Secure reports whether the client's request travelled over TLS: to
 // this server, or to a trusted proxy that said so.
 func Secure(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
+	if v, ok := r.Context().Value(secureKey{}).(bool); ok {
+		return v
 	}
-	v, _ := r.Context().Value(secureKey{}).(bool)
-	return v
+	return r.TLS != nil
+}
+
+// WithSecure returns r marked as secure or not, whatever its own
+// connection was (a relay decides for the whole path).
+func WithSecure(r *http.Request, secure bool) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), secureKey{}, secure))
 }
 
 // Handler adopts, for requests from a trusted proxy, the client address
@@ -83,8 +88,11 @@ func (p *Proxies) Handler(next http.Handler) http.Handler {
 		if client, ok := p.client(peer, r.Header.Values("X-Forwarded-For")); ok {
 			r2.RemoteAddr = net.JoinHostPort(client.String(), "0")
 		}
-		if lastValue(r.Header.Values("X-Forwarded-Proto")) == "https" {
-			r2 = r2.WithContext(context.WithValue(r2.Context(), secureKey{}, true))
+		switch lastValue(r.Header.Values("X-Forwarded-Proto")) {
+		case "https":
+			r2 = WithSecure(r2, true)
+		case "http":
+			r2 = WithSecure(r2, false) // the client's leg was plain
 		}
 		next.ServeHTTP(w, r2)
 	})
