@@ -126,3 +126,39 @@ func TestDenyInsecureTransportPolicy(t *testing.T) {
 		wantCode(t, perr, "AccessDenied")
 	}
 }
+
+// TestSourceIPBehindTrustedProxy: aws:SourceIp is the client's address
+// from X-Forwarded-For only when the peer is a trusted proxy.
+func TestSourceIPBehindTrustedProxy(t *testing.T) {
+	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject",
+		"Resource":"arn:aws:s3:::BUCKET/*","Condition":{"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}}}]}`
+	for _, trust := range []bool{true, false} {
+		var opts []testserver.Option
+		if trust {
+			p, _ := tlsconf.ParseProxies("127.0.0.0/8")
+			opts = append(opts, testserver.WithConfig(func(c *server.Config) { c.TLS.TrustedProxies = p }))
+		}
+		e := newEnv(t, opts...)
+		e.put("k", "v")
+		u := e.newUser(allowDoc(`"s3:*"`, `"*"`))
+		e.putPolicy(strings.ReplaceAll(doc, "BUCKET", e.bucket))
+		from := func(ip string) error {
+			c := e.srv.Client(func(o *s3.Options) {
+				o.Credentials = u.c.Options().Credentials
+				o.APIOptions = append(o.APIOptions, addHeader("X-Forwarded-For", ip))
+			})
+			out, err := c.GetObject(e.ctx, &s3.GetObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")})
+			if err == nil {
+				out.Body.Close()
+			}
+			return err
+		}
+		if trust {
+			wantNoErr(t, from("198.51.100.20"))
+			wantCode(t, from("203.0.113.5"), "AccessDenied")
+			continue
+		}
+		// Untrusted: the header is ignored; the peer (127.0.0.1) is outside.
+		wantCode(t, from("198.51.100.20"), "AccessDenied")
+	}
+}
