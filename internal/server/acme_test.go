@@ -75,7 +75,7 @@ func TestACMEWithPebble(t *testing.T) {
 		"certificate":             pcert, "privateKey": pkey,
 		"httpPort": freePort(t), "tlsPort": tlsPort,
 		"externalAccountBindingRequired": false,
-		"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": 86400}},
+		"profiles":                       map[string]any{"default": map[string]any{"description": "test", "validityPeriod": 86400}},
 	}}
 	cfgFile := filepath.Join(dir, "pebble.json")
 	b, _ := json.Marshal(cfg)
