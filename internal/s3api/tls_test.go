@@ -10,7 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/hoard-s3/hoard/internal/testserver"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
@@ -50,6 +54,20 @@ func TestSDKOverTLS(t *testing.T) {
 	}
 	if h := resp.Header.Get("Strict-Transport-Security"); h != tlsconf.HSTSValue {
 		t.Errorf("HSTS %q", h)
+	}
+
+	// KMS, IAM and STS answer on the same HTTPS port.
+	if _, err := e.srv.KMSClient().ListKeys(e.ctx, &kms.ListKeysInput{}); err != nil {
+		t.Fatalf("KMS over TLS: %v", err)
+	}
+	creds := credentials.NewStaticCredentialsProvider(testserver.AccessKey, testserver.SecretKey, "")
+	ic := iam.New(iam.Options{Region: testserver.Region, BaseEndpoint: aws.String(e.srv.URL), Credentials: creds, HTTPClient: e.srv.HTTPClient()})
+	if _, err := ic.ListUsers(e.ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatalf("IAM over TLS: %v", err)
+	}
+	sc := sts.New(sts.Options{Region: testserver.Region, BaseEndpoint: aws.String(e.srv.URL), Credentials: creds, HTTPClient: e.srv.HTTPClient()})
+	if _, err := sc.GetCallerIdentity(e.ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("STS over TLS: %v", err)
 	}
 
 	// TLS 1.1 is refused; 1.2 is served.
