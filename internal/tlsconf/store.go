@@ -69,10 +69,7 @@ func Open(src Source, log *slog.Logger) (*Store, error) {
 		s.cur.Store(&certSet{exact: map[string]*tls.Certificate{}, wild: map[string]*tls.Certificate{}})
 		return s, nil
 	}
-	sig, err := src.signature()
-	if err != nil {
-		return nil, err
-	}
+	sig := src.state()
 	set, err := src.load(time.Now())
 	if err != nil {
 		return nil, err
@@ -91,8 +88,7 @@ func (s *Store) Reload() error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sig, _ := s.src.signature()
-	s.seen = sig
+	s.seen = s.src.state()
 	set, err := s.src.load(time.Now())
 	if err != nil {
 		s.log.Error("new TLS certificates refused; still serving the previous ones", "err", err)
@@ -106,10 +102,7 @@ func (s *Store) Reload() error {
 // changed reports whether the files differ from those last loaded or
 // tried, so a broken file is reported once, not at every poll.
 func (s *Store) changed() bool {
-	sig, err := s.src.signature()
-	if err != nil {
-		sig = "error: " + err.Error()
-	}
+	sig := s.src.state()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return sig != s.seen
@@ -257,6 +250,16 @@ func dirPairs(dir string) ([][2]string, error) {
 		out = append(out, [2]string{filepath.Join(dir, e.Name()), key})
 	}
 	return out, nil
+}
+
+// state is the signature, or the error that stands for it (a file that
+// stays missing is reported once).
+func (src Source) state() string {
+	sig, err := src.signature()
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return sig
 }
 
 // signature sums up the files of the source (names, sizes, change
