@@ -64,6 +64,9 @@ The origin must be started with the same secret (hoard server
 --edge-secret-file or HOARD_EDGE_SECRET) and serves only buckets whose
 acceleration is Enabled through an edge. GET /health reports the edge and
 the origin's reachability; GET /metrics serves Prometheus metrics.
+With --tls-cert/--tls-key it serves clients HTTPS (reloaded on change and
+SIGHUP); an https:// origin is verified by the system roots, --origin-ca
+or --origin-pin.
 
 Flags:
 `)

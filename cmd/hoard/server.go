@@ -141,7 +141,8 @@ Serves the S3 API from a data directory. The root credentials come from
 HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY; when both are unset, a key
 pair is generated on first start, printed once and kept in the data
 directory (mode 0600). SIGINT or SIGTERM shut down gracefully; a second
-signal exits at once.
+signal exits at once. SIGHUP reloads the TLS certificates (--tls-cert,
+--tls-cert-dir), which are also reloaded when their files change.
 
 Flags:
 `)
