@@ -321,6 +321,9 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
 		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
 	}
+	if o.h2c && srv.TLS() {
+		logger.Warn("--h2c is ignored with TLS: HTTP/2 is offered by ALPN on the TLS listener")
+	}
 	if tlsCfg.AllowSSECOverHTTP {
 		logger.Warn("SSE-C customer keys are accepted over plain HTTP (--allow-sse-c-over-http, for development only)")
 	}
