@@ -14,6 +14,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -47,7 +48,9 @@ type Config struct {
 	// Credentials checks key pairs at sign-in (the same store the S3
 	// verifier uses); Identities names the signed-in principal.
 	Credentials sigv4.Credentials
-	Identities  *iam.Service
+	Identities  interface {
+		Principal(ctx context.Context, accessKey string) (iam.Principal, error)
+	}
 	// PartURLExpiry bounds presigned part and upload URLs; 0 means 5 minutes.
 	PartURLExpiry time.Duration
 	SessionTTL    time.Duration // 0 means 12 hours
