@@ -61,12 +61,12 @@ type Wrapper interface {
 
 // Account is one account.
 type Account struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Email       string    `json:"email,omitempty"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
 	// Org is the organization id (o-…) aws:PrincipalOrgID gives for the
 	// account's principals; empty for none.
-	Org string `json:"org,omitempty"`
+	Org         string    `json:"org,omitempty"`
 	CanonicalID string    `json:"canonical"`
 	Created     time.Time `json:"created"`
 	Operator    bool      `json:"operator,omitempty"`

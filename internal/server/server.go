@@ -82,12 +82,12 @@ type Server struct {
 	iam     *iam.Service
 	// accounts holds every account, the operator's (iam, kms) included.
 	accounts *accounts.Registry
-	ln      net.Listener
-	http    *http.Server
-	stop    context.CancelFunc
-	bg      sync.WaitGroup
-	metrics *metrics.Metrics
-	console *consoleServer
+	ln       net.Listener
+	http     *http.Server
+	stop     context.CancelFunc
+	bg       sync.WaitGroup
+	metrics  *metrics.Metrics
+	console  *consoleServer
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
