@@ -24,6 +24,8 @@ type Principal struct {
 	RoleARN     string // assumed-role sessions: the role's arn:aws:iam::ACCOUNT:role/NAME
 	CanonicalID string
 	Provider    string // federated users: identity provider
+	// Tags are the user's or role's tags (aws:PrincipalTag/KEY).
+	Tags map[string]string
 }
 
 // Request is one authorization question.
@@ -87,6 +89,9 @@ func (p *Policy) Evaluate(req *Request) Result {
 func (p *Policy) eval(e *evalCtx) Result {
 	if p == nil {
 		return NotApplicable
+	}
+	if p.all != nil {
+		return p.evalAll(e)
 	}
 	res := NotApplicable
 	for _, st := range p.Statements {
@@ -246,5 +251,5 @@ func (e *evalCtx) principalKey(key string) ([]string, bool) {
 	case strings.EqualFold(key, KeyPrincipalType):
 		return one(string(pr.Type))
 	}
-	return nil, false
+	return e.principalTag(key)
 }
