@@ -57,8 +57,10 @@ type sessionRecord struct {
 	RoleID      string `json:",omitempty"`
 	SessionName string `json:",omitempty"`
 	Policy      string `json:",omitempty"`
-	Expiration  time.Time
-	Wrapped     []byte // sessionSecrets under the root key
+	// Provider is the OpenID Connect provider of a web-identity session.
+	Provider   string `json:",omitempty"`
+	Expiration time.Time
+	Wrapped    []byte // sessionSecrets under the root key
 }
 
 func sessionAAD(id string) []byte { return []byte("iam session\x00" + id) }

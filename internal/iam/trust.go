@@ -36,6 +36,21 @@ func (s *Service) trusts(role *Role, caller *Principal, cond map[string][]string
 			allowed = true
 		}
 	}
+	// A permissions boundary caps what the caller's identity policies
+	// grant; a trust naming the caller is a resource-based grant it does
+	// not cap (but its explicit Deny still denies).
+	if caller.Boundary != "" && !caller.IsRoot() {
+		p, err := policy.Parse([]byte(caller.Boundary), policy.KindRole)
+		if err != nil {
+			return false
+		}
+		switch p.Evaluate(req) {
+		case policy.ResultDeny:
+			return false
+		case policy.NotApplicable:
+			allowed = false
+		}
+	}
 	if caller.SessionPolicy != "" {
 		p, err := policy.Parse([]byte(caller.SessionPolicy), policy.KindSession)
 		if err != nil || p.Evaluate(req) != policy.ResultAllow {

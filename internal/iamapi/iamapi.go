@@ -8,12 +8,11 @@
 // actions need a request signed for "iam" and STS actions one signed for
 // "sts", as AWS's endpoints do.
 //
-// Authorization, until identity policies govern these APIs: the account
-// root may call every IAM action with its own keys, other principals and
-// temporary credentials none; every authenticated principal may call STS
-// (AssumeRole is still subject to the role's trust policy and the
-// caller's policies; GetSessionToken and GetCallerIdentity need no
-// permission, as in AWS).
+// Authorization: IAM actions by the caller's policies (authz.go); STS's
+// AssumeRole by the role's trust policy and the caller's policies;
+// GetSessionToken and GetCallerIdentity need no permission, as in AWS;
+// AssumeRoleWithWebIdentity is unsigned and authorized by the identity
+// provider's token and the role's trust policy.
 package iamapi
 
 import (
@@ -156,10 +155,10 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (string,
 		return "", nil, err
 	}
 	c := &call{ctx: r.Context(), action: action, params: params, caller: &caller}
-	// Temporary credentials never call IAM: AWS refuses them without MFA,
-	// which Hoard does not have, and a role's have no IAM permissions here.
-	if auth.Service == "iam" && (!caller.IsRoot() || caller.Temporary) {
-		return "", nil, apiErr(codeAccessDenied, "User: %s is not authorized to perform: iam:%s", caller.ARN, action)
+	if auth.Service == "iam" {
+		if err := h.authorizeIAM(r, c); err != nil {
+			return "", nil, err
+		}
 	}
 	result, err := op(h, c)
 	return action, result, err

@@ -44,7 +44,10 @@ func CallerFrom(ctx context.Context) *Caller {
 
 // NewCaller compiles a principal's stored identity policies (a user's and
 // its groups', or a role's) and its session policy.
-func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string) (*Caller, error) {
+//
+// Further limit documents (a permissions boundary) narrow it as the
+// session policy does.
+func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string, limitDocs ...string) (*Caller, error) {
 	c := &Caller{Principal: p}
 	for _, doc := range identityDocs {
 		// Stored documents were validated against their own kind's limit
@@ -61,6 +64,16 @@ func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string) (*C
 			return nil, fmt.Errorf("session policy of %s: %w", p.ARN, err)
 		}
 		c.Session = pp
+	}
+	for _, doc := range limitDocs {
+		if doc == "" {
+			continue
+		}
+		pp, err := policy.ParseCached(doc, policy.KindRole)
+		if err != nil {
+			return nil, fmt.Errorf("permissions boundary of %s: %w", p.ARN, err)
+		}
+		c.Session = policy.Intersect(c.Session, pp)
 	}
 	return c, nil
 }

@@ -25,6 +25,8 @@ type Principal struct {
 	CanonicalID string
 	Provider    string // federated users: identity provider
 	OrgID       string // aws:PrincipalOrgID: the organization of the principal's account, if any
+	// Tags are the user's or role's tags (aws:PrincipalTag/KEY).
+	Tags map[string]string
 }
 
 // Request is one authorization question.
@@ -88,6 +90,9 @@ func (p *Policy) Evaluate(req *Request) Result {
 func (p *Policy) eval(e *evalCtx) Result {
 	if p == nil {
 		return NotApplicable
+	}
+	if p.all != nil {
+		return p.evalAll(e)
 	}
 	res := NotApplicable
 	for _, st := range p.Statements {
@@ -249,5 +254,5 @@ func (e *evalCtx) principalKey(key string) ([]string, bool) {
 	case strings.EqualFold(key, KeyPrincipalOrgID):
 		return one(pr.OrgID)
 	}
-	return nil, false
+	return e.principalTag(key)
 }

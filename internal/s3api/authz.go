@@ -148,6 +148,16 @@ func (c *caller) compile() error {
 		c.session = pp.p
 		c.tags = c.tags || pp.tags
 	}
+	if c.p.Boundary != "" {
+		// A permissions boundary caps the identity policies as a session
+		// policy does.
+		pp, err := cachedPolicy(c.p.Boundary, policy.KindRole)
+		if err != nil {
+			return err
+		}
+		c.session = policy.Intersect(c.session, pp.p)
+		c.tags = c.tags || pp.tags
+	}
 	return nil
 }
 
