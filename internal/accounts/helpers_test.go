@@ -152,3 +152,7 @@ func wantCode(t *testing.T, what string, err error, want string) {
 const allowS3 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+func adminCreate(name, org string) adminapi.CreateRequest {
+	return adminapi.CreateRequest{Name: name, Org: org}
+}
