@@ -117,7 +117,10 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 	if err := h.authorizeLockHeaders(req, hdr); err != nil {
 		return err
 	}
-	return h.acceptObjectACL(req, hdr)
+	if err := h.acceptObjectACL(req, hdr); err != nil {
+		return err
+	}
+	return h.recordWriter(req, hdr)
 }
 
 // checkExpectedOwner applies x-amz-expected-bucket-owner (and, for copies,

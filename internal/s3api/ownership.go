@@ -205,6 +205,9 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 			a = decodeACL(doc)
 		}
 	}
+	if a != nil && a.Owner != "" {
+		owner = a.Owner
+	}
 	return xmlResponse(h.renderNamedACL(req, owner, a)), nil
 }
 
@@ -212,6 +215,18 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	owner, err := h.bucketOwnerID(req)
 	if err != nil {
 		return nil, err
+	}
+	// An object another account wrote stays its writer's.
+	prev, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
+	if err != nil {
+		return nil, err
+	}
+	objOwner := ""
+	if prev != nil {
+		objOwner = decodeACL(prev).Owner
+	}
+	if objOwner != "" {
+		owner = objOwner
 	}
 	a, err := requestACL(req, owner)
 	if err != nil {
@@ -224,6 +239,7 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if _, err := admitACL(st, a); err != nil {
 		return nil, err
 	}
+	a.Owner = objOwner
 	// Even an owner-only ACL is written: it replaces an earlier one.
 	if st.aclsEnabled() {
 		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"), a.encode()); err != nil {
