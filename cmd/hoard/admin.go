@@ -13,12 +13,13 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
-Maintenance of a data directory whose server is stopped.
-
 Commands:
-  rotate-root-key --data DIR   add a new root key and re-wrap every SSE-S3
-                               data key under it (object data is not
-                               rewritten; old keys stay in root-keys.json)
+  rotate-root-key --data DIR   (server stopped) add a new root key and
+                               re-wrap every SSE-S3 data key under it
+                               (object data is not rewritten; old keys
+                               stay in root-keys.json)
+  account create|list|delete   (server running) manage accounts; see
+                               'hoard admin account --help'
 `)
 }
 
@@ -30,6 +31,8 @@ func runAdmin(a *app, args []string) int {
 	switch args[0] {
 	case "rotate-root-key":
 		return runRotateRootKey(a, args[1:])
+	case "account":
+		return runAccount(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

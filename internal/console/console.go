@@ -14,6 +14,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -47,7 +48,9 @@ type Config struct {
 	// Credentials checks key pairs at sign-in (the same store the S3
 	// verifier uses); Identities names the signed-in principal.
 	Credentials sigv4.Credentials
-	Identities  *iam.Service
+	Identities  interface {
+		Principal(ctx context.Context, accessKey string) (iam.Principal, error)
+	}
 	// PartURLExpiry bounds presigned part and upload URLs; 0 means 5 minutes.
 	PartURLExpiry time.Duration
 	SessionTTL    time.Duration // 0 means 12 hours
@@ -140,6 +143,8 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/uploads/single", c.withSession(c.presignSingle))
 	m.HandleFunc("GET /api/users", c.withSession(c.listUsers))
 	m.HandleFunc("POST /api/users", c.withSession(c.userAction))
+	m.HandleFunc("GET /api/accounts", c.withSession(c.listAccounts))
+	m.HandleFunc("POST /api/accounts", c.withSession(c.accountAction))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NotFound", "No such console endpoint.")
 	})

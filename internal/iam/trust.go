@@ -2,7 +2,7 @@ package iam
 
 import "github.com/hoard-s3/hoard/internal/policy"
 
-// trusts decides AssumeRole as AWS does within one account: the role's
+// trusts decides AssumeRole as AWS does: the role's
 // trust policy must allow the caller; when it names the caller (or
 // everyone) that suffices, when it names only the account the caller's own
 // identity policies must allow sts:AssumeRole on the role too. An explicit
@@ -56,6 +56,11 @@ func (s *Service) trusts(role *Role, caller *Principal, cond map[string][]string
 		if err != nil || p.Evaluate(req) != policy.ResultAllow {
 			return false
 		}
+	}
+	if caller.Account != s.acct {
+		// Across accounts the trust alone never suffices: the caller's
+		// account must allow it too (its root has every right there).
+		return caller.IsRoot() || allowed
 	}
 	return caller.IsRoot() || namedByTrust || allowed
 }

@@ -47,8 +47,9 @@ const MaxBody = 256 << 10
 
 // Handler serves the IAM and STS APIs.
 type Handler struct {
-	svc *iam.Service
-	log *slog.Logger
+	svc      *iam.Service
+	log      *slog.Logger
+	accounts Accounts // nil: one account
 }
 
 // New returns the handler over svc.
@@ -149,7 +150,7 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (string,
 	if v := params.Get("Version"); v != "" && v != version {
 		return "", nil, apiErr(codeInvalidAction, "Could not find operation %s for version %s", clip(action), clip(v))
 	}
-	caller, err := h.svc.Principal(r.Context(), auth.AccessKey)
+	h, caller, err := h.forCaller(r.Context(), auth.AccessKey, params)
 	if err != nil {
 		return "", nil, err
 	}

@@ -114,7 +114,7 @@ func (s *Service) authorize(ctx context.Context, a access) error {
 		return &AccessDeniedError{Msg: fmt.Sprintf("No caller is authorized to perform: %s on resource: %s", a.action, resource)}
 	}
 	req := &policy.Request{Principal: c.Principal, Action: a.action, Resource: resource, Context: s.conditions(c, a)}
-	d := policy.EvaluateKey(req, keyPolicy, c.Identity, c.Session)
+	d := policy.EvaluateKeyFor(req, s.acct, keyPolicy, c.Identity, c.Session)
 	if d == policy.Allowed {
 		return nil
 	}
@@ -191,7 +191,7 @@ func (s *Service) checkLockout(ctx context.Context, doc *policy.Policy, keyID st
 	}
 	a := access{action: "kms:PutKeyPolicy", rec: &keyRecord{ID: keyID}}
 	req := &policy.Request{Principal: c.Principal, Action: a.action, Resource: s.keyARN(keyID), Context: s.conditions(c, a)}
-	if policy.EvaluateKey(req, doc, c.Identity, c.Session) != policy.Allowed {
+	if policy.EvaluateKeyFor(req, s.acct, doc, c.Identity, c.Session) != policy.Allowed {
 		return lockout
 	}
 	return nil

@@ -24,6 +24,7 @@ type Principal struct {
 	RoleARN     string // assumed-role sessions: the role's arn:aws:iam::ACCOUNT:role/NAME
 	CanonicalID string
 	Provider    string // federated users: identity provider
+	OrgID       string // aws:PrincipalOrgID: the organization of the principal's account, if any
 	// Tags are the user's or role's tags (aws:PrincipalTag/KEY).
 	Tags map[string]string
 }
@@ -250,6 +251,8 @@ func (e *evalCtx) principalKey(key string) ([]string, bool) {
 		return one(pr.Account)
 	case strings.EqualFold(key, KeyPrincipalType):
 		return one(string(pr.Type))
+	case strings.EqualFold(key, KeyPrincipalOrgID):
+		return one(pr.OrgID)
 	}
 	return e.principalTag(key)
 }

@@ -124,9 +124,24 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 // x-amz-source-expected-bucket-owner): a request naming another account
 // as the owner fails with 403, before anything else is learned of it.
 func (h *handler) checkExpectedOwner(req *request) error {
-	acct := h.ownerAccount()
 	for _, name := range []string{"X-Amz-Expected-Bucket-Owner", "X-Amz-Source-Expected-Bucket-Owner"} {
-		if v, ok := req.r.Header[name]; ok && (acct == "" || v[0] != acct) {
+		v, ok := req.r.Header[name]
+		if !ok {
+			continue
+		}
+		bucket := req.bucket
+		if name == "X-Amz-Source-Expected-Bucket-Owner" {
+			b, _, _, err := parseCopySource(req.header("X-Amz-Copy-Source"))
+			if err != nil {
+				return err
+			}
+			bucket = b
+		}
+		acct, err := h.ownerOfBucket(req, bucket)
+		if err != nil {
+			return err
+		}
+		if acct.id == "" || v[0] != acct.id {
 			return errAccessDenied
 		}
 	}

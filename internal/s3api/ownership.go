@@ -134,7 +134,18 @@ func (h *handler) bucketOwnerID(req *request) (string, error) {
 	if b.Owner == "" {
 		return ownerID(req), nil
 	}
-	return b.Owner, nil
+	a, err := h.accountOf(req.ctx, b.Owner)
+	if err != nil || a.canonical == "" {
+		return b.Owner, err
+	}
+	return a.canonical, nil
+}
+
+// renderNamedACL is renderACL with the accounts' display names.
+func (h *handler) renderNamedACL(req *request, ownerID string, a *acl) *accessControlPolicy {
+	doc := renderACL(ownerID, a)
+	h.nameGrantees(req.ctx, doc)
+	return doc
 }
 
 func (h *handler) getBucketAcl(req *request) (*response, error) {
@@ -146,7 +157,7 @@ func (h *handler) getBucketAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xmlResponse(renderACL(owner, st.acl)), nil
+	return xmlResponse(h.renderNamedACL(req, owner, st.acl)), nil
 }
 
 func (h *handler) putBucketAcl(req *request) (*response, error) {
@@ -194,7 +205,7 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 			a = decodeACL(doc)
 		}
 	}
-	return xmlResponse(renderACL(owner, a)), nil
+	return xmlResponse(h.renderNamedACL(req, owner, a)), nil
 }
 
 func (h *handler) putObjectAcl(req *request) (*response, error) {

@@ -45,7 +45,7 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	h := console.New(console.Config{
 		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
-		Credentials: s.iam, Identities: s.iam,
+		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/accounts"
+	"github.com/hoard-s3/hoard/internal/adminapi"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
@@ -81,12 +83,14 @@ type Server struct {
 	keyring *sse.Keyring
 	kms     *kms.Service
 	iam     *iam.Service
-	ln      net.Listener
-	http    *http.Server
-	stop    context.CancelFunc
-	bg      sync.WaitGroup
-	metrics *metrics.Metrics
-	console *consoleServer
+	// accounts holds every account, the operator's (iam, kms) included.
+	accounts *accounts.Registry
+	ln       net.Listener
+	http     *http.Server
+	stop     context.CancelFunc
+	bg       sync.WaitGroup
+	metrics  *metrics.Metrics
+	console  *consoleServer
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -147,20 +151,30 @@ func Open(cfg Config) (*Server, error) {
 		Root:       sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 		OIDCClient: cfg.OIDCClient,
 	})
+	// Accounts: the operator's is the one above; others are created at
+	// run time through the admin API.
+	if s.accounts, err = accounts.New(context.Background(), s.meta, s.keyring, accounts.Config{
+		Region: cfg.Region, OperatorID: iam.DefaultAccountID, OperatorKMS: s.kms,
+		Root: sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+	}, s.iam); err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, blobs, object.Config{
-		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 	})
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
-		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
+		Verifier: sigv4.NewVerifier(cfg.Region, s.accounts),
 		Region:   cfg.Region,
 		Domain:   cfg.Domain,
 		Logger:   cfg.Logger,
-		KMS:      kmsapi.New(s.kms, s.iam, cfg.Logger),
-		IAM:      iamapi.New(s.iam, cfg.Logger),
+		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
+		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
+		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger),
 		// Every S3 request is authorized against these identities.
-		Identities: s.iam,
+		Identities: s.accounts,
+		Accounts:   s.accounts,
 
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
@@ -199,8 +213,12 @@ func (s *Server) Service() *object.Service { return s.service }
 // KeyService exposes the built-in key service (for the KMS API and tests).
 func (s *Server) KeyService() *kms.Service { return s.kms }
 
-// Identities exposes the identity service (for tools and tests in-process).
+// Identities exposes the operator account's identity service (for tools
+// and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
+
+// Accounts exposes the accounts (for tools and tests in-process).
+func (s *Server) Accounts() *accounts.Registry { return s.accounts }
 
 // Serve accepts requests until Shutdown. It reclaims orphans first and then
 // periodically in the background.
