@@ -96,11 +96,8 @@ func New(store meta.Store, w Wrapper, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.OIDCClient == nil {
-		cfg.OIDCClient = &http.Client{Timeout: 10 * time.Second}
-	}
 	return &Service{store: store, wrap: w, acct: cfg.AccountID, root: cfg.Root, now: cfg.Now,
-		oidc: &verifiers{client: cfg.OIDCClient}}
+		oidc: verifiersFor(cfg.OIDCClient)}
 }
 
 // AccountID is the account in this service's ARNs.

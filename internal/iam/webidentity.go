@@ -56,6 +56,22 @@ type verifiers struct {
 	client *http.Client
 }
 
+// defaultOIDCClient fetches providers' documents unless Config says
+// otherwise.
+var defaultOIDCClient = &http.Client{Timeout: 10 * time.Second}
+
+// caches holds one verifier cache per HTTP client, shared by the
+// services of every account (they are built per request).
+var caches sync.Map // *http.Client → *verifiers
+
+func verifiersFor(c *http.Client) *verifiers {
+	if c == nil {
+		c = defaultOIDCClient
+	}
+	v, _ := caches.LoadOrStore(c, &verifiers{client: c})
+	return v.(*verifiers)
+}
+
 type cachedProvider struct {
 	p       *oidc.Provider
 	fetched time.Time

@@ -56,6 +56,14 @@ func (h *Handler) ServeUnsigned(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, stsNamespace, reqID, apiErr(codeInvalidAction, "Could not find operation %s for version %s", clip(action), clip(v)))
 		return
 	}
+	// The role's account decides, as for AssumeRole.
+	if h.accounts != nil {
+		if svc, err := h.accounts.IAM(r.Context(), roleAccount(params.Get("RoleArn"))); err == nil {
+			out := *h
+			out.svc = svc
+			h = &out
+		}
+	}
 	res, err := assumeRoleWithWebIdentity(h, &call{ctx: r.Context(), action: action, params: params})
 	if err != nil {
 		h.writeError(w, r, stsNamespace, reqID, err)
