@@ -123,7 +123,7 @@ func TestEveryIAMActionAuthorized(t *testing.T) {
 			t.Errorf("%s GetSessionToken: %v", who, err)
 		}
 	}
-	if len(iamapi.Operations("sts")) != 3 {
+	if len(iamapi.Operations("sts")) != 4 { // AssumeRoleWithWebIdentity: oidc_test.go
 		t.Errorf("STS serves %v: walk the new action here", iamapi.Operations("sts"))
 	}
 }

@@ -22,14 +22,6 @@ var iamOps = map[string]opFunc{
 	"PutRolePolicy": putRolePolicy, "GetRolePolicy": getRolePolicy,
 	"ListRolePolicies": listRolePolicies, "DeleteRolePolicy": deleteRolePolicy,
 	"GetAccountSummary": getAccountSummary, "UpdateAssumeRolePolicy": updateAssumeRolePolicy,
-	"ListOpenIDConnectProviders": listOIDCProviders,
-}
-
-// listOIDCProviders: identity providers cannot be created here
-// (CreateOpenIDConnectProvider is not an operation), so the list is
-// always empty; tools that clean up an account list them first.
-func listOIDCProviders(h *Handler, c *call) (any, error) {
-	return listOIDCProvidersResult{Providers: []xmlOIDCProvider{}}, nil
 }
 
 // page decodes Marker and MaxItems.

@@ -96,14 +96,6 @@ type getGroupResult struct {
 	Marker      string `xml:",omitempty"`
 }
 
-type listOIDCProvidersResult struct {
-	Providers []xmlOIDCProvider `xml:"OpenIDConnectProviderList>member"`
-}
-
-type xmlOIDCProvider struct {
-	Arn string
-}
-
 type listRolesResult struct {
 	Roles       []xmlRole `xml:"Roles>member"`
 	IsTruncated bool

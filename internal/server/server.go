@@ -69,6 +69,9 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// OIDCClient fetches OpenID Connect providers' discovery documents
+	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
+	OIDCClient *http.Client
 }
 
 // Server is a running Hoard server.
@@ -144,8 +147,9 @@ func Open(cfg Config) (*Server, error) {
 	// Identities live in the metadata store, their secrets wrapped under
 	// the root keyring; the root key pair comes from the configuration.
 	s.iam = iam.New(s.meta, s.keyring, iam.Config{
-		AccountID: iam.DefaultAccountID,
-		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+		AccountID:  iam.DefaultAccountID,
+		Root:       sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+		OIDCClient: cfg.OIDCClient,
 	})
 	// Accounts: the operator's is the one above; others are created at
 	// run time through the admin API.
