@@ -96,3 +96,54 @@ func hasGrant(gs []s3types.Grant, id string, p s3types.Permission) bool {
 	}
 	return false
 }
+
+func TestACLGranteesAndOwnerOnlyACLs(t *testing.T) {
+	w := newWorld(t)
+	op, b := w.op, w.newAccount("blue")
+	if _, err := op.s3.CreateBucket(w.ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-on"), ObjectOwnership: s3types.ObjectOwnershipObjectWriter}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := op.s3.PutBucketAcl(w.ctx, &s3.PutBucketAclInput{Bucket: aws.String("acl-on"), GrantRead: aws.String(`id="` + strings64("0") + `"`)})
+	wantCode(t, "grant to a canonical id no account has", err, "InvalidArgument")
+	if _, err := op.s3.PutBucketAcl(w.ctx, &s3.PutBucketAclInput{Bucket: aws.String("acl-on"), GrantRead: aws.String(`id="` + b.canon + `"`)}); err != nil {
+		t.Fatalf("grant to blue: %v", err)
+	}
+	// The grant lets blue's root list the bucket.
+	if _, err := b.s3.ListObjectsV2(w.ctx, &s3.ListObjectsV2Input{Bucket: aws.String("acl-on")}); err != nil {
+		t.Errorf("blue lists with a READ grant: %v", err)
+	}
+	// ...and its users only with their own allow.
+	_, err = b.user("plain").s3.ListObjectsV2(w.ctx, &s3.ListObjectsV2Input{Bucket: aws.String("acl-on")})
+	wantCode(t, "blue user with the grant but no policy", err, "AccessDenied")
+	if _, err := b.user("lister", allowS3).s3.ListObjectsV2(w.ctx, &s3.ListObjectsV2Input{Bucket: aws.String("acl-on")}); err != nil {
+		t.Errorf("blue user with the grant and a policy: %v", err)
+	}
+
+	// With ACLs off, "private" is owner-only for the bucket owner alone.
+	if _, err := op.s3.CreateBucket(w.ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-off")}); err != nil {
+		t.Fatal(err)
+	}
+	op.setPolicy("acl-off", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+b.id+`"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::acl-off/*"}]}`)
+	put := func(a *account, canned s3types.ObjectCannedACL) error {
+		_, err := a.s3.PutObject(w.ctx, &s3.PutObjectInput{Bucket: aws.String("acl-off"), Key: aws.String("k"), Body: stringsReader("x"), ACL: canned})
+		return err
+	}
+	if err := put(op, s3types.ObjectCannedACLPrivate); err != nil {
+		t.Errorf("bucket owner writes with private: %v", err)
+	}
+	wantCode(t, "blue writes with private", put(b, s3types.ObjectCannedACLPrivate), "AccessControlListNotSupported")
+	if err := put(b, s3types.ObjectCannedACLBucketOwnerFullControl); err != nil {
+		t.Errorf("blue writes with bucket-owner-full-control: %v", err)
+	}
+	if err := put(b, ""); err != nil {
+		t.Errorf("blue writes without an ACL: %v", err)
+	}
+}
+
+func strings64(c string) string {
+	s := ""
+	for len(s) < 64 {
+		s += c
+	}
+	return s
+}

@@ -102,3 +102,37 @@ func (h *handler) decideForeign(req *request, pr *policy.Request, d policy.Decis
 	}
 	return policy.ImplicitDeny
 }
+
+// privateIsBucketOwners: with ACLs disabled, the private canned ACL is
+// the owner-only ACL S3 accepts only when the object's owner (the writer)
+// is the bucket owner; from another account it names someone else.
+func (h *handler) privateIsBucketOwners(req *request, st *bucketAccess, hdr http.Header) bool {
+	if h.cfg.Accounts == nil || hdr.Get("X-Amz-Acl") != "private" {
+		return true
+	}
+	who := req.authz.who
+	return who.canonicalID != "" && who.canonicalID == st.owner.canonical
+}
+
+var errInvalidGrantee = errInvalidArgument.withMessage("Invalid id")
+
+// checkGrantees refuses a grant to a canonical id that is no account's,
+// as S3 does (400 InvalidArgument).
+func (h *handler) checkGrantees(req *request, a *acl) error {
+	if h.cfg.Accounts == nil || a == nil {
+		return nil
+	}
+	for _, g := range a.Grants {
+		if g.Type != "CanonicalUser" {
+			continue
+		}
+		acct, err := h.cfg.Accounts.ByCanonicalID(req.ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		if acct.CanonicalID != g.ID {
+			return errInvalidGrantee
+		}
+	}
+	return nil
+}

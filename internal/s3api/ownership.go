@@ -169,6 +169,9 @@ func (h *handler) putBucketAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return nil, err
+	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
 	if err != nil {
 		return nil, err
@@ -230,6 +233,9 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	}
 	a, err := requestACL(req, owner)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.checkGrantees(req, a); err != nil {
 		return nil, err
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
