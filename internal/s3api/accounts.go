@@ -175,3 +175,13 @@ func (h *handler) createTaken(req *request) error {
 	}
 	return nil
 }
+
+// callerOwner is the requester as listings show an initiator.
+func (h *handler) callerOwner(req *request) owner {
+	if req.authz != nil && h.cfg.Accounts != nil {
+		if me, err := h.callerAccount(req); err == nil && me.canonical != "" {
+			return me.xml()
+		}
+	}
+	return owner{ID: ownerID(req)}
+}

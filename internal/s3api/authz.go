@@ -221,7 +221,10 @@ func (h *handler) authorizeExtras(req *request) error {
 		if err := h.authorizeLockHeaders(req, req.r.Header); err != nil {
 			return err
 		}
-		return h.acceptObjectACL(req, req.r.Header)
+		if err := h.acceptObjectACL(req, req.r.Header); err != nil {
+			return err
+		}
+		return h.recordWriter(req, req.r.Header)
 	case opCreateBucket.name:
 		if hasACLHeaders(req.r.Header) {
 			if err := h.allow(req, "s3:PutBucketAcl", onBucket, req.bucket, ""); err != nil {
@@ -286,7 +289,10 @@ func (h *handler) allow(req *request, action string, sc scope, bucket, key strin
 // allowIn is allow with the given condition keys.
 func (h *handler) allowIn(req *request, cond map[string][]string, action string, sc scope, bucket, key string) error {
 	who := req.authz.who
-	st, err := h.accessOf(req, bucket, !who.root())
+	// The root needs only the bucket policy (its explicit Deny), unless the
+	// object may be another account's (objectowner.go).
+	foreignMayMatter := h.cfg.Accounts != nil && sc == onObject && objectReadActions[action]
+	st, err := h.accessOf(req, bucket, !who.root() || foreignMayMatter)
 	if err != nil {
 		return err
 	}
@@ -322,6 +328,18 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 	if d == policy.Allowed && bp != nil && st.policy.public && st.pab.RestrictPublicBuckets &&
 		who.p.Type != policy.PrincipalService && (who.p.Account == "" || who.p.Account != owner) {
 		d = policy.EvaluateWithSession(pr, who.identity, nil, who.session, owner)
+	}
+	if sc == onObject && objectReadActions[action] {
+		foreign, err := h.foreignObject(req, st, bucket, key)
+		if err != nil {
+			return err
+		}
+		if foreign != nil {
+			if h.decideForeign(req, pr, d, foreign, action, st.pab.IgnorePublicAcls) != policy.Allowed {
+				return errAccessDenied
+			}
+			return nil
+		}
 	}
 	if d == policy.ImplicitDeny && st.aclsEnabled() {
 		ok, err := h.aclAllows(req, st, action, sc, bucket, key)

@@ -26,10 +26,13 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 		return err
 	}
 	if !st.aclsEnabled() {
-		if !ownerOnlyACL(&http.Request{Header: hdr}) {
+		if !ownerOnlyACL(&http.Request{Header: hdr}) || !h.privateIsBucketOwners(req, st, hdr) {
 			return errACLNotSupported
 		}
 		return nil
+	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return err
 	}
 	if a.public() && st.pab.BlockPublicAcls {
 		return errAccessDenied
@@ -117,7 +120,10 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 	if err := h.authorizeLockHeaders(req, hdr); err != nil {
 		return err
 	}
-	return h.acceptObjectACL(req, hdr)
+	if err := h.acceptObjectACL(req, hdr); err != nil {
+		return err
+	}
+	return h.recordWriter(req, hdr)
 }
 
 // checkExpectedOwner applies x-amz-expected-bucket-owner (and, for copies,

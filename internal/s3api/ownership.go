@@ -169,6 +169,9 @@ func (h *handler) putBucketAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return nil, err
+	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
 	if err != nil {
 		return nil, err
@@ -205,6 +208,9 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 			a = decodeACL(doc)
 		}
 	}
+	if a != nil && a.Owner != "" {
+		owner = a.Owner
+	}
 	return xmlResponse(h.renderNamedACL(req, owner, a)), nil
 }
 
@@ -213,8 +219,23 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An object another account wrote stays its writer's.
+	prev, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
+	if err != nil {
+		return nil, err
+	}
+	objOwner := ""
+	if prev != nil {
+		objOwner = decodeACL(prev).Owner
+	}
+	if objOwner != "" {
+		owner = objOwner
+	}
 	a, err := requestACL(req, owner)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.checkGrantees(req, a); err != nil {
 		return nil, err
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
@@ -224,6 +245,7 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if _, err := admitACL(st, a); err != nil {
 		return nil, err
 	}
+	a.Owner = objOwner
 	// Even an owner-only ACL is written: it replaces an earlier one.
 	if st.aclsEnabled() {
 		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"), a.encode()); err != nil {

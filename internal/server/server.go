@@ -313,7 +313,7 @@ func (s *Server) reclaimCompletedUploads(ctx context.Context) {
 // purgeDeletedKeys removes KMS keys whose scheduled deletion date passed
 // (they are already unusable; this reclaims their records and aliases).
 func (s *Server) purgeDeletedKeys(ctx context.Context) {
-	n, err := s.kms.PurgeDeleted(ctx)
+	n, err := s.eachAccount(ctx, func(_ *iam.Service, k *kms.Service) (int, error) { return k.PurgeDeleted(ctx) })
 	switch {
 	case err != nil && ctx.Err() == nil:
 		s.cfg.Logger.Warn("removing deleted KMS keys failed", "err", err)
@@ -325,7 +325,7 @@ func (s *Server) purgeDeletedKeys(ctx context.Context) {
 // purgeExpiredSessions removes the records of expired temporary
 // credentials (they are already refused).
 func (s *Server) purgeExpiredSessions(ctx context.Context) {
-	n, err := s.iam.PurgeExpiredSessions(ctx)
+	n, err := s.eachAccount(ctx, func(i *iam.Service, _ *kms.Service) (int, error) { return i.PurgeExpiredSessions(ctx) })
 	switch {
 	case err != nil && ctx.Err() == nil:
 		s.cfg.Logger.Warn("removing expired STS sessions failed", "err", err)

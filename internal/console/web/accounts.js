@@ -29,7 +29,7 @@ export async function accountsView() {
   const data = await run(() => api('GET', 'accounts'));
   if (!data) { list.replaceChildren(h('p', { class: 'error' }, 'Only the operator account\'s root may administer accounts.')); return; }
   const rows = data.accounts.map((a) => h('tr', { 'data-account': a.id },
-    h('td', {}, h('code', {}, a.id)), h('td', {}, a.name, a.operator ? h('span', { class: 'badge' }, ' operator') : null),
+    h('td', {}, h('code', {}, a.id)), h('td', {}, a.name, a.operator ? [' ', h('span', { class: 'badge' }, 'operator')] : null),
     h('td', {}, h('code', { class: 'vid' }, a.canonicalId)), h('td', { class: 'when' }, fmtTime(a.created)),
     h('td', {}, a.operator ? '' : h('code', {}, a.rootAccessKeyId)),
     h('td', { class: 'acts' }, a.operator ? '' : confirmButton('Delete account', async () => {
