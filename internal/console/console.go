@@ -58,6 +58,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// HTTPClient carries the console's calls to the S3 endpoint.
 	HTTPClient *http.Client
+	// OIDC, when set, offers sign-in with an OpenID Connect provider.
+	OIDC *OIDCConfig
 }
 
 // Console is the console's HTTP handler.
@@ -66,6 +68,7 @@ type Console struct {
 	sessions *sessionStore
 	log      *slog.Logger
 	mux      *http.ServeMux
+	oidc     *oidcLogin // nil without OIDC sign-in
 }
 
 // New returns the console handler.
@@ -91,7 +94,7 @@ func New(cfg Config) *Console {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
 	}
-	c := &Console{cfg: cfg, sessions: newSessionStore(cfg.MaxSessions), log: cfg.Logger}
+	c := &Console{cfg: cfg, sessions: newSessionStore(cfg.MaxSessions), log: cfg.Logger, oidc: newOIDCLogin(cfg.OIDC)}
 	c.mux = c.routes()
 	return c
 }
@@ -122,6 +125,9 @@ func (c *Console) routes() *http.ServeMux {
 	})
 	m.HandleFunc("GET /api/session", c.withSession(c.getSession))
 	m.HandleFunc("POST /api/login", c.login)
+	m.HandleFunc("GET /api/oidc", c.oidcInfo)
+	m.HandleFunc("GET /oidc/login", c.oidcStart)
+	m.HandleFunc("GET /oidc/callback", c.oidcCallback)
 	m.HandleFunc("POST /api/logout", c.withSession(c.logout))
 	m.HandleFunc("GET /api/buckets", c.withSession(c.listBuckets))
 	m.HandleFunc("POST /api/buckets", c.withSession(c.createBucket))

@@ -165,3 +165,13 @@ func (s *Service) UntagRole(ctx context.Context, name string, keys []string) err
 		return nil
 	})
 }
+
+// withResourceTags adds aws:ResourceTag/KEY (and iam:ResourceTag/KEY) for
+// the tags of the role a request acts on.
+func withResourceTags(cond map[string][]string, tags []Tag) map[string][]string {
+	for _, t := range tags {
+		cond["aws:ResourceTag/"+t.Key] = []string{t.Value}
+		cond["iam:ResourceTag/"+t.Key] = []string{t.Value}
+	}
+	return cond
+}

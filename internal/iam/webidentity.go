@@ -163,7 +163,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		return nil, denied
 	}
 	caller := policy.Principal{Type: policy.PrincipalFederated, Provider: prov.ARN, ARN: prov.ARN, UserID: prov.hostPath() + ":" + tok.Subject}
-	if !trustsWebIdentity(role, caller, webContext(prov, tok, claims, aud, in.RoleSessionName, s.now())) {
+	if !trustsWebIdentity(role, caller, withResourceTags(webContext(prov, tok, claims, aud, in.RoleSessionName, s.now()), role.Tags)) {
 		return nil, denied
 	}
 	if dur > int(role.MaxSessionDuration) {

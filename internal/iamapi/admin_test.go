@@ -223,3 +223,23 @@ func TestTagsAndTagConditions(t *testing.T) {
 		t.Fatalf("ListRoleTags = %+v", rt.Tags)
 	}
 }
+
+// TestAssumeRoleByResourceTag: an identity policy may allow sts:AssumeRole
+// only on roles carrying a tag.
+func TestAssumeRoleByResourceTag(t *testing.T) {
+	srv := testserver.Start(t)
+	c, hc := ctx(t), srv.HTTPClient()
+	root := iamClient(srv.URL, hc, rootCreds)
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}]}`
+	dev := stsClient(srv.URL, hc, keyFor(t, c, root, &iam.CreateUserInput{UserName: aws.String("dev")}, []string{pol}))
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`
+	blue := must[*iam.CreateRoleOutput](t)(root.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("blue"), AssumeRolePolicyDocument: aws.String(trust),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}})).Role
+	red := must[*iam.CreateRoleOutput](t)(root.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("red"), AssumeRolePolicyDocument: aws.String(trust),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("red")}}})).Role
+	if _, err := dev.AssumeRole(c, &sts.AssumeRoleInput{RoleArn: blue.Arn, RoleSessionName: aws.String("dev")}); err != nil {
+		t.Fatalf("AssumeRole of the tagged role: %v", err)
+	}
+	_, err := dev.AssumeRole(c, &sts.AssumeRoleInput{RoleArn: red.Arn, RoleSessionName: aws.String("dev")})
+	wantCode(t, err, "AccessDenied", 403)
+}

@@ -54,6 +54,7 @@ var targets = map[string]target{
 	"AttachRolePolicy": onRole, "DetachRolePolicy": onRole, "ListAttachedRolePolicies": onRole,
 	"TagRole": onRole, "UntagRole": onRole, "ListRoleTags": onRole,
 	"PutRolePermissionsBoundary": onRole, "DeleteRolePermissionsBoundary": onRole, "UpdateRole": onRole,
+	"UpdateUser": onUser, "UpdateGroup": onGroup,
 
 	"CreatePolicy": {kind: iam.KindPolicy, param: "PolicyName"}, "GetPolicy": onPolicy, "DeletePolicy": onPolicy,
 	"CreatePolicyVersion": onPolicy, "GetPolicyVersion": onPolicy, "ListPolicyVersions": onPolicy,

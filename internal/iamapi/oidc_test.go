@@ -1,17 +1,7 @@
 package iamapi_test
 
 import (
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"math/big"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,83 +13,24 @@ import (
 	"github.com/hoard-s3/hoard/internal/testserver"
 )
 
-// issuer is a minimal OpenID Connect provider: a discovery document and a
-// JWKS over TLS, and ID tokens signed with its own RSA key.
-type issuer struct {
-	srv       *httptest.Server
-	key       *rsa.PrivateKey
-	kid       string
-	jwksHits  atomic.Int32
-	discovery atomic.Int32
-}
-
-func newIssuer(t *testing.T) *issuer {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	is := &issuer{key: key, kid: "k1"}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		is.discovery.Add(1)
-		json.NewEncoder(w).Encode(map[string]any{
-			"issuer": is.srv.URL, "jwks_uri": is.srv.URL + "/keys",
-			"authorization_endpoint": is.srv.URL + "/auth", "token_endpoint": is.srv.URL + "/token",
-			"id_token_signing_alg_values_supported": []string{"RS256"},
-		})
-	})
-	mux.HandleFunc("/keys", func(w http.ResponseWriter, r *http.Request) {
-		is.jwksHits.Add(1)
-		b64 := base64.RawURLEncoding.EncodeToString
-		json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{
-			"kty": "RSA", "kid": is.kid, "alg": "RS256", "use": "sig",
-			"n": b64(key.N.Bytes()), "e": b64(big.NewInt(int64(key.E)).Bytes()),
-		}}})
-	})
-	is.srv = httptest.NewTLSServer(mux)
-	t.Cleanup(is.srv.Close)
-	return is
-}
-
-// token signs claims (iss defaults to the issuer) as an RS256 JWT.
-func (is *issuer) token(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	if _, ok := claims["iss"]; !ok {
-		claims["iss"] = is.srv.URL
-	}
-	b64 := base64.RawURLEncoding.EncodeToString
-	hdr, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": is.kid})
-	body, _ := json.Marshal(claims)
-	signing := b64(hdr) + "." + b64(body)
-	sum := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, is.key, crypto.SHA256, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signing + "." + b64(sig)
-}
-
-func (is *issuer) hostPath() string { return strings.TrimPrefix(is.srv.URL, "https://") }
-
 func TestAssumeRoleWithWebIdentity(t *testing.T) {
-	is := newIssuer(t)
-	srv := testserver.Start(t, testserver.WithOIDCClient(is.srv.Client()))
+	is := testserver.NewIssuer(t)
+	srv := testserver.Start(t, testserver.WithOIDCClient(is.Client()))
 	c, hc := ctx(t), srv.HTTPClient()
 	root := iamClient(srv.URL, hc, rootCreds)
 
 	prov := must[*iam.CreateOpenIDConnectProviderOutput](t)(root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{
-		Url: aws.String(is.srv.URL), ClientIDList: []string{"hoard-app", "other-app"}}))
+		Url: aws.String(is.URL), ClientIDList: []string{"hoard-app", "other-app"}}))
 	provARN := aws.ToString(prov.OpenIDConnectProviderArn)
-	if provARN != "arn:aws:iam::"+acct+":oidc-provider/"+is.hostPath() {
+	if provARN != "arn:aws:iam::"+acct+":oidc-provider/"+is.HostPath() {
 		t.Fatalf("provider ARN = %s", provARN)
 	}
-	_, err := root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(is.srv.URL), ClientIDList: []string{"x"}})
+	_, err := root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(is.URL), ClientIDList: []string{"x"}})
 	wantCode(t, err, "EntityAlreadyExists", 409)
 	_, err = root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("http://plain.example"), ClientIDList: []string{"x"}})
 	wantCode(t, err, "ValidationError", 400)
 	gp := must[*iam.GetOpenIDConnectProviderOutput](t)(root.GetOpenIDConnectProvider(c, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(provARN)}))
-	if aws.ToString(gp.Url) != is.hostPath() || len(gp.ClientIDList) != 2 {
+	if aws.ToString(gp.Url) != is.HostPath() || len(gp.ClientIDList) != 2 {
 		t.Fatalf("GetOpenIDConnectProvider = %+v", gp)
 	}
 	must[*iam.RemoveClientIDFromOpenIDConnectProviderOutput](t)(root.RemoveClientIDFromOpenIDConnectProvider(c, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
@@ -110,7 +41,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	}
 
 	// The role trusts the provider for one subject, with MFA.
-	hp := is.hostPath()
+	hp := is.HostPath()
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provARN + `"},
 	  "Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + hp + `:aud":"hoard-app","` + hp + `:sub":"user-1"},
 	  "ForAnyValue:StringEquals":{"` + hp + `:amr":"mfa"}}}]}`
@@ -130,7 +61,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	assume := func(tok string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 		return anon.AssumeRoleWithWebIdentity(c, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Arn, RoleSessionName: aws.String("web-session"), WebIdentityToken: aws.String(tok)})
 	}
-	out, err := assume(is.token(t, claims(nil)))
+	out, err := assume(is.Token(claims(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,19 +82,19 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	}
 
 	// Refusals, each with STS's error.
-	other := newIssuer(t)
+	other := testserver.NewIssuer(t)
 	for _, tc := range []struct {
 		name, code string
 		token      string
 	}{
-		{"expired", "ExpiredTokenException", is.token(t, claims(map[string]any{"exp": now.Add(-time.Minute).Unix()}))},
-		{"wrong audience", "InvalidIdentityToken", is.token(t, claims(map[string]any{"aud": "someone-else"}))},
-		{"removed client id", "InvalidIdentityToken", is.token(t, claims(map[string]any{"aud": "other-app"}))},
-		{"forged signature", "InvalidIdentityToken", other.token(t, claims(map[string]any{"iss": is.srv.URL}))},
-		{"unknown issuer", "InvalidIdentityToken", other.token(t, claims(nil))},
+		{"expired", "ExpiredTokenException", is.Token(claims(map[string]any{"exp": now.Add(-time.Minute).Unix()}))},
+		{"wrong audience", "InvalidIdentityToken", is.Token(claims(map[string]any{"aud": "someone-else"}))},
+		{"removed client id", "InvalidIdentityToken", is.Token(claims(map[string]any{"aud": "other-app"}))},
+		{"forged signature", "InvalidIdentityToken", other.Token(claims(map[string]any{"iss": is.URL}))},
+		{"unknown issuer", "InvalidIdentityToken", other.Token(claims(nil))},
 		{"not a JWT", "InvalidIdentityToken", "not.a.token"},
-		{"other subject", "AccessDenied", is.token(t, claims(map[string]any{"sub": "user-2"}))},
-		{"without MFA", "AccessDenied", is.token(t, claims(map[string]any{"amr": []string{"pwd"}}))},
+		{"other subject", "AccessDenied", is.Token(claims(map[string]any{"sub": "user-2"}))},
+		{"without MFA", "AccessDenied", is.Token(claims(map[string]any{"amr": []string{"pwd"}}))},
 	} {
 		_, err := assume(tc.token)
 		if err == nil {
@@ -174,12 +105,12 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 	// A signed AssumeRole cannot stand in for the web identity trust.
 	_, err = stsClient(srv.URL, hc, rootCreds).AssumeRole(c, &sts.AssumeRoleInput{RoleArn: role.Arn, RoleSessionName: aws.String("root-try")})
 	wantCode(t, err, "AccessDenied", 403)
-	if n := is.discovery.Load(); n != 1 {
+	if n := is.DiscoveryHits.Load(); n != 1 {
 		t.Errorf("discovery fetched %d times; the provider's keys are cached", n)
 	}
 
 	// Without the provider, its tokens are refused.
 	must[*iam.DeleteOpenIDConnectProviderOutput](t)(root.DeleteOpenIDConnectProvider(c, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(provARN)}))
-	_, err = assume(is.token(t, claims(nil)))
+	_, err = assume(is.Token(claims(nil)))
 	wantCode(t, err, "InvalidIdentityToken", 400)
 }

@@ -176,3 +176,29 @@ func toFullRole(r *iam.Role) xmlRole {
 	}
 	return x
 }
+
+func init() {
+	iamOps["UpdateUser"] = func(h *Handler, c *call) (any, error) {
+		return nil, h.svc.UpdateUser(c.ctx, c.get("UserName"), c.get("NewUserName"), c.get("NewPath"))
+	}
+	iamOps["UpdateGroup"] = func(h *Handler, c *call) (any, error) {
+		return nil, h.svc.UpdateGroup(c.ctx, c.get("GroupName"), c.get("NewGroupName"), c.get("NewPath"))
+	}
+	iamOps["UpdateRole"] = func(h *Handler, c *call) (any, error) {
+		in := iam.UpdateRoleInput{}
+		if _, ok := c.params["Description"]; ok {
+			d := c.get("Description")
+			in.Description = &d
+		}
+		if s := c.get("MaxSessionDuration"); s != "" {
+			n, err := strconv.ParseInt(s, 10, 32)
+			if err != nil || n == 0 {
+				return nil, apiErr(codeValidation, "1 validation error detected: Value '%s' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", clip(s))
+			}
+			in.MaxSessionDuration = int32(n)
+		}
+		// UpdateRole's answer has an (empty) result element, unlike the
+		// other updates'.
+		return struct{}{}, h.svc.UpdateRole(c.ctx, c.get("RoleName"), in)
+	}
+}

@@ -26,8 +26,10 @@ func IsUnsignedSTS(r *http.Request) bool {
 	}
 	switch r.Method {
 	case http.MethodPost:
+		// STS puts every parameter in the body; a POST with a query
+		// (POST /?delete on a virtual-hosted bucket) is S3's.
 		ct := r.Header.Get("Content-Type")
-		return strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded")
+		return r.URL.RawQuery == "" && strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded")
 	case http.MethodGet:
 		return r.URL.Query().Get("Action") != ""
 	}

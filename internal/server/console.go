@@ -17,6 +17,8 @@ import (
 type ConsoleConfig struct {
 	Address       string        // host:port; empty: no console
 	PartURLExpiry time.Duration // lifetime of presigned part URLs; 0 means 5 minutes
+	// OIDC offers "Sign in with …" (console.OIDCConfig); nil: keys only.
+	OIDC *console.OIDCConfig
 }
 
 // consoleServer is the running console.
@@ -47,6 +49,7 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
 		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
+		OIDC: cc.OIDC,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
 		Handler:           h,

@@ -133,6 +133,17 @@ function showLogin() {
   main.replaceChildren(form);
   document.title = 'Sign in · Hoard';
   ak.focus();
+  offerProviderSignIn(form);
+}
+
+// offerProviderSignIn adds "Sign in with …" when the operator configured
+// an OpenID Connect provider; the flow runs through the server (/oidc/login).
+async function offerProviderSignIn(form) {
+  let info = null;
+  try { info = await api('GET', 'oidc'); } catch { return; }
+  if (!info || !info.enabled || !form.isConnected) return;
+  form.append(h('div', { class: 'row provider' },
+    h('a', { class: 'button', id: 'oidc-signin', href: 'oidc/login' }, 'Sign in with ' + info.name)));
 }
 
 function signedIn(s) {
