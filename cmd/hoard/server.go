@@ -38,6 +38,7 @@ type serverOptions struct {
 	bucketDefaults string
 	encryptMeta    onOffFlag
 	tls            tlsOptions
+	consoleOIDC    consoleOIDCFlags
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -125,6 +126,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.pprofAddress, "pprof-address", "", "`host:port` serving Go profiles at /debug/pprof/ (use a loopback address); empty: none")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	o.consoleOIDC.register(fs)
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
@@ -277,6 +279,9 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	}
 	tlsCfg, err := o.tls.config(a.getenv)
 	if err != nil {
+		return nil, err
+	}
+	if o.console.OIDC, err = o.consoleOIDC.config(a.getenv); err != nil {
 		return nil, err
 	}
 	srv, err := server.Open(server.Config{

@@ -51,7 +51,7 @@ func (h *Handler) caller(r *http.Request, auth *sigv4.Auth) (*kms.Caller, error)
 	if err != nil {
 		return nil, fmt.Errorf("resolve principal: %w", err)
 	}
-	c, err := kms.NewCaller(p.Principal, p.Policies, p.SessionPolicy)
+	c, err := kms.NewCaller(p.Principal, p.Policies, p.SessionPolicy, p.Boundary)
 	if err != nil {
 		// A stored policy the parser now refuses: deny rather than guess.
 		h.log.ErrorContext(r.Context(), "stored policy does not parse; denying", "principal", p.ARN, "err", err)

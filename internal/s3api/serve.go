@@ -19,6 +19,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.serveIAM(w, r) {
 		return
 	}
+	if h.serveAdmin(w, r) {
+		return
+	}
 	continueEmptyBody(w, r)
 	start := time.Now()
 	req := newRequest(w, r)

@@ -17,6 +17,8 @@ import (
 type ConsoleConfig struct {
 	Address       string        // host:port; empty: no console
 	PartURLExpiry time.Duration // lifetime of presigned part URLs; 0 means 5 minutes
+	// OIDC offers "Sign in with …" (console.OIDCConfig); nil: keys only.
+	OIDC *console.OIDCConfig
 }
 
 // consoleServer is the running console.
@@ -46,8 +48,9 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 	ln = s.listener(ln)
 	h := console.New(console.Config{
 		S3Addr: s.ln.Addr().String(), S3TLS: s.certs != nil, HTTPClient: s.selfHTTPClient(), Region: s.cfg.Region,
-		Credentials: s.iam, Identities: s.iam,
+		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
+		OIDC: cc.OIDC,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
 		Handler:           s.front(h),

@@ -196,3 +196,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+// WithOIDCClient sets the client that fetches identity providers' keys
+// (a test issuer's TLS client).
+func WithOIDCClient(c *http.Client) Option { return func(cfg *server.Config) { cfg.OIDCClient = c } }
