@@ -54,12 +54,18 @@ func (h *handler) callerAccount(req *request) (acctRef, error) {
 // ownerOfBucket is the account owning bucket; a bucket that does not
 // exist (yet) counts as the caller's, so that identity policies alone
 // decide and the operation then answers NoSuchBucket or creates it.
+// An anonymous caller, whom no identity policy covers, is told at once
+// that the bucket does not exist, as S3 tells everyone (bucket names are
+// public); only CreateBucket goes on to its AccessDenied.
 func (h *handler) ownerOfBucket(req *request, bucket string) (acctRef, error) {
 	if bucket == "" {
 		return h.callerAccount(req)
 	}
 	b, err := h.svc.HeadBucket(req.ctx, bucket)
 	if errors.Is(err, object.ErrNoSuchBucket) {
+		if req.authz.who.anonymous() && req.op.name != "CreateBucket" {
+			return acctRef{}, err
+		}
 		return h.callerAccount(req)
 	}
 	if err != nil {
