@@ -46,18 +46,30 @@ func metadataFromRequest(r *http.Request) (object.Metadata, error) {
 }
 
 // stripAWSChunked drops the aws-chunked token: it describes the transfer,
-// not the object.
+// not the object. A value without it is kept as the client wrote it
+// (S3 returns "deflate, gzip" as sent); one with it keeps its other
+// tokens, joined as an HTTP list.
 func stripAWSChunked(vals []string) string {
-	var keep []string
+	var keep, whole []string
+	stripped := false
 	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			whole = append(whole, v)
+		}
 		for _, tok := range strings.Split(v, ",") {
 			tok = strings.TrimSpace(tok)
-			if tok != "" && !strings.EqualFold(tok, "aws-chunked") {
+			switch {
+			case strings.EqualFold(tok, "aws-chunked"):
+				stripped = true
+			case tok != "":
 				keep = append(keep, tok)
 			}
 		}
 	}
-	return strings.Join(keep, ",")
+	if !stripped {
+		return strings.Join(whole, ", ")
+	}
+	return strings.Join(keep, ", ")
 }
 
 // parseTaggingHeader decodes x-amz-tagging, a URL-query-encoded tag set,
