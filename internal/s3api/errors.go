@@ -71,6 +71,7 @@ var (
 	errNoSuchBucket        = newErr("NoSuchBucket", 404, "The specified bucket does not exist")
 	errNoSuchKey           = newErr("NoSuchKey", 404, "The specified key does not exist.")
 	errNotImplemented      = newErr("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.")
+	errChunkedTransfer     = errNotImplemented.withMessage("A header you provided implies functionality that is not implemented")
 	errNotModified         = newErr("NotModified", 304, "Not Modified")
 	errPreconditionFailed  = newErr("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 	errMalformedTrailer    = newErr("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.")

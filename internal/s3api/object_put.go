@@ -78,6 +78,11 @@ type uploadBody struct {
 // decodeUploadBody checks length and digests of an upload body. Both a
 // single PUT and a part are limited to 5 GiB.
 func decodeUploadBody(req *request) (uploadBody, error) {
+	if req.length < 0 && req.r.ProtoMajor == 1 && len(req.r.TransferEncoding) > 0 {
+		// HTTP chunked framing without aws-chunked: S3 does not take a
+		// body of unknown length and says which header it refuses.
+		return uploadBody{}, errChunkedTransfer
+	}
 	if req.length < 0 || !declaresLength(req.r) {
 		return uploadBody{}, errMissingLength
 	}
