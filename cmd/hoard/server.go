@@ -37,6 +37,7 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	encryptMeta    onOffFlag
+	tls            tlsOptions
 	consoleOIDC    consoleOIDCFlags
 }
 
@@ -130,6 +131,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -141,7 +143,8 @@ Serves the S3 API from a data directory. The root credentials come from
 HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY; when both are unset, a key
 pair is generated on first start, printed once and kept in the data
 directory (mode 0600). SIGINT or SIGTERM shut down gracefully; a second
-signal exits at once.
+signal exits at once. SIGHUP reloads the TLS certificates (--tls-cert,
+--tls-cert-dir), which are also reloaded when their files change.
 
 Flags:
 `)
@@ -179,10 +182,13 @@ func runServer(a *app, args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// SIGHUP would end the process by default; it reloads certificates.
+	signal.Ignore(syscall.SIGHUP)
 	srv, code := openUntilSignal(a, o, sigs, logger)
 	if srv == nil {
 		return code
 	}
+	defer reloadOnHangup(srv, logger)()
 	return serveUntilSignal(a, srv, sigs, logger)
 }
 
@@ -271,11 +277,16 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	tlsCfg, err := o.tls.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	if o.console.OIDC, err = o.consoleOIDC.config(a.getenv); err != nil {
 		return nil, err
 	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults: defaults,
+		TLS:            tlsCfg,
 		MaxRequests:    o.maxRequests,
 		MetricsToken:   metricsToken,
 		EdgeSecret:     edgeSecret,
@@ -304,12 +315,22 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		}
 		logger.Info("profiles served", "addr", addr.String())
 	}
-	url := dialURL(srv.Addr())
+	scheme := "http"
+	if srv.TLS() {
+		scheme = "https"
+	}
+	url := schemeURL(scheme, srv.Addr())
 	if generated {
 		printCredentials(a.stdout, root, filepath.Join(o.data, "root-credentials.json"), url, o.region)
 	}
 	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
 		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
+	}
+	if o.h2c && srv.TLS() {
+		logger.Warn("--h2c is ignored with TLS: HTTP/2 is offered by ALPN on the TLS listener")
+	}
+	if tlsCfg.AllowSSECOverHTTP {
+		logger.Warn("SSE-C customer keys are accepted over plain HTTP (--allow-sse-c-over-http, for development only)")
 	}
 	if defaults == s3api.LegacyBucketDefaults {
 		logger.Warn("new buckets get S3's pre-2023 defaults (--bucket-defaults=legacy): ACLs enabled and no bucket-level Block Public Access")
@@ -317,7 +338,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
 	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)
 	if addr := srv.ConsoleAddr(); addr != "" {
-		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", dialURL(addr))
+		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", schemeURL(scheme, addr))
 	}
 	return srv, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 type loginInput struct {
@@ -91,7 +92,7 @@ func sameOrigin(r *http.Request) bool {
 		return true
 	}
 	scheme := "http://"
-	if r.TLS != nil {
+	if tlsconf.Secure(r) {
 		scheme = "https://"
 	}
 	return o == scheme+r.Host

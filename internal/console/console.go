@@ -44,6 +44,8 @@ type Config struct {
 	// console calls it over loopback; browsers reach it on the host they
 	// reached the console on when it listens on every interface.
 	S3Addr string
+	// S3TLS says the S3 endpoint speaks HTTPS.
+	S3TLS  bool
 	Region string
 	// Credentials checks key pairs at sign-in (the same store the S3
 	// verifier uses); Identities names the signed-in principal.
@@ -163,7 +165,7 @@ func (c *Console) routes() *http.ServeMux {
 func (c *Console) publicS3URL(r *http.Request) string {
 	host, port, err := net.SplitHostPort(c.cfg.S3Addr)
 	if err != nil {
-		return "http://" + c.cfg.S3Addr
+		return c.s3Scheme() + c.cfg.S3Addr
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = r.Host
@@ -175,7 +177,7 @@ func (c *Console) publicS3URL(r *http.Request) string {
 			host = "127.0.0.1"
 		}
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return c.s3Scheme() + net.JoinHostPort(host, port)
 }
 
 // internalS3URL is the S3 endpoint as the console reaches it (loopback
@@ -183,12 +185,19 @@ func (c *Console) publicS3URL(r *http.Request) string {
 func (c *Console) internalS3URL() string {
 	host, port, err := net.SplitHostPort(c.cfg.S3Addr)
 	if err != nil {
-		return "http://" + c.cfg.S3Addr
+		return c.s3Scheme() + c.cfg.S3Addr
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return c.s3Scheme() + net.JoinHostPort(host, port)
+}
+
+func (c *Console) s3Scheme() string {
+	if c.cfg.S3TLS {
+		return "https://"
+	}
+	return "http://"
 }
 
 func trimBrackets(h string) string {

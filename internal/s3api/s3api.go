@@ -48,6 +48,9 @@ type Config struct {
 	// Observe, when set, is told about every finished request, from the
 	// same place as the access log (metrics use it).
 	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
+	// AllowSSECOverHTTP accepts customer keys (SSE-C) on requests that
+	// did not travel over TLS, which S3 refuses; for development only.
+	AllowSSECOverHTTP bool
 }
 
 // New returns the S3 API handler.

@@ -46,6 +46,9 @@ func (h *handler) serve(req *request) (*response, error) {
 	if err := h.admitEdge(req); err != nil {
 		return nil, err
 	}
+	if err := h.checkSSECTransport(req); err != nil {
+		return nil, err
+	}
 	req.bucket, req.key = h.resolve(req.r)
 	req.op = h.pick(req.r, req.bucket, req.key)
 	h.pickControl(req)

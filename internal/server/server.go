@@ -30,6 +30,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // Config is what a server needs to start.
@@ -69,6 +70,8 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// TLS configures HTTPS on the S3 and console listeners.
+	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
 	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
 	OIDCClient *http.Client
@@ -91,6 +94,9 @@ type Server struct {
 	bg       sync.WaitGroup
 	metrics  *metrics.Metrics
 	console  *consoleServer
+	certs    *tlsconf.Store // nil without TLS
+	// acmeALPN offers the ACME challenge protocol in handshakes.
+	acmeALPN bool
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -163,6 +169,9 @@ func Open(cfg Config) (*Server, error) {
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 	})
 	s.metrics = newMetrics(s.meta)
+	if err := s.openTLS(); err != nil {
+		return nil, fmt.Errorf("TLS: %w", err)
+	}
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
 		Verifier: sigv4.NewVerifier(cfg.Region, s.accounts),
@@ -179,17 +188,19 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
+		// Customer keys are secrets in headers: plain HTTP exposes them.
+		AllowSSECOverHTTP: cfg.TLS.AllowSSECOverHTTP,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
 	}
-	s.ln = s3Listener{ln}
+	s.ln = s.listener(ln)
 	if handler, err = s.openConsole(handler); err != nil {
 		return nil, err
 	}
 	s.http = &http.Server{
-		Handler:           s.guard(withHealth(handler)),
+		Handler:           s.front(s.guard(withHealth(handler))),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		// Go reads up to 4 KiB more; the exact limit is in limit.go, and
@@ -199,7 +210,7 @@ func Open(cfg Config) (*Server, error) {
 		ConnState:      connState,
 		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
-	enableH2C(s.http, cfg.H2C)
+	s.protocols(s.http)
 	ok = true
 	return s, nil
 }
@@ -227,6 +238,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.watchCertificates(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
