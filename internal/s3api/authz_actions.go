@@ -120,6 +120,7 @@ var permissions = map[string]permission{
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),
 	"GetBucketLogging":                   bkt("s3:GetBucketLogging"),
+	"PutBucketLogging":                   bkt("s3:PutBucketLogging"),
 
 	"GetAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:GetAccountPublicAccessBlock"}},
 	"PutAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:PutAccountPublicAccessBlock"}},

@@ -93,7 +93,6 @@ func TestUnsetBucketConfigs(t *testing.T) {
 		{"website", "NoSuchWebsiteConfiguration", 404, ""},
 		{"replication", "ReplicationConfigurationNotFoundError", 404, ""},
 		{"notification", "", 200, `<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></NotificationConfiguration>`},
-		{"logging", "", 200, `<BucketLoggingStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></BucketLoggingStatus>`},
 	} {
 		t.Run(c.sub, func(t *testing.T) {
 			resp := e.signedDo(http.MethodGet, "/"+e.bucket+"?"+c.sub, nil, nil)

@@ -116,6 +116,8 @@ var errorTable = []struct {
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
 	{object.ErrInvalidBucketName, errInvalidBucketName},
+	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},
+	{object.ErrCrossLocationLogging, errCrossLocationLogging},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
 	{object.ErrBucketAlreadyOwned, newErr("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")},
 	{object.ErrBucketNotEmpty, newErr("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")},
