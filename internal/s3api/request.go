@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
@@ -100,11 +101,13 @@ type countingWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	first  time.Time // when the response began (turn-around time)
 }
 
 func (c *countingWriter) WriteHeader(status int) {
 	if c.status == 0 {
 		c.status = status
+		c.first = time.Now()
 	}
 	c.ResponseWriter.WriteHeader(status)
 }
@@ -112,6 +115,7 @@ func (c *countingWriter) WriteHeader(status int) {
 func (c *countingWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
+		c.first = time.Now()
 	}
 	n, err := c.ResponseWriter.Write(p)
 	c.n += int64(n)

@@ -42,6 +42,11 @@ type Config struct {
 	// Observe, when set, is told about every finished request, from the
 	// same place as the access log (metrics use it).
 	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
+	// AccessLogs queues the server access log records of buckets whose
+	// logging is on, each in the stream AccessLogStream names; nil
+	// records none.
+	AccessLogs      LogQueue
+	AccessLogStream func(bucket string) string
 }
 
 // New returns the S3 API handler.

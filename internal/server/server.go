@@ -22,6 +22,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -67,6 +68,9 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// LogDeliveryEvery is how often queued server access log (and audit)
+	// records are written out as objects; 0 means 5 minutes.
+	LogDeliveryEvery time.Duration
 }
 
 // Server is a running Hoard server.
@@ -84,6 +88,7 @@ type Server struct {
 	bg      sync.WaitGroup
 	metrics *metrics.Metrics
 	console *consoleServer
+	logs    *logdelivery.Worker
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -100,6 +105,9 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if cfg.DrainTime <= 0 {
 		cfg.DrainTime = 30 * time.Second
+	}
+	if cfg.LogDeliveryEvery <= 0 {
+		cfg.LogDeliveryEvery = 5 * time.Minute
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -147,6 +155,7 @@ func Open(cfg Config) (*Server, error) {
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 	})
 	s.metrics = newMetrics(s.meta)
+	s.logs = s.logWorker()
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
 		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
@@ -161,6 +170,9 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
+
+		AccessLogs:      s.logs.Spool,
+		AccessLogStream: logdelivery.AccessStream,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
@@ -205,6 +217,11 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.logs.Run(ctx)
+	}()
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
