@@ -86,11 +86,19 @@ func newHostID() string {
 type countingReader struct {
 	r io.ReadCloser
 	n int64
+	// keep, when set, holds the first maxKept bytes read (the audit
+	// trail's copy of an IAM or KMS request, whose API reads the body).
+	keep    bool
+	kept    []byte
+	maxKept int
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.keep && len(c.kept) < c.maxKept {
+		c.kept = append(c.kept, p[:min(n, c.maxKept-len(c.kept))]...)
+	}
 	return n, err
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -47,6 +48,9 @@ type Config struct {
 	// records none.
 	AccessLogs      LogQueue
 	AccessLogStream func(bucket string) string
+	// Audit records every call in the operator's audit trail; nil
+	// records none.
+	Audit *audit.Trail
 }
 
 // New returns the S3 API handler.

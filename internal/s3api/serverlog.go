@@ -262,4 +262,3 @@ var logSubresources = map[string]string{
 	"publicAccessBlock": "PUBLIC_ACCESS_BLOCK", "ownershipControls": "OWNERSHIP_CONTROLS", "tagging": "TAGGING",
 	"attributes": "OBJECT_ATTRIBUTES", "replication": "REPLICATION",
 }
-

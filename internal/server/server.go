@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
@@ -71,6 +72,8 @@ type Config struct {
 	// LogDeliveryEvery is how often queued server access log (and audit)
 	// records are written out as objects; 0 means 5 minutes.
 	LogDeliveryEvery time.Duration
+	// Audit configures the operator's audit trail; a zero value keeps none.
+	Audit AuditConfig
 }
 
 // Server is a running Hoard server.
@@ -89,6 +92,7 @@ type Server struct {
 	metrics *metrics.Metrics
 	console *consoleServer
 	logs    *logdelivery.Worker
+	audit   *audit.Trail
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -156,6 +160,9 @@ func Open(cfg Config) (*Server, error) {
 	})
 	s.metrics = newMetrics(s.meta)
 	s.logs = s.logWorker()
+	if s.audit, err = s.openAudit(); err != nil {
+		return nil, err
+	}
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
 		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
@@ -173,6 +180,7 @@ func Open(cfg Config) (*Server, error) {
 
 		AccessLogs:      s.logs.Spool,
 		AccessLogStream: logdelivery.AccessStream,
+		Audit:           s.audit,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
@@ -259,6 +267,10 @@ func openErr(what, dataDir string, err error) error {
 
 func (s *Server) closeStores() error {
 	var errs []error
+	if s.audit != nil {
+		errs = append(errs, s.audit.Close())
+		s.audit = nil
+	}
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
 		s.meta = nil
