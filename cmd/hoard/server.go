@@ -37,6 +37,7 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	encryptMeta    onOffFlag
+	logs           logOptions
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -128,6 +129,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	o.logs.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -269,22 +271,28 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	logEvery, auditCfg, err := o.logs.resolve(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
-		BucketDefaults: defaults,
-		MaxRequests:    o.maxRequests,
-		MetricsToken:   metricsToken,
-		EdgeSecret:     edgeSecret,
-		H2C:            o.h2c,
-		DataDir:        o.data,
-		Address:        o.address,
-		Region:         o.region,
-		Domain:         o.domain,
-		Root:           root,
-		Logger:         logger,
-		DrainTime:      o.drain,
-		OrphanGrace:    o.orphanGrace,
-		Console:        o.console,
-		Encryption:     object.EncryptionSwitch(o.encryption),
+		BucketDefaults:   defaults,
+		LogDeliveryEvery: logEvery,
+		Audit:            auditCfg,
+		MaxRequests:      o.maxRequests,
+		MetricsToken:     metricsToken,
+		EdgeSecret:       edgeSecret,
+		H2C:              o.h2c,
+		DataDir:          o.data,
+		Address:          o.address,
+		Region:           o.region,
+		Domain:           o.domain,
+		Root:             root,
+		Logger:           logger,
+		DrainTime:        o.drain,
+		OrphanGrace:      o.orphanGrace,
+		Console:          o.console,
+		Encryption:       object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
 		MetadataEncryption: o.encryptMeta.switchValue(),
 	})
