@@ -36,7 +36,9 @@ func TestAccessLogsSurviveCrash(t *testing.T) {
 	var got struct {
 		LoggingEnabled struct {
 			TargetBucket, TargetPrefix string
-			TargetObjectKeyFormat      struct{ PartitionedPrefix struct{ PartitionDateSource string } }
+			TargetObjectKeyFormat      struct {
+				PartitionedPrefix struct{ PartitionDateSource string }
+			}
 		}
 	}
 	cli.json(&got, "s3api", "get-bucket-logging", "--bucket", "src")
