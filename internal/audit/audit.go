@@ -78,12 +78,12 @@ type TLSDetails struct {
 	ClientProvidedHostHeader string `json:"clientProvidedHostHeader"`
 }
 
-// Stream is the log delivery stream of records bound for a bucket.
-const Stream = "audit"
+// Kind is the outbox kind of records bound for a bucket.
+const Kind = "audit"
 
 // Queue makes a record durable until it is delivered as an object.
 type Queue interface {
-	Append(ctx context.Context, stream string, data []byte) error
+	Append(ctx context.Context, kind, orderKey string, data []byte) error
 }
 
 // Trail writes records where the operator asked.
@@ -127,7 +127,7 @@ func (t *Trail) Record(ctx context.Context, ev *Event) {
 		}
 	}
 	if t.queue != nil {
-		if err := t.queue.Append(ctx, Stream, data); err != nil {
+		if err := t.queue.Append(ctx, Kind, Kind, data); err != nil {
 			t.log.Error("audit record not queued", "event", ev.EventName, "request_id", ev.RequestID, "err", err)
 		}
 	}

@@ -11,14 +11,8 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/outbox"
 )
-
-// AccessStreamPrefix begins the stream of each logged bucket: one stream
-// per source bucket, "a/<bucket>".
-const AccessStreamPrefix = "a/"
-
-// AccessStream is the stream of a source bucket's access log records.
-func AccessStream(bucket string) string { return AccessStreamPrefix + bucket }
 
 // AccessSink writes server access log objects into the target bucket the
 // source bucket's logging configuration names at delivery time, as S3
@@ -32,8 +26,7 @@ type AccessSink struct {
 // Deliver writes one log object per day of the records' dates (one
 // object, keyed by the delivery time, unless the key format partitions
 // by event time).
-func (a *AccessSink) Deliver(ctx context.Context, stream string, recs []Record, now time.Time) error {
-	source := strings.TrimPrefix(stream, AccessStreamPrefix)
+func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.Record, now time.Time) error {
 	cfg, err := a.Service.BucketLoggingOf(ctx, source)
 	if err != nil {
 		return err
@@ -57,10 +50,10 @@ func (a *AccessSink) Deliver(ctx context.Context, stream string, recs []Record, 
 	return nil
 }
 
-func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []Record) error {
+func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.Record) error {
 	var body bytes.Buffer
 	for _, r := range recs {
-		body.Write(r.Data)
+		body.Write(r.Payload)
 		body.WriteByte('\n')
 	}
 	_, err := a.Service.PutObject(ctx, object.PutInput{
@@ -78,14 +71,14 @@ func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []Record)
 
 // splitByDay keeps recs together unless byEvent, when it cuts them where
 // the UTC date of the event changes (records are in time order).
-func splitByDay(recs []Record, byEvent bool) [][]Record {
+func splitByDay(recs []outbox.Record, byEvent bool) [][]outbox.Record {
 	if !byEvent {
-		return [][]Record{recs}
+		return [][]outbox.Record{recs}
 	}
-	var out [][]Record
+	var out [][]outbox.Record
 	start := 0
 	for i := 1; i <= len(recs); i++ {
-		if i == len(recs) || recs[i].Time.Format(time.DateOnly) != recs[start].Time.Format(time.DateOnly) {
+		if i == len(recs) || recs[i].Time.UTC().Format(time.DateOnly) != recs[start].Time.UTC().Format(time.DateOnly) {
 			out = append(out, recs[start:i])
 			start = i
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/outbox"
 )
 
 // AuditSink writes audit records as CloudTrail log files:
@@ -25,7 +26,7 @@ type AuditSink struct {
 }
 
 // Deliver writes one log file of recs.
-func (a *AuditSink) Deliver(ctx context.Context, _ string, recs []Record, now time.Time) error {
+func (a *AuditSink) Deliver(ctx context.Context, _ string, recs []outbox.Record, now time.Time) error {
 	var body bytes.Buffer
 	zw := gzip.NewWriter(&body)
 	zw.Write([]byte(`{"Records":[`))
@@ -33,7 +34,7 @@ func (a *AuditSink) Deliver(ctx context.Context, _ string, recs []Record, now ti
 		if i > 0 {
 			zw.Write([]byte{','})
 		}
-		zw.Write(r.Data)
+		zw.Write(r.Payload)
 	}
 	zw.Write([]byte("]}\n"))
 	if err := zw.Close(); err != nil {

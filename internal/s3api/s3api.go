@@ -44,10 +44,8 @@ type Config struct {
 	// same place as the access log (metrics use it).
 	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
 	// AccessLogs queues the server access log records of buckets whose
-	// logging is on, each in the stream AccessLogStream names; nil
-	// records none.
-	AccessLogs      LogQueue
-	AccessLogStream func(bucket string) string
+	// logging is on; nil records none.
+	AccessLogs LogQueue
 	// Audit records every call in the operator's audit trail; nil
 	// records none.
 	Audit *audit.Trail

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
@@ -20,7 +21,7 @@ import (
 // LogQueue makes a record durable until it is delivered (see
 // internal/logdelivery).
 type LogQueue interface {
-	Append(ctx context.Context, stream string, data []byte) error
+	Append(ctx context.Context, kind, orderKey string, data []byte) error
 }
 
 // serverAccessLog queues the record of a request to a logged bucket.
@@ -39,7 +40,7 @@ func (h *handler) serverAccessLog(req *request, start time.Time, status int, ela
 		return
 	}
 	line := h.formatAccessRecord(req, b.Owner, start, status, elapsed)
-	if err := h.cfg.AccessLogs.Append(ctx, h.cfg.AccessLogStream(req.bucket), []byte(line)); err != nil {
+	if err := h.cfg.AccessLogs.Append(ctx, logdelivery.KindAccessLog, req.bucket, []byte(line)); err != nil {
 		h.log.Warn("server access log record lost", "bucket", req.bucket, "request_id", req.id, "err", err)
 	}
 }

@@ -2,11 +2,18 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/logdelivery"
+	"github.com/hoard-s3/hoard/internal/outbox"
 )
 
 // AuditConfig is where the audit trail goes.
@@ -19,26 +26,47 @@ type AuditConfig struct {
 	DataEvents bool
 }
 
-// logWorker delivers queued server access log records into their target
-// buckets, and audit records into the audit bucket.
-func (s *Server) logWorker() *logdelivery.Worker {
-	w := &logdelivery.Worker{
-		Spool:    logdelivery.NewSpool(s.meta),
-		Interval: s.cfg.LogDeliveryEvery,
-		Logger:   s.cfg.Logger,
-		Owner:    logdelivery.NewOwner(),
-		Sinks: map[string]logdelivery.Sink{
-			logdelivery.AccessStreamPrefix: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID},
-		},
+// logBatchers are the outbox consumers of log records, kept for FlushLogs.
+type logBatchers map[string]*logdelivery.Batcher
+
+// openOutbox opens the outbox and its dispatcher with the consumers of
+// server access log and audit records.
+func (s *Server) openOutbox() error {
+	s.outbox = outbox.New(s.meta, outbox.Options{Logger: s.cfg.Logger})
+	s.dispatch = outbox.NewDispatcher(s.outbox, outbox.DispatcherOptions{Owner: gatewayName(s.cfg.DataDir), Logger: s.cfg.Logger})
+	s.batchers = logBatchers{}
+	sinks := map[string]logdelivery.Sink{
+		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID},
 	}
 	if b := s.cfg.Audit.Bucket; b != "" {
 		bucket, prefix, _ := strings.Cut(b, "/")
-		w.Sinks[audit.Stream] = &logdelivery.AuditSink{
+		sinks[logdelivery.KindAudit] = &logdelivery.AuditSink{
 			Service: s.service, Bucket: bucket, Prefix: strings.Trim(prefix, "/"),
 			Account: iam.DefaultAccountID, Region: s.cfg.Region,
 		}
 	}
-	return w
+	for kind, sink := range sinks {
+		b := &logdelivery.Batcher{Sink: sink, Interval: s.cfg.LogDeliveryEvery, Logger: s.cfg.Logger, Now: time.Now}
+		s.batchers[kind] = b
+		err := s.dispatch.Register(kind, b, outbox.ConsumerOptions{MaxBatch: logdelivery.MaxBatch, Timeout: 2 * time.Minute})
+		if err != nil {
+			return fmt.Errorf("log delivery: %w", err)
+		}
+	}
+	return nil
+}
+
+// gatewayName names this process in the outbox's leases: the same after
+// a restart on the same data directory, so a crashed server takes its
+// leases back at once instead of waiting for them to expire.
+func gatewayName(dataDir string) string {
+	host, _ := os.Hostname()
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return host + "-" + hex.EncodeToString(sum[:4])
 }
 
 // openAudit opens the audit trail, nil when none is asked for.
@@ -49,10 +77,36 @@ func (s *Server) openAudit() (*audit.Trail, error) {
 	}
 	var q audit.Queue
 	if a.Bucket != "" {
-		q = s.logs.Spool
+		q = logdelivery.Queue{Outbox: s.outbox}
 	}
 	return audit.Open(a.File, q, a.DataEvents, s.cfg.Logger)
 }
 
-// FlushLogs delivers every queued log record now (tests and tools).
-func (s *Server) FlushLogs(ctx context.Context) error { return s.logs.Flush(ctx) }
+// FlushLogs delivers every log record queued so far without waiting for
+// its interval, and returns once they are delivered (tests and tools).
+func (s *Server) FlushLogs(ctx context.Context) error {
+	now := time.Now()
+	for _, b := range s.batchers {
+		b.FlushBefore(now)
+	}
+	for {
+		stats, err := s.outbox.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		waiting := false
+		for kind := range s.batchers {
+			if st := stats[kind]; st != nil && st.Records > 0 && st.Oldest.Before(now) {
+				waiting = true
+			}
+		}
+		if !waiting {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

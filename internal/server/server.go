@@ -25,6 +25,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/s3api"
@@ -91,8 +92,12 @@ type Server struct {
 	bg      sync.WaitGroup
 	metrics *metrics.Metrics
 	console *consoleServer
-	logs    *logdelivery.Worker
 	audit   *audit.Trail
+	// outbox carries the records of work that follows a request (access
+	// log and audit records); dispatch drains it.
+	outbox   *outbox.Outbox
+	dispatch *outbox.Dispatcher
+	batchers logBatchers
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -159,7 +164,9 @@ func Open(cfg Config) (*Server, error) {
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 	})
 	s.metrics = newMetrics(s.meta)
-	s.logs = s.logWorker()
+	if err := s.openOutbox(); err != nil {
+		return nil, err
+	}
 	if s.audit, err = s.openAudit(); err != nil {
 		return nil, err
 	}
@@ -178,9 +185,8 @@ func Open(cfg Config) (*Server, error) {
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
 
-		AccessLogs:      s.logs.Spool,
-		AccessLogStream: logdelivery.AccessStream,
-		Audit:           s.audit,
+		AccessLogs: logdelivery.Queue{Outbox: s.outbox},
+		Audit:      s.audit,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
@@ -225,11 +231,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		s.logs.Run(ctx)
-	}()
+	s.dispatch.Start(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -252,6 +254,7 @@ func (s *Server) Shutdown() error {
 	if s.stop != nil {
 		s.stop()
 	}
+	s.dispatch.Stop()
 	s.bg.Wait()
 	return errors.Join(err, s.closeStores())
 }
