@@ -43,6 +43,13 @@ func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.R
 	}
 	for _, part := range splitByDay(recs, cfg.KeyFormat.DateSource == object.LogDateEventTime) {
 		key := AccessLogKey(cfg, a.Account, src.Region, source, part[0].Time, now, uniqueString())
+		ok, err := a.permitted(ctx, cfg.TargetBucket, key, source)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("the policy of %q refuses the logging service: %w", cfg.TargetBucket, ErrDrop)
+		}
 		if err := a.put(ctx, cfg.TargetBucket, key, part); err != nil {
 			return err
 		}

@@ -203,3 +203,30 @@ func TestServerAccessLogPartitionedKey(t *testing.T) {
 		t.Fatalf("log objects %q, want one ACCOUNT/REGION/BUCKET/YYYY/MM/DD/... key", keys)
 	}
 }
+
+// TestServerAccessLogPolicyAtDelivery: the target's policy is evaluated
+// with S3's condition keys when logs are delivered; a policy whose
+// aws:SourceAccount names another account accepts the configuration (as
+// S3 does) but gets no logs.
+func TestServerAccessLogPolicyAtDelivery(t *testing.T) {
+	e := newEnv(t)
+	target := e.newBucket()
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},
+		"Action":"s3:PutObject","Resource":"arn:aws:s3:::` + target + `/*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`
+	if _, err := e.c.PutBucketPolicy(e.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(target), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.putLogging(e.bucket, &types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}); err != nil {
+		t.Fatal(err)
+	}
+	e.put("k", "v")
+	if _, keys := e.logRecords(target, ""); len(keys) != 0 {
+		t.Fatalf("log objects %q delivered against the policy's condition", keys)
+	}
+	e.allowLogDelivery(target, "", e.bucket)
+	e.put("k2", "v")
+	recs, keys := e.logRecords(target, "")
+	if len(keys) != 1 || findRecord(recs, "REST.PUT.OBJECT", "k2") == nil || findRecord(recs, "REST.PUT.OBJECT", "k") != nil {
+		t.Fatalf("after the policy allowed delivery: objects %q, records %v", keys, recs)
+	}
+}
