@@ -51,6 +51,10 @@ type xmlTargetGrant struct {
 	Permission string    `xml:"Permission"`
 }
 
+type xmlOutTargetGrants struct {
+	Grants []xmlOutTargetGrant `xml:"Grant"`
+}
+
 type xmlOutTargetGrant struct {
 	Grantee    xmlGrantee `xml:"Grantee"`
 	Permission string     `xml:"Permission"`
@@ -66,7 +70,7 @@ type xmlLogKeyFormat struct {
 // outLoggingEnabled is LoggingEnabled as GetBucketLogging writes it.
 type outLoggingEnabled struct {
 	TargetBucket          string              `xml:"TargetBucket"`
-	TargetGrants          []xmlOutTargetGrant `xml:"TargetGrants>Grant,omitempty"`
+	TargetGrants          *xmlOutTargetGrants `xml:"TargetGrants,omitempty"`
 	TargetObjectKeyFormat xmlLogKeyFormat     `xml:"TargetObjectKeyFormat"`
 	TargetPrefix          string              `xml:"TargetPrefix"`
 }
@@ -98,9 +102,12 @@ func renderLogging(c *object.BucketLogging) *outLoggingEnabled {
 	} else {
 		out.TargetObjectKeyFormat.SimplePrefix = &struct{}{}
 	}
+	if len(c.TargetGrants) > 0 {
+		out.TargetGrants = &xmlOutTargetGrants{}
+	}
 	for _, g := range c.TargetGrants {
 		e := xmlGrantee{XMLNSXSI: xsiNS, Type: g.Type, ID: g.ID, DisplayName: g.DisplayName, URI: g.URI, EmailAddress: g.Email}
-		out.TargetGrants = append(out.TargetGrants, xmlOutTargetGrant{Grantee: e, Permission: g.Permission})
+		out.TargetGrants.Grants = append(out.TargetGrants.Grants, xmlOutTargetGrant{Grantee: e, Permission: g.Permission})
 	}
 	return out
 }

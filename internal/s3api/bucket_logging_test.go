@@ -2,6 +2,8 @@ package s3api_test
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,6 +53,11 @@ func TestBucketLoggingConfiguration(t *testing.T) {
 	e.allowLogDelivery(target, "logs/", e.bucket)
 	if err := e.putLogging(e.bucket, le); err != nil {
 		t.Fatal(err)
+	}
+	// No TargetGrants element without grants (SDKs would read an empty list).
+	raw := e.signedDo(http.MethodGet, "/"+e.bucket+"?logging", nil, nil)
+	if want := `<LoggingEnabled><TargetBucket>` + target + `</TargetBucket><TargetObjectKeyFormat><SimplePrefix></SimplePrefix></TargetObjectKeyFormat><TargetPrefix>logs/</TargetPrefix></LoggingEnabled>`; raw.status != 200 || !strings.Contains(string(raw.body), want) {
+		t.Fatalf("GetBucketLogging answered %d %s, want %s", raw.status, raw.body, want)
 	}
 	got := e.getLogging(e.bucket)
 	if aws.ToString(got.TargetBucket) != target || aws.ToString(got.TargetPrefix) != "logs/" ||
