@@ -38,6 +38,9 @@ type request struct {
 	// sseApplied is the encryption a write applied ("SSE_S3",
 	// "Default_SSE_S3", ...), for the access log.
 	sseApplied string
+	// batchDeleted are the keys and version ids DeleteObjects removed,
+	// each a BATCH.DELETE.OBJECT record of the server access log.
+	batchDeleted [][2]string
 }
 
 func newRequest(w http.ResponseWriter, r *http.Request) *request {

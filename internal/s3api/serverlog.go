@@ -24,33 +24,87 @@ type LogQueue interface {
 	Append(ctx context.Context, kind, orderKey string, data []byte) error
 }
 
-// serverAccessLog queues the record of a request to a logged bucket.
+// Field positions of a record that derived records (a batch delete's
+// keys, a copy's source) change.
+const (
+	fieldBucket    = 1
+	fieldOperation = 6
+	fieldKey       = 7
+	fieldStatus    = 9
+	fieldBytesSent = 11
+	fieldSize      = 12
+	fieldVersion   = 17
+)
+
+// linesPerRecord bounds the lines one outbox record carries (a batch
+// delete of 1,000 keys makes 1,001 lines).
+const linesPerRecord = 200
+
+// serverAccessLog queues the records of a request to a logged bucket:
+// its own, one BATCH.DELETE.OBJECT per key a DeleteObjects removed, and
+// the REST.COPY.OBJECT_GET a copy makes in its source bucket's log.
 func (h *handler) serverAccessLog(req *request, start time.Time, status int, elapsed time.Duration) {
 	if h.cfg.AccessLogs == nil || req.bucket == "" || req.op.name == "" {
 		return
 	}
-	// The client may be gone; the record is still owed.
+	// The client may be gone; the records are still owed.
 	ctx := context.WithoutCancel(req.ctx)
-	cfg, err := h.svc.BucketLoggingOf(ctx, req.bucket)
+	f := h.accessFields(req, start, status, elapsed)
+	if src, key, vid, ok := copySourceOf(req); ok {
+		g := append([]string(nil), f...)
+		g[fieldBucket], g[fieldOperation], g[fieldKey], g[fieldVersion] = src, "REST.COPY.OBJECT_GET", dash(logKey(key)), dash(vid)
+		g[fieldBytesSent], g[fieldSize] = "-", "-"
+		h.queueAccess(ctx, req, src, [][]string{g})
+	}
+	recs := [][]string{f}
+	for _, d := range req.batchDeleted {
+		g := append([]string(nil), f...)
+		g[fieldOperation], g[fieldKey], g[fieldVersion] = "BATCH.DELETE.OBJECT", dash(logKey(d[0])), dash(d[1])
+		g[fieldStatus], g[fieldBytesSent], g[fieldSize] = "204", "-", "-"
+		recs = append(recs, g)
+	}
+	h.queueAccess(ctx, req, req.bucket, recs)
+}
+
+// queueAccess queues records of bucket when its logging is on.
+func (h *handler) queueAccess(ctx context.Context, req *request, bucket string, recs [][]string) {
+	cfg, err := h.svc.BucketLoggingOf(ctx, bucket)
 	if err != nil || cfg == nil {
 		return
 	}
-	b, err := h.svc.HeadBucket(ctx, req.bucket)
+	b, err := h.svc.HeadBucket(ctx, bucket)
 	if err != nil {
 		return
 	}
-	line := h.formatAccessRecord(req, b.Owner, start, status, elapsed)
-	if err := h.cfg.AccessLogs.Append(ctx, logdelivery.KindAccessLog, req.bucket, []byte(line)); err != nil {
-		h.log.Warn("server access log record lost", "bucket", req.bucket, "request_id", req.id, "err", err)
+	for len(recs) > 0 {
+		n := min(len(recs), linesPerRecord)
+		lines := make([]string, n)
+		for i, f := range recs[:n] {
+			f[0] = dash(b.Owner)
+			lines[i] = strings.Join(f, " ")
+		}
+		recs = recs[n:]
+		if err := h.cfg.AccessLogs.Append(ctx, logdelivery.KindAccessLog, bucket, []byte(strings.Join(lines, "\n"))); err != nil {
+			h.log.Warn("server access log record lost", "bucket", bucket, "request_id", req.id, "err", err)
+		}
 	}
 }
 
-// formatAccessRecord writes the 26 fields of a record in S3's order,
-// space-separated, "-" for an empty field, quoting the request line,
-// referer and user agent.
-func (h *handler) formatAccessRecord(req *request, bucketOwner string, start time.Time, status int, elapsed time.Duration) string {
-	f := []string{
-		dash(bucketOwner),
+// copySourceOf is the source of a CopyObject or UploadPartCopy.
+func copySourceOf(req *request) (bucket, key, version string, ok bool) {
+	if req.op.name != "CopyObject" && req.op.name != "UploadPartCopy" {
+		return "", "", "", false
+	}
+	bucket, key, version, err := parseCopySource(req.header("X-Amz-Copy-Source"))
+	return bucket, key, version, err == nil
+}
+
+// accessFields are the 26 fields of a record in S3's order, "-" for an
+// empty one, the request line, referer and user agent quoted; the bucket
+// owner (first) is filled in by queueAccess.
+func (h *handler) accessFields(req *request, start time.Time, status int, elapsed time.Duration) []string {
+	return []string{
+		"-",
 		req.bucket,
 		start.UTC().Format("[02/Jan/2006:15:04:05 -0700]"),
 		dash(remoteIP(req.r.RemoteAddr)),
@@ -77,7 +131,6 @@ func (h *handler) formatAccessRecord(req *request, bucketOwner string, start tim
 		"-", // access point ARN: no access points
 		aclRequired(req),
 	}
-	return strings.Join(f, " ")
 }
 
 // requester is "-" for anonymous requests, the canonical id for the

@@ -230,3 +230,45 @@ func TestServerAccessLogPolicyAtDelivery(t *testing.T) {
 		t.Fatalf("after the policy allowed delivery: objects %q, records %v", keys, recs)
 	}
 }
+
+// TestServerAccessLogBatchAndCopy: DeleteObjects logs its own record and
+// a BATCH.DELETE.OBJECT per key; a copy logs REST.COPY.OBJECT in the
+// destination's log and REST.COPY.OBJECT_GET in the source's.
+func TestServerAccessLogBatchAndCopy(t *testing.T) {
+	e := newEnv(t)
+	target := e.newBucket()
+	other := e.newBucket()
+	e.allowLogDelivery(target, "", "bucket-*") // both sources
+
+	e.put("a", "1")
+	e.put("b", "2")
+	for _, b := range []string{e.bucket, other} {
+		if err := e.putLogging(b, &types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.c.CopyObject(e.ctx, &s3.CopyObjectInput{Bucket: aws.String(other), Key: aws.String("c"),
+		CopySource: aws.String(e.bucket + "/a")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.DeleteObjects(e.ctx, &s3.DeleteObjectsInput{Bucket: aws.String(e.bucket), Delete: &types.Delete{
+		Objects: []types.ObjectIdentifier{{Key: aws.String("a")}, {Key: aws.String("b")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := e.logRecords(target, "")
+	multi := findRecord(recs, "REST.POST.MULTI_OBJECT_DELETE", "-")
+	if multi == nil {
+		t.Fatalf("no DeleteObjects record in %v", recs)
+	}
+	for _, k := range []string{"a", "b"} {
+		r := findRecord(recs, "BATCH.DELETE.OBJECT", k)
+		if r == nil || r["RequestID"] != multi["RequestID"] || r["Bucket"] != e.bucket || r["HTTPStatus"] != "204" {
+			t.Errorf("BATCH.DELETE.OBJECT record of %s: %v", k, r)
+		}
+	}
+	cp := findRecord(recs, "REST.COPY.OBJECT", "c")
+	get := findRecord(recs, "REST.COPY.OBJECT_GET", "a")
+	if cp == nil || cp["Bucket"] != other || get == nil || get["Bucket"] != e.bucket || get["RequestID"] != cp["RequestID"] {
+		t.Fatalf("copy records %v and %v", cp, get)
+	}
+}
