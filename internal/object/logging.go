@@ -21,6 +21,10 @@ var (
 	// ErrCrossLocationLogging is a target bucket in another region than
 	// the source (S3's CrossLocationLoggingProhibited).
 	ErrCrossLocationLogging = errors.New("cross-location logging prohibited")
+	// ErrLogTargetRetention is a target with a default object lock
+	// retention, which S3 does not deliver logs into. It wraps
+	// ErrInvalidTargetBucket.
+	ErrLogTargetRetention = fmt.Errorf("target has a default retention: %w", ErrInvalidTargetBucket)
 )
 
 // Partition date sources of PartitionedPrefix log object keys.
@@ -111,6 +115,15 @@ func (s *Service) PutBucketLogging(ctx context.Context, bucket string, c *Bucket
 		}
 		if dst.Region != src.Region {
 			return fmt.Errorf("target %q in %s: %w", c.TargetBucket, dst.Region, ErrCrossLocationLogging)
+		}
+		if dst.ObjectLock {
+			lc, err := lockConfigOf(ctx, tx, dst)
+			if err != nil {
+				return err
+			}
+			if lc.Default != nil {
+				return fmt.Errorf("target %q: %w", c.TargetBucket, ErrLogTargetRetention)
+			}
 		}
 		return tx.Set(configKey(bucket, cfgLogging), doc)
 	})

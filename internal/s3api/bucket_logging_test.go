@@ -132,3 +132,24 @@ func TestBucketLoggingErrors(t *testing.T) {
 		t.Fatalf("got grants %+v", got.TargetGrants)
 	}
 }
+
+// TestBucketLoggingLockedTarget: S3 does not deliver logs into a bucket
+// with a default object lock retention, so it cannot be a target.
+func TestBucketLoggingLockedTarget(t *testing.T) {
+	e := newEnv(t)
+	target := "locked-target"
+	if _, err := e.c.CreateBucket(e.ctx, &s3.CreateBucketInput{Bucket: aws.String(target), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	e.allowLogDelivery(target, "", e.bucket)
+	le := &types.LoggingEnabled{TargetBucket: aws.String(target), TargetPrefix: aws.String("")}
+	if err := e.putLogging(e.bucket, le); err != nil {
+		t.Fatalf("object lock without a default retention: %v", err)
+	}
+	if _, err := e.c.PutObjectLockConfiguration(e.ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(target),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, e.putLogging(e.bucket, le), "InvalidTargetBucketForLogging")
+}

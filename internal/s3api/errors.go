@@ -116,6 +116,7 @@ var errorTable = []struct {
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
 	{object.ErrInvalidBucketName, errInvalidBucketName},
+	{object.ErrLogTargetRetention, errInvalidTargetBucket.withMessage("The target bucket for logging must not have a default Object Lock retention period")},
 	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},
 	{object.ErrCrossLocationLogging, errCrossLocationLogging},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
