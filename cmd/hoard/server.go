@@ -37,6 +37,7 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	encryptMeta    onOffFlag
+	notify         notifyOptions
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -128,6 +129,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	o.notify.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -269,6 +271,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	notifyCfg, err := o.notify.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults: defaults,
 		MaxRequests:    o.maxRequests,
@@ -284,6 +290,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		DrainTime:      o.drain,
 		OrphanGrace:    o.orphanGrace,
 		Console:        o.console,
+		Notify:         notifyCfg,
 		Encryption:     object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
 		MetadataEncryption: o.encryptMeta.switchValue(),

@@ -10,11 +10,10 @@ import (
 // that); the writes still answer 501 NotImplemented.
 
 var (
-	opGetBucketLifecycle    = operation{"GetBucketLifecycleConfiguration", unsetConfig(errNoSuchLifecycle)}
-	opGetBucketWebsite      = operation{"GetBucketWebsite", unsetConfig(errNoSuchWebsite)}
-	opGetBucketReplication  = operation{"GetBucketReplication", unsetConfig(errNoReplication)}
-	opGetBucketNotification = operation{"GetBucketNotificationConfiguration", emptyConfig(&notificationConfiguration{NS: s3NS})}
-	opGetBucketLogging      = operation{"GetBucketLogging", emptyConfig(&bucketLoggingStatus{NS: s3NS})}
+	opGetBucketLifecycle   = operation{"GetBucketLifecycleConfiguration", unsetConfig(errNoSuchLifecycle)}
+	opGetBucketWebsite     = operation{"GetBucketWebsite", unsetConfig(errNoSuchWebsite)}
+	opGetBucketReplication = operation{"GetBucketReplication", unsetConfig(errNoReplication)}
+	opGetBucketLogging     = operation{"GetBucketLogging", emptyConfig(&bucketLoggingStatus{NS: s3NS})}
 
 	errNoSuchLifecycle = newErr("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist")
 	errNoSuchWebsite   = newErr("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration")
@@ -30,13 +29,9 @@ var configBucketOps = map[string]operation{
 	"GET lifecycle":    opGetBucketLifecycle,
 	"GET website":      opGetBucketWebsite,
 	"GET replication":  opGetBucketReplication,
-	"GET notification": opGetBucketNotification,
+	"GET notification": opGetBucketNotificationConfig,
+	"PUT notification": opPutBucketNotificationConfig,
 	"GET logging":      opGetBucketLogging,
-}
-
-type notificationConfiguration struct {
-	XMLName xml.Name `xml:"NotificationConfiguration"`
-	NS      string   `xml:"xmlns,attr"`
 }
 
 type bucketLoggingStatus struct {
@@ -56,7 +51,7 @@ func unsetConfig(e *apiError) controller {
 }
 
 // emptyConfig answers an empty document, as S3 does for configurations
-// whose absence is an empty one (notifications, logging).
+// whose absence is an empty one (logging).
 func emptyConfig(doc any) controller {
 	return func(h *handler, req *request) (*response, error) {
 		if _, err := h.svc.HeadBucket(req.ctx, req.bucket); err != nil {

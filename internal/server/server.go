@@ -24,7 +24,9 @@ import (
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
@@ -67,6 +69,8 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// Notify configures the outbox and event notification targets.
+	Notify NotifyConfig
 }
 
 // Server is a running Hoard server.
@@ -84,6 +88,11 @@ type Server struct {
 	bg      sync.WaitGroup
 	metrics *metrics.Metrics
 	console *consoleServer
+
+	outbox     *outbox.Outbox
+	dispatcher *outbox.Dispatcher
+	notifier   *notify.Notifier
+	outboxDone sync.Once
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -143,10 +152,16 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
+	events, err := s.openOutbox()
+	if err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Events: events,
 	})
 	s.metrics = newMetrics(s.meta)
+	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
 		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
@@ -205,6 +220,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.startOutbox(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -228,6 +244,7 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
 
@@ -241,6 +258,7 @@ func openErr(what, dataDir string, err error) error {
 }
 
 func (s *Server) closeStores() error {
+	s.stopOutbox()
 	var errs []error
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
