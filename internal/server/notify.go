@@ -2,7 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"os"
 	"path/filepath"
 
@@ -70,3 +74,38 @@ func (s *Server) Dispatcher() *outbox.Dispatcher { return s.dispatcher }
 
 // Notifier is the event notification targets' state.
 func (s *Server) Notifier() *notify.Notifier { return s.notifier }
+
+// NotifyStatusPath serves the targets' status as JSON (hoard admin notify
+// status) to a GET carrying the metrics bearer token. S3 requests never
+// carry a bearer token, so the bucket "admin" stays usable.
+const NotifyStatusPath = "/admin/notify/status"
+
+// NotifyStatusDoc is the document served at NotifyStatusPath.
+type NotifyStatusDoc struct {
+	OutboxFull bool            `json:"outboxFull"`
+	Targets    []notify.Status `json:"targets"`
+}
+
+func (s *Server) withNotifyStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if r.URL.Path != NotifyStatusPath || r.Method != http.MethodGet || len(auth) < 7 || !strings.EqualFold(auth[:7], "bearer ") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		want := []byte(s.cfg.MetricsToken)
+		if len(want) == 0 || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(auth[7:])), want) != 1 {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		st, err := s.notifier.Status(r.Context())
+		if err != nil {
+			s.cfg.Logger.Error("notify status", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(NotifyStatusDoc{OutboxFull: s.outbox.Full(), Targets: st})
+	})
+}
