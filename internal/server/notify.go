@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
