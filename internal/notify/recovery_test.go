@@ -151,7 +151,7 @@ func TestFullOutbox(t *testing.T) {
 		t.Fatal("a dropped event arrived")
 	}
 	again := putKeys(t, srv, "full", "again", 2)
-	waitUntil(t, "events after the drain", func() bool { return keysArrived(r, again) })
+	waitUntil(t, "events after the drain", func() bool { return keysArrived(r, again) && status(t, srv, "hook").Queued == 0 })
 	m = scrape(t, srv, "metrics-secret")
 	if !strings.Contains(m, `hoard_notify_delivered_total{scheme="webhook",target="hook"} 8`+"\n") || !strings.Contains(m, "hoard_outbox_full 0\n") {
 		t.Errorf("metrics after the drain:\n%s", grepLines(m, "hoard_notify_", "hoard_outbox"))

@@ -69,7 +69,7 @@ type Dispatcher struct {
 
 // Counters are a kind's delivery totals since this process started.
 type Counters struct {
-	Delivered int64 // records acknowledged
+	Delivered int64 // records the consumer acknowledged
 	Failed    int64 // Deliver calls that ended in an error
 	Retried   int64 // Deliver calls that repeated a failed one
 }
@@ -269,6 +269,7 @@ func (w *worker) step(ctx context.Context) {
 	acked, derr := w.e.c.Deliver(dctx, batch)
 	cancel()
 	acked = min(max(acked, 0), len(batch))
+	w.e.delivered.Add(int64(acked))
 	w.pending, w.pendingAt = batch[:acked], time.Now()
 	switch {
 	case derr != nil:
@@ -298,7 +299,6 @@ func (w *worker) flush(ctx context.Context) {
 func (w *worker) flushed(ctx context.Context, err error) {
 	switch {
 	case err == nil:
-		w.e.delivered.Add(int64(len(w.pending)))
 		w.pending = nil
 	case errors.Is(err, errLeaseLost):
 		w.pending = nil // the new owner delivers them again
