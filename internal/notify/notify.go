@@ -102,7 +102,11 @@ func (n *Notifier) Close() error {
 // the first the target refuses.
 func (n *Notifier) consumer(tg *target) outbox.Consumer {
 	return outbox.ConsumerFunc(func(ctx context.Context, batch []outbox.Record) (int, error) {
+		deadline, bounded := ctx.Deadline()
 		for i, r := range batch {
+			if bounded && i > 0 && time.Until(deadline) < sendReserve {
+				return i, nil // the rest in the next call, under a renewed lease
+			}
 			ev, err := event.Decode(r.Payload)
 			if err != nil {
 				// It can never be sent; keeping it would stop the shard.
@@ -120,6 +124,10 @@ func (n *Notifier) consumer(tg *target) outbox.Consumer {
 		return len(batch), nil
 	})
 }
+
+// sendReserve is the time left before a delivery's deadline below which
+// no further message of the batch is started.
+const sendReserve = 2 * time.Second
 
 func (t *target) record(err error) {
 	t.mu.Lock()

@@ -21,9 +21,10 @@ type Consumer interface {
 	// sequence order and answers how many of them, from the start, are
 	// acknowledged (durably taken over by the consumer); those are
 	// deleted. An error says why the rest was not: the shard backs off and
-	// retries from the first unacknowledged record. Fewer than all with no
-	// error means "not yet" (a consumer that batches waits for more): the
-	// shard looks again after the poll interval.
+	// retries from the first unacknowledged record. None with no error
+	// means "not yet" (a consumer that batches waits for more): the shard
+	// looks again after the poll interval. Some but not all with no error
+	// (the consumer stopped before its deadline) goes on at once.
 	Deliver(ctx context.Context, batch []Record) (acked int, err error)
 }
 
@@ -35,8 +36,11 @@ func (f ConsumerFunc) Deliver(ctx context.Context, batch []Record) (int, error) 
 
 // ConsumerOptions tune the delivery of one kind.
 type ConsumerOptions struct {
-	MaxBatch int           // records per Deliver; 64 when 0
-	Timeout  time.Duration // bound of one Deliver; 30 s when 0
+	MaxBatch int // records per Deliver; 64 when 0
+	// Timeout bounds one Deliver; a third of the lease when 0 (and at
+	// most that), so that a shard's lease outlives any delivery and two
+	// workers never deliver one shard at once.
+	Timeout time.Duration
 }
 
 // DispatcherOptions tune a Dispatcher. Zero values take the defaults.
@@ -114,8 +118,8 @@ func (d *Dispatcher) Register(kind string, c Consumer, opts ConsumerOptions) err
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 64
 	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
+	if opts.Timeout <= 0 || opts.Timeout > d.opts.LeaseTTL/3 {
+		opts.Timeout = d.opts.LeaseTTL / 3
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -275,8 +279,7 @@ func (w *worker) step(ctx context.Context) {
 	case derr != nil:
 		w.flush(ctx)
 		w.fail(ctx, derr)
-	case acked < len(batch):
-		w.flush(ctx)
+	case acked == 0 && len(batch) > 0:
 		w.backoff = 0
 		w.sleep(ctx, w.d.opts.Poll, false)
 	default:
