@@ -354,6 +354,11 @@ func (w *worker) claim(ctx context.Context) (bool, error) {
 	if w.until.Sub(now) > 2*ttl/3 {
 		return true, nil
 	}
+	if !now.Before(w.until) {
+		// The lease ran out: another worker may have delivered and
+		// deleted what we still meant to delete, and counted it.
+		w.pending = nil
+	}
 	key := leaseKey(w.e.kind, w.shard)
 	held := false
 	err := w.d.ob.store.Update(ctx, func(tx meta.Txn) error {
