@@ -13,12 +13,17 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
-Maintenance of a data directory whose server is stopped.
+Maintenance of a data directory whose server is stopped, and status of a
+running server.
 
 Commands:
   rotate-root-key --data DIR   add a new root key and re-wrap every SSE-S3
                                data key under it (object data is not
                                rewritten; old keys stay in root-keys.json)
+  notify status [--endpoint URL] [--token-file FILE] [--json]
+                               health and backlog of the event notification
+                               targets of a running server (the token is its
+                               metrics token, default $HOARD_METRICS_TOKEN)
 `)
 }
 
@@ -30,6 +35,8 @@ func runAdmin(a *app, args []string) int {
 	switch args[0] {
 	case "rotate-root-key":
 		return runRotateRootKey(a, args[1:])
+	case "notify":
+		return runAdminNotify(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

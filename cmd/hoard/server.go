@@ -38,6 +38,7 @@ type serverOptions struct {
 	bucketDefaults string
 	encryptMeta    onOffFlag
 	logs           logOptions
+	notify         notifyOptions
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -130,6 +131,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	o.logs.register(fs)
+	o.notify.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -275,6 +277,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	notifyCfg, err := o.notify.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults:   defaults,
 		LogDeliveryEvery: logEvery,
@@ -292,6 +298,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		DrainTime:        o.drain,
 		OrphanGrace:      o.orphanGrace,
 		Console:          o.console,
+		Notify:           notifyCfg,
 		Encryption:       object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
 		MetadataEncryption: o.encryptMeta.switchValue(),

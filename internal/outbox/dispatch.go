@@ -21,9 +21,10 @@ type Consumer interface {
 	// sequence order and answers how many of them, from the start, are
 	// acknowledged (durably taken over by the consumer); those are
 	// deleted. An error says why the rest was not: the shard backs off and
-	// retries from the first unacknowledged record. Fewer than all with no
-	// error means "not yet" (a consumer that batches waits for more): the
-	// shard looks again after the poll interval.
+	// retries from the first unacknowledged record. None with no error
+	// means "not yet" (a consumer that batches waits for more): the shard
+	// looks again after the poll interval. Some but not all with no error
+	// (the consumer stopped before its deadline) goes on at once.
 	Deliver(ctx context.Context, batch []Record) (acked int, err error)
 }
 
@@ -35,8 +36,11 @@ func (f ConsumerFunc) Deliver(ctx context.Context, batch []Record) (int, error) 
 
 // ConsumerOptions tune the delivery of one kind.
 type ConsumerOptions struct {
-	MaxBatch int           // records per Deliver; 64 when 0
-	Timeout  time.Duration // bound of one Deliver; 30 s when 0
+	MaxBatch int // records per Deliver; 64 when 0
+	// Timeout bounds one Deliver; a third of the lease when 0 (and at
+	// most that), so that a shard's lease outlives any delivery and two
+	// workers never deliver one shard at once.
+	Timeout time.Duration
 }
 
 // DispatcherOptions tune a Dispatcher. Zero values take the defaults.
@@ -69,7 +73,7 @@ type Dispatcher struct {
 
 // Counters are a kind's delivery totals since this process started.
 type Counters struct {
-	Delivered int64 // records acknowledged
+	Delivered int64 // records the consumer acknowledged
 	Failed    int64 // Deliver calls that ended in an error
 	Retried   int64 // Deliver calls that repeated a failed one
 }
@@ -114,8 +118,8 @@ func (d *Dispatcher) Register(kind string, c Consumer, opts ConsumerOptions) err
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 64
 	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
+	if opts.Timeout <= 0 || opts.Timeout > d.opts.LeaseTTL/3 {
+		opts.Timeout = d.opts.LeaseTTL / 3
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -223,6 +227,10 @@ type worker struct {
 	wake    chan struct{}
 	until   time.Time // our lease's expiry, as last written
 	backoff time.Duration
+	// pending are records the consumer acknowledged that are not deleted
+	// yet (since pendingAt); a later read deletes them in its transaction.
+	pending   []Record
+	pendingAt time.Time
 }
 
 func (w *worker) run(ctx context.Context) {
@@ -251,7 +259,11 @@ func (w *worker) step(ctx context.Context) {
 		return
 	}
 	if len(batch) == 0 {
-		w.sleep(ctx, w.d.opts.Poll, true)
+		if len(w.pending) == 0 {
+			w.sleep(ctx, w.d.opts.Poll, true)
+		} else {
+			w.sleep(ctx, w.d.opts.Poll-time.Since(w.pendingAt), true)
+		}
 		return
 	}
 	if w.backoff > 0 {
@@ -261,23 +273,40 @@ func (w *worker) step(ctx context.Context) {
 	acked, derr := w.e.c.Deliver(dctx, batch)
 	cancel()
 	acked = min(max(acked, 0), len(batch))
-	if acked > 0 {
-		if err := w.ack(ctx, batch[:acked]); err != nil {
-			if ctx.Err() == nil && !errors.Is(err, errLeaseLost) {
-				w.d.log.Warn("outbox ack", "kind", w.e.kind, "shard", w.shard, "err", err)
-			}
-			return
-		}
-		w.e.delivered.Add(int64(acked))
-	}
+	w.e.delivered.Add(int64(acked))
+	w.pending, w.pendingAt = batch[:acked], time.Now()
 	switch {
 	case derr != nil:
+		w.flush(ctx)
 		w.fail(ctx, derr)
-	case acked < len(batch):
+	case acked == 0 && len(batch) > 0:
 		w.backoff = 0
 		w.sleep(ctx, w.d.opts.Poll, false)
 	default:
+		// All taken: the next read, which comes at once, deletes them in
+		// its own transaction, saving one commit per batch.
 		w.backoff = 0
+	}
+}
+
+// flush deletes the acknowledged records now.
+func (w *worker) flush(ctx context.Context) {
+	if len(w.pending) == 0 {
+		return
+	}
+	err := w.d.ob.store.Update(ctx, func(tx meta.Txn) error { return w.deleteAcked(ctx, tx) })
+	w.flushed(ctx, err)
+}
+
+// flushed books the outcome of a transaction that deleted w.pending.
+func (w *worker) flushed(ctx context.Context, err error) {
+	switch {
+	case err == nil:
+		w.pending = nil
+	case errors.Is(err, errLeaseLost):
+		w.pending = nil // the new owner delivers them again
+	case ctx.Err() == nil:
+		w.d.log.Warn("outbox ack", "kind", w.e.kind, "shard", w.shard, "err", err)
 	}
 }
 
@@ -309,8 +338,14 @@ func (w *worker) sleep(ctx context.Context, d time.Duration, wakeable bool) {
 	case <-ctx.Done():
 	case <-t.C:
 	case <-wake:
+		// Let the writers that are committing now add theirs, so that
+		// under load a read takes several records, not one.
+		time.Sleep(linger)
 	}
 }
+
+// linger is how long a woken worker waits before it reads.
+const linger = 2 * time.Millisecond
 
 // claim takes or renews the shard's lease when a third of it has run.
 func (w *worker) claim(ctx context.Context) (bool, error) {
@@ -318,6 +353,11 @@ func (w *worker) claim(ctx context.Context) (bool, error) {
 	ttl := w.d.opts.LeaseTTL
 	if w.until.Sub(now) > 2*ttl/3 {
 		return true, nil
+	}
+	if !now.Before(w.until) {
+		// The lease ran out: another worker may have delivered and
+		// deleted what we still meant to delete, and counted it.
+		w.pending = nil
 	}
 	key := leaseKey(w.e.kind, w.shard)
 	held := false
@@ -348,6 +388,7 @@ func (w *worker) release() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	w.flush(ctx)
 	key := leaseKey(w.e.kind, w.shard)
 	_ = w.d.ob.store.Update(ctx, func(tx meta.Txn) error {
 		l, err := readLease(ctx, tx, key)
@@ -362,15 +403,29 @@ func (w *worker) release() {
 // on the embedded engine it never sees a commit whose sync is pending.
 func (w *worker) read(ctx context.Context) ([]Record, error) {
 	var out []Record
-	base := recordBase(w.e.kind, w.shard)
+	var after uint64
+	if n := len(w.pending); n > 0 {
+		after = w.pending[n-1].Seq
+	}
+	// Delivered records are deleted together with the read that finds
+	// new ones, or after a poll interval at the latest: a read that finds
+	// nothing then writes nothing and costs no commit.
+	stale := len(w.pending) > 0 && time.Since(w.pendingAt) >= w.d.opts.Poll
+	flushing := false
 	err := w.d.ob.store.Update(ctx, func(tx meta.Txn) error {
-		out = out[:0]
-		it, err := tx.NewIter(ctx, base, meta.PrefixEnd(base))
+		out, flushing = out[:0], false
+		it, err := iterAfter(ctx, tx, w.e.kind, w.shard, after)
 		if err != nil {
 			return err
 		}
 		defer it.Close()
-		for ok := it.First(); ok && len(out) < w.e.opts.MaxBatch; ok = it.Next() {
+		if len(w.pending) > 0 && (stale || it.Valid()) {
+			flushing = true
+			if err := w.deleteAcked(ctx, tx); err != nil {
+				return err
+			}
+		}
+		for ok := it.Valid(); ok && len(out) < w.e.opts.MaxBatch; ok = it.Next() {
 			v, err := it.Value()
 			if err != nil {
 				return err
@@ -383,37 +438,38 @@ func (w *worker) read(ctx context.Context) ([]Record, error) {
 		}
 		return it.Error()
 	})
+	if flushing {
+		w.flushed(ctx, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s shard %d: %w", w.e.kind, w.shard, err)
 	}
 	return out, nil
 }
 
-// ack deletes acknowledged records, if the lease is still ours, and adds
-// them to the shard's acknowledged totals.
-func (w *worker) ack(ctx context.Context, recs []Record) error {
-	now := time.Now()
+// deleteAcked deletes w.pending inside tx, if the lease is still ours,
+// and adds them to the shard's acknowledged totals.
+func (w *worker) deleteAcked(ctx context.Context, tx meta.Txn) error {
 	lkey, dkey := leaseKey(w.e.kind, w.shard), doneKey(w.e.kind, w.shard)
-	return w.d.ob.store.Update(ctx, func(tx meta.Txn) error {
-		l, err := readLease(ctx, tx, lkey)
-		if err != nil {
+	l, err := readLease(ctx, tx, lkey)
+	if err != nil {
+		return err
+	}
+	if l.Owner != w.d.opts.Owner || !l.Expires.After(time.Now()) {
+		w.until = time.Time{}
+		return errLeaseLost
+	}
+	done, err := readCounter(ctx, tx, dkey)
+	if err != nil {
+		return err
+	}
+	for _, r := range w.pending {
+		if err := tx.Delete(recordKey(r.Kind, r.Shard, r.Seq)); err != nil {
 			return err
 		}
-		if l.Owner != w.d.opts.Owner || !l.Expires.After(now) {
-			w.until = time.Time{}
-			return errLeaseLost
-		}
-		done, err := readCounter(ctx, tx, dkey)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			if err := tx.Delete(recordKey(r.Kind, r.Shard, r.Seq)); err != nil {
-				return err
-			}
-			done.Count++
-			done.Bytes += int64(len(r.Payload))
-		}
-		return tx.Set(dkey, done.encode())
-	})
+		done.Count++
+		done.Bytes += int64(len(r.Payload))
+		done.Seq = max(done.Seq, r.Seq)
+	}
+	return tx.Set(dkey, done.encode())
 }

@@ -39,9 +39,35 @@ func counterKey(kind string, shard int) []byte { return []byte(prefix + "c/" + s
 func doneKey(kind string, shard int) []byte    { return []byte(prefix + "d/" + shardPart(kind, shard)) }
 func leaseKey(kind string, shard int) []byte   { return []byte(prefix + "l/" + shardPart(kind, shard)) }
 
+// headIter returns an iterator over a shard's records positioned at the
+// first one. Acknowledged records are deleted, but an LSM engine keeps
+// their tombstones for a while, and a queue's head would otherwise walk
+// over all of them on every read: the iteration starts after the last
+// acknowledged sequence number (kept with the acknowledged totals; new
+// records always have higher ones).
+func headIter(ctx context.Context, r meta.Reader, kind string, shard int) (meta.Iterator, error) {
+	return iterAfter(ctx, r, kind, shard, 0)
+}
+
+// iterAfter is headIter past sequence number after as well.
+func iterAfter(ctx context.Context, r meta.Reader, kind string, shard int, after uint64) (meta.Iterator, error) {
+	done, err := readCounter(ctx, r, doneKey(kind, shard))
+	if err != nil {
+		return nil, err
+	}
+	base := recordBase(kind, shard)
+	it, err := r.NewIter(ctx, recordKey(kind, shard, max(done.Seq, after)+1), meta.PrefixEnd(base))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: scan: %w", err)
+	}
+	it.First()
+	return it, nil
+}
+
 // counter is an appended or acknowledged total.
 type counter struct {
-	Seq   uint64 // last sequence number (appended totals only)
+	// Seq is the last sequence number appended (c/) or acknowledged (d/).
+	Seq   uint64
 	Count int64
 	Bytes int64
 }

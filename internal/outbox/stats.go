@@ -72,12 +72,11 @@ func (o *Outbox) Stats(ctx context.Context) (map[string]*KindStats, error) {
 func (o *Outbox) oldest(ctx context.Context, kind string) (time.Time, error) {
 	var oldest time.Time
 	for shard := 0; shard < o.shards; shard++ {
-		base := recordBase(kind, shard)
-		it, err := o.store.NewIter(ctx, base, meta.PrefixEnd(base))
+		it, err := headIter(ctx, o.store, kind, shard)
 		if err != nil {
 			return time.Time{}, err
 		}
-		if it.First() {
+		if it.Valid() {
 			v, err := it.Value()
 			if err == nil {
 				var r Record

@@ -172,6 +172,10 @@ func toAPIError(err error) (api *apiError, known bool) {
 	if errors.As(err, &api) {
 		return api, true
 	}
+	var ne *object.NotificationError
+	if errors.As(err, &ne) {
+		return errInvalidArgument.withMessage("%s", ne.Message), true
+	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {
 			return withDeleteMarker(e.api, err), true

@@ -47,6 +47,7 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
 		Credentials: s.iam, Identities: s.iam,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
+		NotifyStatus: s.notifier.Status,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
 		Handler:           h,

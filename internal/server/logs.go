@@ -2,11 +2,7 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,11 +25,9 @@ type AuditConfig struct {
 // logBatchers are the outbox consumers of log records, kept for FlushLogs.
 type logBatchers map[string]*logdelivery.Batcher
 
-// openOutbox opens the outbox and its dispatcher with the consumers of
-// server access log and audit records.
-func (s *Server) openOutbox() error {
-	s.outbox = outbox.New(s.meta, outbox.Options{Logger: s.cfg.Logger})
-	s.dispatch = outbox.NewDispatcher(s.outbox, outbox.DispatcherOptions{Owner: gatewayName(s.cfg.DataDir), Logger: s.cfg.Logger})
+// openLogDelivery registers the outbox consumers of server access log
+// and audit records with the server's dispatcher.
+func (s *Server) openLogDelivery() error {
 	s.batchers = logBatchers{}
 	sinks := map[string]logdelivery.Sink{
 		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID},
@@ -48,25 +42,12 @@ func (s *Server) openOutbox() error {
 	for kind, sink := range sinks {
 		b := &logdelivery.Batcher{Sink: sink, Interval: s.cfg.LogDeliveryEvery, Logger: s.cfg.Logger, Now: time.Now}
 		s.batchers[kind] = b
-		err := s.dispatch.Register(kind, b, outbox.ConsumerOptions{MaxBatch: logdelivery.MaxBatch, Timeout: 2 * time.Minute})
+		err := s.dispatcher.Register(kind, b, outbox.ConsumerOptions{MaxBatch: logdelivery.MaxBatch, Timeout: 2 * time.Minute})
 		if err != nil {
 			return fmt.Errorf("log delivery: %w", err)
 		}
 	}
 	return nil
-}
-
-// gatewayName names this process in the outbox's leases: the same after
-// a restart on the same data directory, so a crashed server takes its
-// leases back at once instead of waiting for them to expire.
-func gatewayName(dataDir string) string {
-	host, _ := os.Hostname()
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		abs = dataDir
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return host + "-" + hex.EncodeToString(sum[:4])
 }
 
 // openAudit opens the audit trail, nil when none is asked for.

@@ -26,6 +26,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/s3api"
@@ -75,6 +76,8 @@ type Config struct {
 	LogDeliveryEvery time.Duration
 	// Audit configures the operator's audit trail; a zero value keeps none.
 	Audit AuditConfig
+	// Notify configures the outbox and event notification targets.
+	Notify NotifyConfig
 }
 
 // Server is a running Hoard server.
@@ -93,11 +96,12 @@ type Server struct {
 	metrics *metrics.Metrics
 	console *consoleServer
 	audit   *audit.Trail
-	// outbox carries the records of work that follows a request (access
-	// log and audit records); dispatch drains it.
-	outbox   *outbox.Outbox
-	dispatch *outbox.Dispatcher
-	batchers logBatchers
+
+	outbox     *outbox.Outbox
+	dispatcher *outbox.Dispatcher
+	notifier   *notify.Notifier
+	outboxDone sync.Once
+	batchers   logBatchers // the outbox consumers of log records
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -160,11 +164,17 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
+	events, err := s.openOutbox()
+	if err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Events: events,
 	})
 	s.metrics = newMetrics(s.meta)
-	if err := s.openOutbox(); err != nil {
+	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openLogDelivery(); err != nil {
 		return nil, err
 	}
 	if s.audit, err = s.openAudit(); err != nil {
@@ -231,7 +241,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
-	s.dispatch.Start(ctx)
+	s.startOutbox(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -254,8 +264,8 @@ func (s *Server) Shutdown() error {
 	if s.stop != nil {
 		s.stop()
 	}
-	s.dispatch.Stop()
 	s.bg.Wait()
+	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
 
@@ -269,6 +279,7 @@ func openErr(what, dataDir string, err error) error {
 }
 
 func (s *Server) closeStores() error {
+	s.stopOutbox()
 	var errs []error
 	if s.audit != nil {
 		errs = append(errs, s.audit.Close())

@@ -4,6 +4,7 @@
 // endpoint through presigned URLs.
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
+import { notificationsCard } from './notifications.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -225,6 +226,7 @@ async function settingsView(bucket) {
     if (!st || !st.supported) { missing.push(title); continue; }
     cards.push(settingCard(bucket, name, title, st, data));
   }
+  cards.push(notificationsCard(bucket));
   setView('Settings of ' + bucket, h('p', {}, h('a', { href: bucketHref(bucket) }, '← Objects of ' + bucket)), ...cards,
     missing.length ? h('p', { class: 'muted' }, 'Not offered by this server yet: ' + missing.join(', ') + '.') : null);
 }
