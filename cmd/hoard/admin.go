@@ -13,6 +13,9 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
+Maintenance of a data directory whose server is stopped, and status of a
+running server.
+
 Commands:
   rotate-root-key --data DIR   (server stopped) add a new root key and
                                re-wrap every SSE-S3 data key under it
@@ -24,6 +27,10 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  notify status [--endpoint URL] [--token-file FILE] [--json]
+                               health and backlog of the event notification
+                               targets of a running server (the token is its
+                               metrics token, default $HOARD_METRICS_TOKEN)
 `)
 }
 
@@ -35,6 +42,8 @@ func runAdmin(a *app, args []string) int {
 	switch args[0] {
 	case "rotate-root-key":
 		return runRotateRootKey(a, args[1:])
+	case "notify":
+		return runAdminNotify(a, args[1:])
 	case "cert":
 		return runAdminCert(a, args[1:])
 	case "account":

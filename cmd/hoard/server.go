@@ -37,6 +37,8 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	encryptMeta    onOffFlag
+	logs           logOptions
+	notify         notifyOptions
 	tls            tlsOptions
 	consoleOIDC    consoleOIDCFlags
 }
@@ -131,6 +133,8 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	o.logs.register(fs)
+	o.notify.register(fs)
 	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
@@ -277,6 +281,14 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	logEvery, auditCfg, err := o.logs.resolve(a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	notifyCfg, err := o.notify.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	tlsCfg, err := o.tls.config(a.getenv)
 	if err != nil {
 		return nil, err
@@ -285,22 +297,25 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		return nil, err
 	}
 	srv, err := server.Open(server.Config{
-		BucketDefaults: defaults,
-		TLS:            tlsCfg,
-		MaxRequests:    o.maxRequests,
-		MetricsToken:   metricsToken,
-		EdgeSecret:     edgeSecret,
-		H2C:            o.h2c,
-		DataDir:        o.data,
-		Address:        o.address,
-		Region:         o.region,
-		Domain:         o.domain,
-		Root:           root,
-		Logger:         logger,
-		DrainTime:      o.drain,
-		OrphanGrace:    o.orphanGrace,
-		Console:        o.console,
-		Encryption:     object.EncryptionSwitch(o.encryption),
+		BucketDefaults:   defaults,
+		TLS:              tlsCfg,
+		LogDeliveryEvery: logEvery,
+		Audit:            auditCfg,
+		MaxRequests:      o.maxRequests,
+		MetricsToken:     metricsToken,
+		EdgeSecret:       edgeSecret,
+		H2C:              o.h2c,
+		DataDir:          o.data,
+		Address:          o.address,
+		Region:           o.region,
+		Domain:           o.domain,
+		Root:             root,
+		Logger:           logger,
+		DrainTime:        o.drain,
+		OrphanGrace:      o.orphanGrace,
+		Console:          o.console,
+		Notify:           notifyCfg,
+		Encryption:       object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
 		MetadataEncryption: o.encryptMeta.switchValue(),
 	})

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
 
@@ -60,6 +61,9 @@ type Config struct {
 	Logger        *slog.Logger
 	// HTTPClient carries the console's calls to the S3 endpoint.
 	HTTPClient *http.Client
+	// NotifyStatus reports the event notification targets' health, shown
+	// to the account root (notifications.go); nil shows none.
+	NotifyStatus func(context.Context) ([]notify.Status, error)
 	// OIDC, when set, offers sign-in with an OpenID Connect provider.
 	OIDC *OIDCConfig
 }
@@ -135,6 +139,7 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/buckets", c.withSession(c.createBucket))
 	m.HandleFunc("POST /api/buckets/delete", c.withSession(c.deleteBucket))
 	m.HandleFunc("GET /api/settings", c.withSession(c.getSettings))
+	m.HandleFunc("GET /api/notifications", c.withSession(c.getNotifications))
 	m.HandleFunc("POST /api/settings", c.withSession(c.putSetting))
 	m.HandleFunc("GET /api/objects", c.withSession(c.listObjects))
 	m.HandleFunc("GET /api/object", c.withSession(c.objectDetails))

@@ -16,6 +16,7 @@ package object
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
@@ -44,6 +45,9 @@ type Config struct {
 	// zero value), EncryptionOff stores them in plaintext. Records written
 	// either way read whatever the setting.
 	MetadataEncryption EncryptionSwitch
+	// Events, when set, queues event notifications in the outbox
+	// (events.go); nil raises none.
+	Events *Events
 }
 
 // Service is the object service.
@@ -56,6 +60,8 @@ type Service struct {
 	// minPartSize is S3's minimum size of every part but the last; tests
 	// lower it to build many-part objects cheaply.
 	minPartSize int64
+	// notifyCache holds decoded notification configurations (events.go).
+	notifyCache sync.Map
 }
 
 // New returns a service over the given engines.

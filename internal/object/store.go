@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -93,9 +94,11 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 			return err
 		}
 		if rec.BlobID != "" {
-			return tx.Set(reverseKey(rec.BlobID), okey)
+			if err := tx.Set(reverseKey(rec.BlobID), okey); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.recordEvent(ctx, tx, b, event.NameFrom(ctx, event.ObjectCreatedPut), eventObject(b, key, rec))
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())

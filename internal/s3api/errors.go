@@ -116,6 +116,9 @@ var errorTable = []struct {
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
 	{object.ErrInvalidBucketName, errInvalidBucketName},
+	{object.ErrLogTargetRetention, errInvalidTargetBucket.withMessage("The target bucket for logging must not have a default Object Lock retention period")},
+	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},
+	{object.ErrCrossLocationLogging, errCrossLocationLogging},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
 	{object.ErrBucketAlreadyOwned, newErr("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")},
 	{object.ErrBucketNotEmpty, newErr("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")},
@@ -168,6 +171,10 @@ var errorTable = []struct {
 func toAPIError(err error) (api *apiError, known bool) {
 	if errors.As(err, &api) {
 		return api, true
+	}
+	var ne *object.NotificationError
+	if errors.As(err, &ne) {
+		return errInvalidArgument.withMessage("%s", ne.Message), true
 	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {

@@ -13,13 +13,14 @@ func newMetrics(meta *pebblemeta.Store) *metrics.Metrics {
 	return m
 }
 
-// guard puts the request cap and the metrics endpoint in front of h.
+// guard puts the request cap, the metrics endpoint and the notification
+// status (notify.go) in front of h.
 func (s *Server) guard(h http.Handler) http.Handler {
 	n := s.cfg.MaxRequests
 	if n <= 0 {
 		n = DefaultMaxRequests()
 	}
-	return limit(h, s.metrics.Handler(s.cfg.MetricsToken), n, s.metrics)
+	return limit(s.withNotifyStatus(h), s.metrics.Handler(s.cfg.MetricsToken), n, s.metrics)
 }
 
 // Metrics exposes the server's collectors (for tests and embedding).

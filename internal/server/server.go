@@ -19,14 +19,18 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/adminapi"
+	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
@@ -70,6 +74,13 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// LogDeliveryEvery is how often queued server access log (and audit)
+	// records are written out as objects; 0 means 5 minutes.
+	LogDeliveryEvery time.Duration
+	// Audit configures the operator's audit trail; a zero value keeps none.
+	Audit AuditConfig
+	// Notify configures the outbox and event notification targets.
+	Notify NotifyConfig
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
@@ -97,6 +108,13 @@ type Server struct {
 	certs    *tlsconf.Store // nil without TLS
 	// acmeALPN offers the ACME challenge protocol in handshakes.
 	acmeALPN bool
+	audit    *audit.Trail
+
+	outbox     *outbox.Outbox
+	dispatcher *outbox.Dispatcher
+	notifier   *notify.Notifier
+	outboxDone sync.Once
+	batchers   logBatchers // the outbox consumers of log records
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -113,6 +131,9 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if cfg.DrainTime <= 0 {
 		cfg.DrainTime = 30 * time.Second
+	}
+	if cfg.LogDeliveryEvery <= 0 {
+		cfg.LogDeliveryEvery = 5 * time.Minute
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -165,10 +186,22 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	events, err := s.openOutbox()
+	if err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Events: events,
 	})
 	s.metrics = newMetrics(s.meta)
+	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openLogDelivery(); err != nil {
+		return nil, err
+	}
+	if s.audit, err = s.openAudit(); err != nil {
+		return nil, err
+	}
 	if err := s.openTLS(); err != nil {
 		return nil, fmt.Errorf("TLS: %w", err)
 	}
@@ -188,6 +221,9 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
+
+		AccessLogs: logdelivery.Queue{Outbox: s.outbox},
+		Audit:      s.audit,
 		// Customer keys are secrets in headers: plain HTTP exposes them.
 		AllowSSECOverHTTP: cfg.TLS.AllowSSECOverHTTP,
 	})
@@ -238,6 +274,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.startOutbox(ctx)
 	s.watchCertificates(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
@@ -262,6 +299,7 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
 
@@ -275,7 +313,12 @@ func openErr(what, dataDir string, err error) error {
 }
 
 func (s *Server) closeStores() error {
+	s.stopOutbox()
 	var errs []error
+	if s.audit != nil {
+		errs = append(errs, s.audit.Close())
+		s.audit = nil
+	}
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
 		s.meta = nil
