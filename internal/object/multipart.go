@@ -261,7 +261,7 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 		return tx.Set(reverseKey(p.BlobID), pk)
 	})
 	if err != nil {
-		s.deleteBlob(p.BlobID)
+		s.dropUncommitted(p.BlobID, err)
 		return nil, fmt.Errorf("commit part %d of %s/%s: %w", n, bucket, key, err)
 	}
 	if old != "" {

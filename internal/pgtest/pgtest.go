@@ -272,3 +272,11 @@ func Unavailable(tb testing.TB, err error) {
 	}
 	tb.Skipf("skipping: PostgreSQL unavailable: %v", err)
 }
+
+// MetaEnv switches the suites that honour it (the object service's, the
+// SDK suite in internal/s3api through internal/testserver, the e2e
+// harness) from the embedded engine to PostgreSQL: HOARD_TEST_META=postgres.
+const MetaEnv = "HOARD_TEST_META"
+
+// Enabled reports whether MetaEnv asks for PostgreSQL.
+func Enabled() bool { return os.Getenv(MetaEnv) == "postgres" }

@@ -26,7 +26,7 @@ func RotateRootKey(ctx context.Context, dataDir string) (newID string, rewrapped
 	if _, err := os.Stat(filepath.Join(dataDir, "meta")); err != nil {
 		return "", 0, fmt.Errorf("%s is not a hoard data directory: %w", dataDir, err)
 	}
-	lock, err := lockDir(dataDir)
+	lock, err := lockDir(dataDir, false)
 	if err != nil {
 		return "", 0, err
 	}

@@ -22,7 +22,9 @@ import (
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta/pgmeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/s3api"
@@ -32,14 +34,21 @@ import (
 
 // Config is what a server needs to start.
 type Config struct {
-	DataDir   string
-	Address   string // host:port; port 0 picks a free one
-	Region    string
-	Domain    string // virtual-hosted-style base domain; empty disables it
-	Root      RootCredentials
-	Logger    *slog.Logger
-	GCEvery   time.Duration // period of orphan reclamation; 0 means 10 minutes
-	DrainTime time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
+	DataDir string
+	// Meta is the metadata database, postgres://… (PostgreSQL 15+,
+	// CockroachDB or YugabyteDB); empty means the embedded engine in
+	// DATA/meta. Gateways on one database share DataDir's data files.
+	Meta string
+	// MetaTimeout bounds each metadata read and transaction on a database
+	// (0 means 10 s).
+	MetaTimeout time.Duration
+	Address     string // host:port; port 0 picks a free one
+	Region      string
+	Domain      string // virtual-hosted-style base domain; empty disables it
+	Root        RootCredentials
+	Logger      *slog.Logger
+	GCEvery     time.Duration // period of orphan reclamation; 0 means 10 minutes
+	DrainTime   time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
 	// OrphanGrace is how old an unreferenced data file must be before GC
 	// removes it (its metadata commit may still be on its way); 0 means
 	// blob.DefaultGrace.
@@ -73,7 +82,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	lock    *os.File
-	meta    *pebblemeta.Store
+	meta    meta.Store
 	service *object.Service
 	keyring *sse.Keyring
 	kms     *kms.Service
@@ -112,13 +121,13 @@ func Open(cfg Config) (*Server, error) {
 		}
 	}()
 	var err error
-	if s.lock, err = lockDir(cfg.DataDir); err != nil {
+	if s.lock, err = lockDir(cfg.DataDir, cfg.Meta != ""); err != nil {
 		return nil, err
 	}
 	if err := tightenModes(cfg.DataDir, cfg.Logger); err != nil {
 		return nil, err
 	}
-	if s.meta, err = pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger}); err != nil {
+	if s.meta, err = openMeta(cfg); err != nil {
 		return nil, openErr("open metadata", cfg.DataDir, err)
 	}
 	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
@@ -131,7 +140,10 @@ func Open(cfg Config) (*Server, error) {
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
-	if s.keyring, err = sse.LoadKeyring(cfg.DataDir); err != nil {
+	if err = withInitLock(cfg.DataDir, func() (err error) {
+		s.keyring, err = sse.LoadKeyring(cfg.DataDir)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("load root keys: %w", err)
 	}
 	// The built-in key service serves SSE-KMS; its master keys are wrapped
@@ -184,6 +196,14 @@ func Open(cfg Config) (*Server, error) {
 	enableH2C(s.http, cfg.H2C)
 	ok = true
 	return s, nil
+}
+
+// openMeta opens the metadata engine the configuration names.
+func openMeta(cfg Config) (meta.Store, error) {
+	if cfg.Meta == "" {
+		return pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger})
+	}
+	return pgmeta.Open(context.Background(), cfg.Meta, pgmeta.Options{Timeout: cfg.MetaTimeout, Logger: cfg.Logger})
 }
 
 // Addr is the address the server listens on.

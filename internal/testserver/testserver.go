@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoard-s3/hoard/internal/pgtest"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
 )
@@ -78,6 +80,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.Meta == "" && pgtest.Enabled() {
+		cfg.Meta = databaseFor(t, cfg.DataDir)
+	}
 	srv, err := server.Open(cfg)
 	if err != nil {
 		t.Fatalf("start server: %v", err)
@@ -94,6 +99,25 @@ func Start(t testing.TB, opts ...Option) *Server {
 	t.Cleanup(func() { s.Stop(t) })
 	return s
 }
+
+// databases maps a data directory to its PostgreSQL database
+// (HOARD_TEST_META=postgres), so a restart on the directory finds its
+// metadata again.
+var databases sync.Map
+
+// databaseFor returns the database of dir on the test package's cluster
+// (its TestMain calls pgtest.Main).
+func databaseFor(t testing.TB, dir string) string {
+	t.Helper()
+	if url, ok := databases.Load(dir); ok {
+		return url.(string)
+	}
+	url, _ := databases.LoadOrStore(dir, pgtest.Database(t))
+	return url.(string)
+}
+
+// WithMeta keeps the metadata in the database at url.
+func WithMeta(url string) Option { return func(c *server.Config) { c.Meta = url } }
 
 // Stop shuts the server down; it is safe to call more than once.
 func (s *Server) Stop(t testing.TB) {

@@ -155,7 +155,7 @@ func (p *pager) Close() error {
 type merged struct {
 	db  *pager
 	ov  []entry
-	i   int  // next overlay entry at or after the position
+	i   int    // next overlay entry at or after the position
 	cur *entry // the overlay entry at the position, or nil for db's row
 	ok  bool
 }
