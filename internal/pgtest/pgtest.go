@@ -229,14 +229,24 @@ var shared struct {
 // started only when want is true (a package whose PostgreSQL tests are
 // switched off pays nothing).
 func Main(m *testing.M, want bool) {
+	stop := func() {}
 	if want {
-		shared.c, shared.err = Start(false)
+		stop = StartShared()
 	}
 	code := m.Run()
-	if shared.c != nil {
-		shared.c.Stop()
-	}
+	stop()
 	os.Exit(code)
+}
+
+// StartShared starts the package-wide cluster that Shared returns (a
+// failure to start is reported by Shared) and returns its stop function.
+func StartShared() (stop func()) {
+	shared.c, shared.err = Start(false)
+	return func() {
+		if shared.c != nil {
+			shared.c.Stop()
+		}
+	}
 }
 
 // Shared returns the cluster Main started. Without one it skips the test

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta/pgmeta"
 	"github.com/hoard-s3/hoard/internal/pgtest"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
@@ -178,4 +182,24 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
+}
+
+// OpenMeta opens the metadata engine of a stopped server's data directory
+// (its Pebble store, or its database under HOARD_TEST_META=postgres), for
+// tests that inspect what is stored.
+func OpenMeta(t testing.TB, dir string) meta.Store {
+	t.Helper()
+	var (
+		m   meta.Store
+		err error
+	)
+	if pgtest.Enabled() {
+		m, err = pgmeta.Open(context.Background(), databaseFor(t, dir), pgmeta.Options{})
+	} else {
+		m, err = pebblemeta.Open(filepath.Join(dir, "meta"))
+	}
+	if err != nil {
+		t.Fatalf("open metadata of %s: %v", dir, err)
+	}
+	return m
 }
