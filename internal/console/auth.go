@@ -63,7 +63,12 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	id := c.sessions.add(s)
+	id, err := c.addSession(r.Context(), s)
+	if err != nil {
+		c.log.Warn("console sign-in: storing the session failed", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be stored; try again.")
+		return
+	}
 	c.setCookie(w, r, id, int(time.Until(s.expires)/time.Second))
 	c.log.Info("console sign-in", "principal", s.arn)
 	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
@@ -116,7 +121,11 @@ func (c *Console) getSession(w http.ResponseWriter, r *http.Request, s *session)
 // even if a copy survives in the browser.
 func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
 	if ck, err := r.Cookie(cookieName); err == nil {
-		c.sessions.remove(ck.Value)
+		if err := c.removeSession(r.Context(), ck.Value); err != nil {
+			c.log.Warn("console sign-out: removing the session failed", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be removed; try again.")
+			return
+		}
 	}
 	c.setCookie(w, r, "", -1)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})

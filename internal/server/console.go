@@ -43,8 +43,10 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		return nil, fmt.Errorf("console: listen on %s: %w", cc.Address, err)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	s.consoleSessions = &consoleSessions{store: s.meta, seal: s.keyring, now: time.Now}
 	h := console.New(console.Config{
-		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
+		Sessions: s.consoleSessions,
+		S3Addr:   s.ln.Addr().String(), Region: s.cfg.Region,
 		Credentials: s.iam, Identities: s.iam,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
 	})

@@ -93,6 +93,8 @@ type Server struct {
 	bg      sync.WaitGroup
 	metrics *metrics.Metrics
 	console *consoleServer
+	// consoleSessions keeps console sessions in the metadata store.
+	consoleSessions *consoleSessions
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -288,6 +290,7 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		s.reclaimCompletedUploads(ctx)
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
+		s.purgeConsoleSessions(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -329,5 +332,19 @@ func (s *Server) purgeExpiredSessions(ctx context.Context) {
 		s.cfg.Logger.Warn("removing expired STS sessions failed", "err", err)
 	case n > 0:
 		s.cfg.Logger.Info("removed expired STS sessions", "count", n)
+	}
+}
+
+// purgeConsoleSessions removes the records of expired console sessions.
+func (s *Server) purgeConsoleSessions(ctx context.Context) {
+	if s.consoleSessions == nil {
+		return
+	}
+	n, err := s.consoleSessions.purge(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("removing expired console sessions failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Debug("removed expired console sessions", "count", n)
 	}
 }
