@@ -255,6 +255,9 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 		case !errors.Is(err, meta.ErrNotFound):
 			return err
 		}
+		if err := claimBlob(ctx, tx, p.BlobID); err != nil {
+			return err
+		}
 		if err := tx.Set(pk, p.encode()); err != nil {
 			return err
 		}

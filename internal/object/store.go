@@ -93,6 +93,9 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 			return err
 		}
 		if rec.BlobID != "" {
+			if err := claimBlob(ctx, tx, rec.BlobID); err != nil {
+				return err
+			}
 			return tx.Set(reverseKey(rec.BlobID), okey)
 		}
 		return nil

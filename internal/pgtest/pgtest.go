@@ -23,8 +23,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// binDirs are where Debian and upstream packages put the server binaries.
-var binDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin", "/usr/local/pgsql/bin"}
+// binGlobs are where Debian's and upstream's packages put the server
+// binaries (Debian keeps them off PATH, one directory per major version).
+var binGlobs = []string{"/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin"}
 
 // RequireEnv makes a missing PostgreSQL a failure instead of a skip.
 const RequireEnv = "HOARD_TEST_REQUIRE_EXTERNAL"
@@ -34,9 +35,12 @@ func Bin() string {
 	if p, err := exec.LookPath("initdb"); err == nil {
 		return filepath.Dir(p)
 	}
-	for _, d := range binDirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d
+	for _, g := range binGlobs {
+		dirs, _ := filepath.Glob(g)
+		for i := len(dirs) - 1; i >= 0; i-- { // the newest version first
+			if _, err := os.Stat(filepath.Join(dirs[i], "initdb")); err == nil {
+				return dirs[i]
+			}
 		}
 	}
 	return ""

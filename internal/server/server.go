@@ -159,6 +159,7 @@ func Open(cfg Config) (*Server, error) {
 	})
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		OrphanGrace: cfg.OrphanGrace,
 	})
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
@@ -277,10 +278,8 @@ func (s *Server) closeStores() error {
 
 func (s *Server) collectGarbage(ctx context.Context) {
 	defer s.bg.Done()
-	t := time.NewTicker(s.cfg.GCEvery)
-	defer t.Stop()
 	for {
-		n, err := s.service.CollectGarbage(ctx)
+		n, pending, err := s.service.CollectOrphans(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.cfg.Logger.Warn("reclaiming orphaned data failed", "err", err)
@@ -291,12 +290,25 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
 		s.purgeConsoleSessions(ctx)
+		// Orphans recorded by this pass are removed by the first pass past
+		// their grace, sooner than the period when the grace is short.
+		wait := s.cfg.GCEvery
+		if grace := s.orphanGrace(); pending > 0 && grace+time.Second < wait {
+			wait = grace + time.Second
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
 	}
+}
+
+func (s *Server) orphanGrace() time.Duration {
+	if s.cfg.OrphanGrace > 0 {
+		return s.cfg.OrphanGrace
+	}
+	return blob.DefaultGrace
 }
 
 // reclaimCompletedUploads drops the records that let a retried
