@@ -61,22 +61,23 @@ func main() {
 	must(clients[0].CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket}))
 	body := bytes.Repeat([]byte("x"), *size)
 	var written atomic.Int64
+	perW := make([]atomic.Int64, *conc) // each worker's keys are i < perW[w]
 	emit(*label, "put-4KiB", run(*duration, *conc, func(w, i int) error {
 		_, err := clients[(w+i)%len(clients)].PutObject(ctx, &s3.PutObjectInput{
 			Bucket: &bucket, Key: aws.String(fmt.Sprintf("obj/%02d/%08d", w, i)), Body: bytes.NewReader(body),
 		})
-		if err == nil {
+		if err == nil && perW[w].Load() == int64(i) {
 			written.Add(1)
+			perW[w].Add(1)
 		}
 		return err
 	}))
 	if *putOnly {
 		return
 	}
-	perWorker := int(written.Load()) / *conc
 	emit(*label, "get-4KiB", run(*duration, *conc, func(w, i int) error {
 		out, err := clients[(w+i)%len(clients)].GetObject(ctx, &s3.GetObjectInput{
-			Bucket: &bucket, Key: aws.String(fmt.Sprintf("obj/%02d/%08d", w, i%max(perWorker, 1))),
+			Bucket: &bucket, Key: aws.String(fmt.Sprintf("obj/%02d/%08d", w, i%max(int(perW[w].Load()), 1))),
 		})
 		if err != nil {
 			return err
