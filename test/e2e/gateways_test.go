@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -48,6 +49,40 @@ func startGateways(t *testing.T, n int, dbURL string, extra ...string) []*proc {
 		}
 	}
 	return gws
+}
+
+// TestGatewaysShareTheDirectory: a server with the embedded engine cannot
+// open a directory gateways use, nor can root key rotation while they
+// run; once they are stopped, rotation through the database works and a
+// gateway reads every object again.
+func TestGatewaysShareTheDirectory(t *testing.T) {
+	db := pgtest.Database(t)
+	gws := startGateways(t, 2, db)
+	createBucket(t, gws[0].client(), "shared")
+	body := patterned(1, 300<<10)
+	mustPut(t, gws[1].client(), "shared", "k", body)
+	if p, err := launch(t, startOpts{dataDir: gws[0].DataDir}); err == nil || !strings.Contains(p.stderr.String(), "in use") {
+		t.Fatalf("embedded-engine server on the gateways' directory: %v", err)
+	}
+	rotate := func() (string, error) {
+		cmd := exec.Command(hoardBin, "admin", "rotate-root-key", "--data", gws[0].DataDir, "--meta", db)
+		cmd.Env = serverEnv(false)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := rotate(); err == nil {
+		t.Fatalf("rotation while gateways run: %s", out)
+	}
+	for _, p := range gws {
+		p.stop(t)
+	}
+	if out, err := rotate(); err != nil || !strings.Contains(out, "new root key") {
+		t.Fatalf("rotation: %v: %s", err, out)
+	}
+	p := startHoard(t, startOpts{dataDir: gws[0].DataDir, args: []string{"--meta", db}})
+	if got, err := getBody(testContext(t), p.client(), "shared", "k"); err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("after rotation: %d bytes, %v", len(got), err)
+	}
 }
 
 func sharedGateways(t *testing.T, n int, extra ...string) []*proc {
