@@ -88,3 +88,21 @@ func PrefixEnd(prefix []byte) []byte {
 	}
 	return nil
 }
+
+// Prefetcher is implemented by transactions of engines where each read is
+// a network round trip: Prefetch reads keys the transaction is about to
+// Get in one round trip, inside the transaction, so the Gets that follow
+// cost nothing. Keys already written by the transaction keep their
+// written state.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, keys ...[]byte) error
+}
+
+// Prefetch asks r to read keys ahead when it can; otherwise it does
+// nothing (the later Gets read them one by one).
+func Prefetch(ctx context.Context, r Reader, keys ...[]byte) error {
+	if p, ok := r.(Prefetcher); ok {
+		return p.Prefetch(ctx, keys...)
+	}
+	return nil
+}

@@ -238,6 +238,9 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 	var old string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		old = ""
+		if err := meta.Prefetch(ctx, tx, uploadKey(bucket, key, id), pk, orphanKey(p.BlobID)); err != nil {
+			return err
+		}
 		if _, err := readUpload(ctx, tx, bucket, key, id); err != nil {
 			return err
 		}

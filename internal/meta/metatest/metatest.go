@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) meta.Store) {
 		{"FnErrorWritesNothing", testFnError},
 		{"ConcurrentIncrements", testIncrements},
 		{"InsertIfAbsentOnce", testInsertOnce},
+		{"Prefetch", testPrefetch},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
@@ -311,5 +312,38 @@ func testInsertOnce(t *testing.T, s meta.Store) {
 	wg.Wait()
 	if won != 1 {
 		t.Fatalf("%d inserts won, want 1", won)
+	}
+}
+
+// testPrefetch: reads ahead change nothing a transaction sees.
+func testPrefetch(t *testing.T, s meta.Store) {
+	put(t, s, "a", "1", "d", "4")
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx meta.Txn) error {
+		if err := tx.Set([]byte("b"), []byte("2")); err != nil {
+			return err
+		}
+		if err := tx.Delete([]byte("d")); err != nil {
+			return err
+		}
+		if err := meta.Prefetch(ctx, tx, []byte("a"), []byte("b"), []byte("c"), []byte("d")); err != nil {
+			return err
+		}
+		for k, want := range map[string]string{"a": "1", "b": "2", "c": "", "d": ""} {
+			v, err := tx.Get(ctx, []byte(k))
+			if want == "" && !errors.Is(err, meta.ErrNotFound) || want != "" && (err != nil || string(v) != want) {
+				t.Errorf("Get %s after Prefetch = %q, %v; want %q", k, v, err, want)
+			}
+		}
+		if err := tx.Set([]byte("c"), []byte("3")); err != nil {
+			return err
+		}
+		if v, err := tx.Get(ctx, []byte("c")); err != nil || string(v) != "3" {
+			t.Errorf("Get c after Set = %q, %v", v, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
