@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hoard-s3/hoard/internal/meta"
@@ -105,7 +106,19 @@ func (s *Store) attempt(ctx context.Context, fn func(meta.Txn) error) (fnErr boo
 		}
 		return false, err
 	}
-	return false, t.commit()
+	if t.dbErr != nil {
+		// fn went on after a failed read; the transaction is aborted and
+		// COMMIT would only roll it back.
+		t.rollback()
+		return false, t.dbErr
+	}
+	if err := t.commit(); err != nil {
+		// A refused commit leaves the session in the aborted transaction;
+		// ending it keeps the connection for the pool.
+		t.rollback()
+		return false, err
+	}
+	return false, nil
 }
 
 // txn is a meta.Txn: reads go to the database inside the transaction,
@@ -316,8 +329,7 @@ func (t *txn) commit() error {
 		b.Queue(deleteSQL, dels)
 	}
 	b.Queue(`COMMIT`)
-	br := t.conn.SendBatch(t.ctx, b)
-	err := br.Close()
+	err := sendCommit(t.conn.SendBatch(t.ctx, b), b.Len())
 	switch {
 	case err == nil:
 		return nil
@@ -329,6 +341,21 @@ func (t *txn) commit() error {
 		return fmt.Errorf("pgmeta: commit: %w: %w: %w", meta.ErrUnavailable, meta.ErrCommitUnknown, err)
 	}
 	return err
+}
+
+// sendCommit reads the results of a commit pipeline. The last statement
+// is COMMIT, which a server that aborted the transaction answers with
+// the tag ROLLBACK instead of an error.
+func sendCommit(br pgx.BatchResults, n int) error {
+	var err error
+	for i := 0; i < n && err == nil; i++ {
+		var tag pgconn.CommandTag
+		tag, err = br.Exec()
+		if err == nil && i == n-1 && tag.String() != "COMMIT" {
+			err = fmt.Errorf("pgmeta: the database answered COMMIT with %q", tag.String())
+		}
+	}
+	return errors.Join(err, br.Close())
 }
 
 func (t *txn) rollback() {
