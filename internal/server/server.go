@@ -202,11 +202,20 @@ func Open(cfg Config) (*Server, error) {
 }
 
 // openMeta opens the metadata engine the configuration names.
+// It returns a nil interface on error, never a nil *Store inside one.
 func openMeta(cfg Config) (meta.Store, error) {
 	if cfg.Meta == "" {
-		return pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger})
+		m, err := pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger})
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
-	return pgmeta.Open(context.Background(), cfg.Meta, pgmeta.Options{Timeout: cfg.MetaTimeout, Logger: cfg.Logger})
+	m, err := pgmeta.Open(context.Background(), cfg.Meta, pgmeta.Options{Timeout: cfg.MetaTimeout, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Addr is the address the server listens on.
