@@ -122,9 +122,10 @@ type permanent struct{ error }
 func (p permanent) Unwrap() error { return p.error }
 
 // retrySetup runs a start-up step again when it lost a race with another
-// gateway's: a serialization failure, or PostgreSQL's duplicate-key error
-// when two sessions create the same table at once (23505 on its catalog,
-// 42P07 duplicate table).
+// gateway's: a serialization failure, or the errors PostgreSQL gives one
+// of two sessions that create the same table at once despite IF NOT EXISTS
+// (23505 on its catalog, 42P07 duplicate table, 42710 duplicate object: the
+// table's row type).
 func (s *Store) retrySetup(ctx context.Context, step func(context.Context) error) error {
 	var err error
 	for attempt := 0; attempt < 20; attempt++ {
@@ -136,7 +137,7 @@ func (s *Store) retrySetup(ctx context.Context, step func(context.Context) error
 			return err
 		}
 		switch sqlState(err) {
-		case codeSerialization, codeDeadlock, "23505", "42P07":
+		case codeSerialization, codeDeadlock, "23505", "42P07", "42710":
 		default:
 			return err
 		}
