@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 type loginInput struct {
@@ -47,16 +48,26 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "InvalidCredentials", "The access key, secret key or session token is not valid.")
 		return
 	}
+	s := c.startSession(w, r, aws.Credentials{AccessKeyID: in.AccessKey, SecretAccessKey: in.SecretKey, SessionToken: in.SessionToken, Source: "console"})
+	if s == nil {
+		return // answered
+	}
+	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
+}
+
+// startSession opens a session with verified credentials and sets its
+// cookie; nil when it could not be stored (the error is answered).
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, creds aws.Credentials) *session {
 	now := time.Now()
 	s := &session{
-		creds:   aws.Credentials{AccessKeyID: in.AccessKey, SecretAccessKey: in.SecretKey, SessionToken: in.SessionToken, Source: "console"},
+		creds:   creds,
 		csrf:    randomToken(),
 		created: now,
 		expires: now.Add(c.cfg.SessionTTL),
-		arn:     in.AccessKey,
+		arn:     creds.AccessKeyID,
 	}
 	if c.cfg.Identities != nil {
-		if p, err := c.cfg.Identities.Principal(r.Context(), in.AccessKey); err == nil {
+		if p, err := c.cfg.Identities.Principal(r.Context(), creds.AccessKeyID); err == nil {
 			s.arn, s.root = p.ARN, p.IsRoot()
 			if p.Temporary && p.Expiration.Before(s.expires) {
 				s.expires = p.Expiration
@@ -67,11 +78,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		c.log.Warn("console sign-in: storing the session failed", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be stored; try again.")
-		return
+		return nil
 	}
 	c.setCookie(w, r, id, int(time.Until(s.expires)/time.Second))
-	c.log.Info("console sign-in", "principal", s.arn)
-	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
+	c.log.Info("console sign-in", "principal", s.arn, "via", creds.Source)
+	return s
 }
 
 func credentialMatches(cred sigv4.Credential, in loginInput) bool {
@@ -89,7 +100,7 @@ func sameOrigin(r *http.Request) bool {
 		return true
 	}
 	scheme := "http://"
-	if r.TLS != nil {
+	if tlsconf.Secure(r) {
 		scheme = "https://"
 	}
 	return o == scheme+r.Host
