@@ -23,6 +23,9 @@ type RootCredentials struct {
 // strong pair that it keeps there (mode 0600). generated reports the last
 // case so the caller can print the pair once.
 func LoadRootCredentials(dataDir, envAccess, envSecret string) (c RootCredentials, generated bool, err error) {
+	if envAccess != "" || envSecret != "" {
+		return loadRootCredentials(dataDir, envAccess, envSecret) // nothing on disk to race for
+	}
 	err = withInitLock(dataDir, func() error {
 		var lerr error
 		c, generated, lerr = loadRootCredentials(dataDir, envAccess, envSecret)
