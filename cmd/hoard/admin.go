@@ -61,6 +61,7 @@ func runRotateRootKey(a *app, args []string) int {
 	fs := flag.NewFlagSet("admin rotate-root-key", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	data := fs.String("data", "./data", "data directory of a stopped server")
+	metaURL := fs.String("meta", "", "metadata database of the stopped gateways, as given to hoard server --meta (default $HOARD_META)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -71,7 +72,10 @@ func runRotateRootKey(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard admin rotate-root-key: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	id, n, err := server.RotateRootKey(context.Background(), *data)
+	if *metaURL == "" {
+		*metaURL = a.getenv("HOARD_META")
+	}
+	id, n, err := server.RotateRootKey(context.Background(), *data, *metaURL)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "hoard admin rotate-root-key: %v\n", err)
 		return 1

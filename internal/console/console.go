@@ -57,8 +57,10 @@ type Config struct {
 	// PartURLExpiry bounds presigned part and upload URLs; 0 means 5 minutes.
 	PartURLExpiry time.Duration
 	SessionTTL    time.Duration // 0 means 12 hours
-	MaxSessions   int           // 0 means DefaultMaxSessions
-	Logger        *slog.Logger
+	MaxSessions   int           // 0 means DefaultMaxSessions (in memory only)
+	// Sessions keeps sessions for every gateway; nil keeps them in memory.
+	Sessions SessionBackend
+	Logger   *slog.Logger
 	// HTTPClient carries the console's calls to the S3 endpoint.
 	HTTPClient *http.Client
 	// NotifyStatus reports the event notification targets' health, shown

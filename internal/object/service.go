@@ -48,6 +48,10 @@ type Config struct {
 	// Events, when set, queues event notifications in the outbox
 	// (events.go); nil raises none.
 	Events *Events
+	// OrphanGrace is how long an unreferenced data file stays after the
+	// orphan collector first records it in the metadata (gc.go); 0 means
+	// blob.DefaultGrace.
+	OrphanGrace time.Duration
 }
 
 // Service is the object service.
@@ -68,6 +72,9 @@ type Service struct {
 func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.InlineThreshold <= 0 {
 		cfg.InlineThreshold = 64 << 10
+	}
+	if cfg.OrphanGrace <= 0 {
+		cfg.OrphanGrace = blob.DefaultGrace
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -78,6 +78,15 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 	now := rec.ModTime
 	var old []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		// What the commit reads of an unversioned key, in one round trip
+		// where reads are remote (pgmeta); versioned keys read more.
+		ahead := [][]byte{bucketKey(bucket), okey, markerPtrKey(bucket, key), nullPtrKey(bucket, key)}
+		if rec.BlobID != "" {
+			ahead = append(ahead, orphanKey(rec.BlobID))
+		}
+		if err := meta.Prefetch(ctx, tx, ahead...); err != nil {
+			return err
+		}
 		b, err := s.bucket(ctx, tx, bucket)
 		if err != nil {
 			return err
@@ -94,6 +103,9 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 			return err
 		}
 		if rec.BlobID != "" {
+			if err := claimBlob(ctx, tx, rec.BlobID); err != nil {
+				return err
+			}
 			if err := tx.Set(reverseKey(rec.BlobID), okey); err != nil {
 				return err
 			}

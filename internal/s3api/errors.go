@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
@@ -71,6 +72,7 @@ var (
 	errNoSuchBucket        = newErr("NoSuchBucket", 404, "The specified bucket does not exist")
 	errNoSuchKey           = newErr("NoSuchKey", 404, "The specified key does not exist.")
 	errNotImplemented      = newErr("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.")
+	errSlowDown            = newErr("SlowDown", 503, "Please reduce your request rate.")
 	errNotModified         = newErr("NotModified", 304, "Not Modified")
 	errPreconditionFailed  = newErr("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 	errMalformedTrailer    = newErr("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.")
@@ -155,6 +157,13 @@ var errorTable = []struct {
 	{object.ErrTooManyKeys, errMalformedXML},
 	{object.ErrConditionalConflict, newErr("ConditionalRequestConflict", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again.")},
 	{object.ErrNotImplemented, errNotImplemented},
+
+	// The metadata database was unreachable in time, or a transaction
+	// kept losing conflicts past the engine's retries: S3's 503 SlowDown,
+	// which every SDK retries with backoff. Nothing was changed (or, when
+	// a commit's outcome is unknown, the retry finds the change made).
+	{meta.ErrUnavailable, errSlowDown},
+	{meta.ErrConflict, errSlowDown},
 
 	// A full disk. S3 itself never answers this; like MinIO we use 507
 	// Insufficient Storage, which SDKs do not retry automatically (a 503

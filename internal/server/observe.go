@@ -3,13 +3,15 @@ package server
 import (
 	"net/http"
 
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/metrics"
 )
 
-func newMetrics(meta *pebblemeta.Store) *metrics.Metrics {
+func newMetrics(store meta.Store) *metrics.Metrics {
 	m := metrics.New()
-	m.WatchPebble(meta)
+	if src, ok := store.(metrics.PebbleSource); ok {
+		m.WatchPebble(src)
+	}
 	return m
 }
 
