@@ -13,6 +13,9 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
+Maintenance of a data directory whose server is stopped, and status of a
+running server.
+
 Commands:
   rotate-root-key --data DIR   (server stopped) add a new root key and
                                re-wrap every SSE-S3 data key under it
@@ -24,6 +27,10 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  notify status [--endpoint URL] [--token-file FILE] [--json]
+                               health and backlog of the event notification
+                               targets of a running server (the token is its
+                               metrics token, default $HOARD_METRICS_TOKEN)
 `)
 }
 
@@ -35,6 +42,8 @@ func runAdmin(a *app, args []string) int {
 	switch args[0] {
 	case "rotate-root-key":
 		return runRotateRootKey(a, args[1:])
+	case "notify":
+		return runAdminNotify(a, args[1:])
 	case "cert":
 		return runAdminCert(a, args[1:])
 	case "account":
@@ -52,6 +61,7 @@ func runRotateRootKey(a *app, args []string) int {
 	fs := flag.NewFlagSet("admin rotate-root-key", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	data := fs.String("data", "./data", "data directory of a stopped server")
+	metaURL := fs.String("meta", "", "metadata database of the stopped gateways, as given to hoard server --meta (default $HOARD_META)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -62,7 +72,10 @@ func runRotateRootKey(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard admin rotate-root-key: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	id, n, err := server.RotateRootKey(context.Background(), *data)
+	if *metaURL == "" {
+		*metaURL = a.getenv("HOARD_META")
+	}
+	id, n, err := server.RotateRootKey(context.Background(), *data, *metaURL)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "hoard admin rotate-root-key: %v\n", err)
 		return 1

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,10 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	encryptMeta    onOffFlag
+	logs           logOptions
+	notify         notifyOptions
+	meta           string
+	metaTimeout    time.Duration
 	tls            tlsOptions
 	consoleOIDC    consoleOIDCFlags
 }
@@ -131,6 +136,10 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	o.logs.register(fs)
+	o.notify.register(fs)
+	fs.StringVar(&o.meta, "meta", "", "metadata database `url` (postgres://user@host:port/db, for PostgreSQL 15+, CockroachDB or YugabyteDB) shared by several gateways on one data directory (default $HOARD_META; none: the embedded engine in DATA/meta)")
+	fs.DurationVar(&o.metaTimeout, "meta-timeout", 10*time.Second, "with --meta: how long a metadata read or transaction may take, retries included, before the request gets 503 SlowDown")
 	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
@@ -171,6 +180,13 @@ func runServer(a *app, args []string) int {
 	}
 	if err := o.encryptMeta.fromEnv(a.getenv, "HOARD_ENCRYPT_METADATA"); err != nil {
 		fmt.Fprintf(a.stderr, "hoard server: %v\n", err)
+		return 2
+	}
+	if o.meta == "" {
+		o.meta = a.getenv("HOARD_META")
+	}
+	if o.meta != "" && !strings.HasPrefix(o.meta, "postgres://") && !strings.HasPrefix(o.meta, "postgresql://") {
+		fmt.Fprintf(a.stderr, "hoard server: --meta: want a postgres:// URL\n")
 		return 2
 	}
 	setGCPercent(a.getenv)
@@ -277,6 +293,14 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	logEvery, auditCfg, err := o.logs.resolve(a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	notifyCfg, err := o.notify.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	tlsCfg, err := o.tls.config(a.getenv)
 	if err != nil {
 		return nil, err
@@ -285,22 +309,27 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		return nil, err
 	}
 	srv, err := server.Open(server.Config{
-		BucketDefaults: defaults,
-		TLS:            tlsCfg,
-		MaxRequests:    o.maxRequests,
-		MetricsToken:   metricsToken,
-		EdgeSecret:     edgeSecret,
-		H2C:            o.h2c,
-		DataDir:        o.data,
-		Address:        o.address,
-		Region:         o.region,
-		Domain:         o.domain,
-		Root:           root,
-		Logger:         logger,
-		DrainTime:      o.drain,
-		OrphanGrace:    o.orphanGrace,
-		Console:        o.console,
-		Encryption:     object.EncryptionSwitch(o.encryption),
+		BucketDefaults:   defaults,
+		TLS:              tlsCfg,
+		LogDeliveryEvery: logEvery,
+		Audit:            auditCfg,
+		MaxRequests:      o.maxRequests,
+		MetricsToken:     metricsToken,
+		EdgeSecret:       edgeSecret,
+		H2C:              o.h2c,
+		DataDir:          o.data,
+		Meta:             o.meta,
+		MetaTimeout:      o.metaTimeout,
+		Address:          o.address,
+		Region:           o.region,
+		Domain:           o.domain,
+		Root:             root,
+		Logger:           logger,
+		DrainTime:        o.drain,
+		OrphanGrace:      o.orphanGrace,
+		Console:          o.console,
+		Notify:           notifyCfg,
+		Encryption:       object.EncryptionSwitch(o.encryption),
 		// The flag, or HOARD_ENCRYPT_METADATA when it is not given.
 		MetadataEncryption: o.encryptMeta.switchValue(),
 	})

@@ -49,11 +49,14 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := c.startSession(w, r, aws.Credentials{AccessKeyID: in.AccessKey, SecretAccessKey: in.SecretKey, SessionToken: in.SessionToken, Source: "console"})
+	if s == nil {
+		return // answered
+	}
 	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
 }
 
 // startSession opens a session with verified credentials and sets its
-// cookie.
+// cookie; nil when it could not be stored (the error is answered).
 func (c *Console) startSession(w http.ResponseWriter, r *http.Request, creds aws.Credentials) *session {
 	now := time.Now()
 	s := &session{
@@ -71,7 +74,12 @@ func (c *Console) startSession(w http.ResponseWriter, r *http.Request, creds aws
 			}
 		}
 	}
-	id := c.sessions.add(s)
+	id, err := c.addSession(r.Context(), s)
+	if err != nil {
+		c.log.Warn("console sign-in: storing the session failed", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be stored; try again.")
+		return nil
+	}
 	c.setCookie(w, r, id, int(time.Until(s.expires)/time.Second))
 	c.log.Info("console sign-in", "principal", s.arn, "via", creds.Source)
 	return s
@@ -124,7 +132,11 @@ func (c *Console) getSession(w http.ResponseWriter, r *http.Request, s *session)
 // even if a copy survives in the browser.
 func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
 	if ck, err := r.Cookie(cookieName); err == nil {
-		c.sessions.remove(ck.Value)
+		if err := c.removeSession(r.Context(), ck.Value); err != nil {
+			c.log.Warn("console sign-out: removing the session failed", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be removed; try again.")
+			return
+		}
 	}
 	c.setCookie(w, r, "", -1)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})

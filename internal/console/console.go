@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
 
@@ -56,10 +57,15 @@ type Config struct {
 	// PartURLExpiry bounds presigned part and upload URLs; 0 means 5 minutes.
 	PartURLExpiry time.Duration
 	SessionTTL    time.Duration // 0 means 12 hours
-	MaxSessions   int           // 0 means DefaultMaxSessions
-	Logger        *slog.Logger
+	MaxSessions   int           // 0 means DefaultMaxSessions (in memory only)
+	// Sessions keeps sessions for every gateway; nil keeps them in memory.
+	Sessions SessionBackend
+	Logger   *slog.Logger
 	// HTTPClient carries the console's calls to the S3 endpoint.
 	HTTPClient *http.Client
+	// NotifyStatus reports the event notification targets' health, shown
+	// to the account root (notifications.go); nil shows none.
+	NotifyStatus func(context.Context) ([]notify.Status, error)
 	// OIDC, when set, offers sign-in with an OpenID Connect provider.
 	OIDC *OIDCConfig
 }
@@ -135,6 +141,7 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/buckets", c.withSession(c.createBucket))
 	m.HandleFunc("POST /api/buckets/delete", c.withSession(c.deleteBucket))
 	m.HandleFunc("GET /api/settings", c.withSession(c.getSettings))
+	m.HandleFunc("GET /api/notifications", c.withSession(c.getNotifications))
 	m.HandleFunc("POST /api/settings", c.withSession(c.putSetting))
 	m.HandleFunc("GET /api/objects", c.withSession(c.listObjects))
 	m.HandleFunc("GET /api/object", c.withSession(c.objectDetails))

@@ -192,8 +192,10 @@ func (c *Console) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cr := out.Credentials
-	c.startSession(w, r, aws.Credentials{AccessKeyID: aws.ToString(cr.AccessKeyId), SecretAccessKey: aws.ToString(cr.SecretAccessKey),
-		SessionToken: aws.ToString(cr.SessionToken), Source: "console-oidc"})
+	if c.startSession(w, r, aws.Credentials{AccessKeyID: aws.ToString(cr.AccessKeyId), SecretAccessKey: aws.ToString(cr.SecretAccessKey),
+		SessionToken: aws.ToString(cr.SessionToken), Source: "console-oidc"}) == nil {
+		return // answered
+	}
 	http.Redirect(w, r, "/#/buckets", http.StatusSeeOther)
 }
 

@@ -130,7 +130,12 @@ func (c *Console) withSession(next sessionHandler) http.HandlerFunc {
 		w.Header().Set("Cache-Control", "no-store")
 		var s *session
 		if ck, err := r.Cookie(cookieName); err == nil {
-			s = c.sessions.get(ck.Value)
+			var lerr error
+			if s, lerr = c.lookupSession(r.Context(), ck.Value); lerr != nil {
+				c.log.Warn("console session lookup failed", "err", lerr)
+				writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The session could not be read; try again.")
+				return
+			}
 		}
 		if s == nil {
 			writeError(w, http.StatusUnauthorized, "NotSignedIn", "Sign in first (the session is missing or has expired).")

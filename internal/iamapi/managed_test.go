@@ -73,6 +73,11 @@ func TestManagedPoliciesAndVersions(t *testing.T) {
 	if len(vs) != 5 || aws.ToString(vs[0].VersionId) != "v5" || aws.ToString(vs[4].VersionId) != "v1" || !vs[3].IsDefaultVersion {
 		t.Fatalf("ListPolicyVersions = %+v", vs)
 	}
+	pv := must[*iam.ListPolicyVersionsOutput](t)(root.ListPolicyVersions(c, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn), MaxItems: aws.Int32(3)}))
+	pv2 := must[*iam.ListPolicyVersionsOutput](t)(root.ListPolicyVersions(c, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn), Marker: pv.Marker}))
+	if len(pv.Versions) != 3 || !pv.IsTruncated || len(pv2.Versions) != 2 || pv2.IsTruncated || aws.ToString(pv2.Versions[1].VersionId) != "v1" {
+		t.Fatalf("ListPolicyVersions pages = %+v then %+v", pv, pv2)
+	}
 	_, err = root.DeletePolicyVersion(c, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v2")})
 	wantCode(t, err, "DeleteConflict", 409)
 	must[*iam.DeletePolicyVersionOutput](t)(root.DeletePolicyVersion(c, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v5")}))

@@ -73,6 +73,7 @@ type listManagedResult struct {
 type listVersionsResult struct {
 	Versions    []xmlPolicyVersion `xml:"Versions>member"`
 	IsTruncated bool
+	Marker      string `xml:",omitempty"`
 }
 
 type xmlAttached struct {
@@ -167,11 +168,15 @@ func listPolicyVersions(h *Handler, c *call) (any, error) {
 	if _, err := c.page(); err != nil {
 		return nil, err
 	}
-	vs, err := h.svc.ListPolicyVersions(c.ctx, c.get("PolicyArn"))
+	all, err := h.svc.ListPolicyVersions(c.ctx, c.get("PolicyArn"))
 	if err != nil {
 		return nil, err
 	}
-	res := listVersionsResult{Versions: []xmlPolicyVersion{}}
+	vs, next, err := pageIndex(c, all)
+	if err != nil {
+		return nil, err
+	}
+	res := listVersionsResult{Versions: []xmlPolicyVersion{}, IsTruncated: next != "", Marker: next}
 	for i := range vs {
 		x := toVersion(&vs[i])
 		x.Document = "" // ListPolicyVersions omits documents, as AWS

@@ -118,17 +118,27 @@ func listRoleTags(h *Handler, c *call) (any, error) {
 	return pageTags(c, r.Tags)
 }
 
-// pageTags pages a tag list; the marker is the index of the next tag.
+// pageTags pages a tag list.
 func pageTags(c *call, tags []iam.Tag) (any, error) {
-	p, err := c.page()
+	page, marker, err := pageIndex(c, tags)
 	if err != nil {
 		return nil, err
+	}
+	return listTagsResult{Tags: toTags(page), IsTruncated: marker != "", Marker: marker}, nil
+}
+
+// pageIndex pages a short list the service returns whole (tags, policy
+// versions); the marker is the index of the next item.
+func pageIndex[T any](c *call, items []T) ([]T, string, error) {
+	p, err := c.page()
+	if err != nil {
+		return nil, "", err
 	}
 	start := 0
 	if p.Marker != "" {
 		n, err := strconv.Atoi(p.Marker)
-		if err != nil || n < 0 || n > len(tags) {
-			return nil, apiErr(codeInvalidInput, "Invalid Marker.")
+		if err != nil || n < 0 || n > len(items) {
+			return nil, "", apiErr(codeInvalidInput, "Invalid Marker.")
 		}
 		start = n
 	}
@@ -136,13 +146,11 @@ func pageTags(c *call, tags []iam.Tag) (any, error) {
 	if limit == 0 {
 		limit = 100
 	}
-	res := listTagsResult{}
-	end := min(start+limit, len(tags))
-	res.Tags = toTags(tags[start:end])
-	if end < len(tags) {
-		res.IsTruncated, res.Marker = true, strconv.Itoa(end)
+	end := min(start+limit, len(items))
+	if end < len(items) {
+		return items[start:end], strconv.Itoa(end), nil
 	}
-	return res, nil
+	return items[start:end], "", nil
 }
 
 type xmlBoundary struct {

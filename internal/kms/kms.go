@@ -102,8 +102,12 @@ type Service struct {
 	acct   string
 	now    func() time.Time
 
-	mu         sync.Mutex
-	defaultARN string // ARN of alias/aws/s3's key once known; it never changes
+	mu sync.Mutex
+	// defaultARN is the ARN of alias/aws/s3's key once known. The alias
+	// is created in one transaction (ensureManagedKey), so all gateways
+	// agree on it, and it is never retargeted: a per-process copy cannot
+	// go stale.
+	defaultARN string
 }
 
 var _ sse.KeyService = (*Service)(nil)

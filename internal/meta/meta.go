@@ -21,6 +21,18 @@ var ErrNotFound = errors.New("meta: key not found")
 // retries internally a bounded number of times before surfacing it.
 var ErrConflict = errors.New("meta: transaction conflict")
 
+// ErrUnavailable is returned when the engine cannot be reached in time (a
+// database restarting, a network stall). Nothing was written unless the
+// error also matches ErrCommitUnknown; the request may be retried.
+var ErrUnavailable = errors.New("meta: metadata engine unavailable")
+
+// ErrCommitUnknown is returned (together with ErrUnavailable) when the
+// connection failed while a commit was in flight: the transaction may or
+// may not have committed. Callers must not undo side effects that the
+// transaction would reference (a data file it points to, say); the orphan
+// collector reclaims them when the commit did not happen.
+var ErrCommitUnknown = errors.New("meta: commit outcome unknown")
+
 // Reader reads committed state (or, inside a transaction, the transaction's
 // own view including its uncommitted writes).
 type Reader interface {
@@ -73,6 +85,24 @@ func PrefixEnd(prefix []byte) []byte {
 		if end[i] != 0 {
 			return end[:i+1]
 		}
+	}
+	return nil
+}
+
+// Prefetcher is implemented by transactions of engines where each read is
+// a network round trip: Prefetch reads keys the transaction is about to
+// Get in one round trip, inside the transaction, so the Gets that follow
+// cost nothing. Keys already written by the transaction keep their
+// written state.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, keys ...[]byte) error
+}
+
+// Prefetch asks r to read keys ahead when it can; otherwise it does
+// nothing (the later Gets read them one by one).
+func Prefetch(ctx context.Context, r Reader, keys ...[]byte) error {
+	if p, ok := r.(Prefetcher); ok {
+		return p.Prefetch(ctx, keys...)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -129,7 +130,10 @@ func (s *Service) PutObjectACL(ctx context.Context, bucket, key, vid string, doc
 		if err != nil {
 			return err
 		}
-		return tx.Set(objACLKeyOf(bucket, key, rec.VersionID), v)
+		if err := tx.Set(objACLKeyOf(bucket, key, rec.VersionID), v); err != nil {
+			return err
+		}
+		return s.changeEvent(ctx, tx, bucket, event.ObjectACLPut, key, rec)
 	})
 	if err != nil {
 		return fmt.Errorf("put ACL of %s/%s: %w", bucket, key, err)

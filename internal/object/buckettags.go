@@ -16,7 +16,7 @@ const cfgBucketTags = "tagging"
 
 // typedConfigs are configuration names the service owns; the wire layer's
 // opaque documents may not use them.
-var typedConfigs = map[string]bool{cfgBucketTags: true}
+var typedConfigs = map[string]bool{cfgBucketTags: true, cfgNotification: true, cfgLogging: true}
 
 // PutBucketTagging replaces a bucket's tag set. The rules are those of
 // object tags with S3's bucket limit of 50 tags; an empty set removes the

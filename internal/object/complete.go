@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -75,7 +76,10 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 		if err := tx.Delete(uploadKey(in.Bucket, in.Key, in.UploadID)); err != nil {
 			return err
 		}
-		return recordCompletion(tx, in, rec, s.cfg.Now())
+		if err := recordCompletion(tx, in, rec, s.cfg.Now()); err != nil {
+			return err
+		}
+		return s.recordEvent(ctx, tx, b, event.ObjectCreatedComplete, eventObject(b, in.Key, rec))
 	})
 	if errors.Is(err, ErrNoSuchUpload) {
 		return s.completedResult(ctx, in)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
@@ -25,6 +26,7 @@ func (s *Service) CopyObject(ctx context.Context, in CopyInput) (*ObjectInfo, er
 		return nil, err
 	}
 	self := in.SrcBucket == in.DstBucket && in.SrcKey == in.DstKey
+	ctx = event.WithName(ctx, event.NameFrom(ctx, event.ObjectCreatedCopy))
 	for attempt := 0; ; attempt++ {
 		info, err := s.copyOnce(ctx, in, self)
 		if errors.Is(err, blob.ErrNotFound) && attempt == 0 {
@@ -178,7 +180,10 @@ func (s *Service) rewriteMetadata(ctx context.Context, in CopyInput) (*ObjectInf
 		if err != nil {
 			return err
 		}
-		return tx.Set(objectKey(in.DstBucket, in.DstKey), val)
+		if err := tx.Set(objectKey(in.DstBucket, in.DstKey), val); err != nil {
+			return err
+		}
+		return s.recordEvent(ctx, tx, b, event.NameFrom(ctx, event.ObjectCreatedCopy), eventObject(b, in.DstKey, cur))
 	})
 	if errors.Is(err, errNewVersion) {
 		return nil, err

@@ -22,8 +22,10 @@ func (s *Service) DeleteObject(ctx context.Context, in DeleteInput) (*DeleteResu
 		if err != nil {
 			return err
 		}
-		res, freed, err = s.deleteOne(ctx, tx, b, in)
-		return err
+		if res, freed, err = s.deleteOne(ctx, tx, b, in); err != nil {
+			return err
+		}
+		return s.removalEvent(ctx, tx, b, res)
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("delete %s/%s", in.Bucket, in.Key), err, in.Cond.any())
@@ -98,6 +100,9 @@ func (s *Service) DeleteObjects(ctx context.Context, bucket string, objs []Delet
 			}
 			results[i] = res
 			freed = append(freed, ids...)
+			if err := s.removalEvent(ctx, tx, b, res); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -118,11 +118,70 @@ func TestCollectGarbage(t *testing.T) {
 		t.Fatalf("young GC removed %d, %v", n, err)
 	}
 	e.dir.Grace = -time.Minute
-	n, err = e.CollectGarbage(ctx)
+	n, err = e.collectPastGrace(t)
 	if err != nil || n != 2 {
 		t.Fatalf("GC removed %d, %v; want 2", n, err)
 	}
 	if got := e.read(t, "bkt", "kept"); !bytes.Equal(got, kept) || e.blobFiles(t) != 1 {
 		t.Fatalf("referenced blob lost; %d files", e.blobFiles(t))
+	}
+}
+
+// collectPastGrace runs the orphan collector twice, the clock moved past
+// the grace between: the first pass records the orphans it finds in the
+// metadata, the second removes them.
+func (e *testEnv) collectPastGrace(t *testing.T) (int, error) {
+	t.Helper()
+	if n, err := e.CollectGarbage(ctx); err != nil || n != 0 {
+		t.Fatalf("first GC pass removed %d, %v; it only records orphans", n, err)
+	}
+	e.clock.Advance(e.cfg.OrphanGrace + time.Second)
+	return e.CollectGarbage(ctx)
+}
+
+// An orphan recorded by the collector is claimed by the metadata commit
+// that references it (the record goes, the file stays); one the collector
+// has doomed can no longer be committed.
+func TestOrphanRecordsAndClaims(t *testing.T) {
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	e.dir.Grace = -time.Minute
+	commitBlob := func(key string) (string, error) {
+		w, err := e.blobs.Create(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(randBytes(5000))
+		if err := w.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.CollectGarbage(ctx); err != nil { // records it
+			t.Fatal(err)
+		}
+		return w.ID(), nil
+	}
+	id, _ := commitBlob("a")
+	if _, err := e.meta.Get(ctx, orphanKey(id)); err != nil {
+		t.Fatalf("orphan not recorded: %v", err)
+	}
+	rec := &record{VersionID: NullVersion, Size: 5000, ModTime: e.clock.Now().UnixNano(), ETag: make([]byte, 16), BlobID: id}
+	if _, err := e.commitRecord(ctx, "bkt", "claimed", rec, WriteConditions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.meta.Get(ctx, orphanKey(id)); !errors.Is(err, meta.ErrNotFound) {
+		t.Fatalf("claimed blob's orphan record: %v", err)
+	}
+	e.clock.Advance(e.cfg.OrphanGrace + time.Second)
+	if n, err := e.CollectGarbage(ctx); err != nil || n != 0 {
+		t.Fatalf("GC removed %d claimed files, %v", n, err)
+	}
+	// A file doomed by the collector cannot be committed afterwards.
+	id2, _ := commitBlob("b")
+	if err := e.meta.Update(ctx, func(tx meta.Txn) error { return tx.Set(orphanKey(id2), doomed) }); err != nil {
+		t.Fatal(err)
+	}
+	rec2 := &record{VersionID: NullVersion, Size: 5000, ModTime: e.clock.Now().UnixNano(), ETag: make([]byte, 16), BlobID: id2}
+	if _, err := e.commitRecord(ctx, "bkt", "late", rec2, WriteConditions{}); !errors.Is(err, errBlobReclaimed) {
+		t.Fatalf("commit of a doomed blob: %v", err)
 	}
 }

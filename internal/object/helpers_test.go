@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 )
 
 // testEnv is a service over the real engines in a temporary directory.
@@ -53,10 +52,7 @@ func newEnv(t testing.TB) *testEnv {
 func newEnvFS(t testing.TB, fs blob.FS) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	m, err := pebblemeta.Open(filepath.Join(dir, "meta"))
-	if err != nil {
-		t.Fatalf("open meta: %v", err)
-	}
+	m := openTestMeta(t, dir)
 	t.Cleanup(func() { m.Close() })
 	blobDir := filepath.Join(dir, "blobs")
 	b, err := blob.OpenDir(blobDir, fs)

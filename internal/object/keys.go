@@ -55,6 +55,7 @@ const (
 	reversePfx   = "r/"
 	uploadPrefix = "u/"
 	partPrefix   = "p/"
+	orphanPfx    = "g/"
 )
 
 func bucketKey(bucket string) []byte { return []byte(bucketPrefix + bucket) }

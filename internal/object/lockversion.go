@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -33,7 +34,7 @@ func (s *Service) PutObjectRetention(ctx context.Context, in RetentionInput) (st
 	if err := validNewRetention(in.Mode, until, now); err != nil {
 		return "", err
 	}
-	return s.updateLock(ctx, in.Bucket, in.Key, in.VersionID, func(rec *record) error {
+	return s.updateLock(ctx, in.Bucket, in.Key, in.VersionID, event.ObjectRetentionPut, func(rec *record) error {
 		old := rec.lock()
 		if err := checkRetentionChange(old, in.Mode, until, in.BypassGovernance, now); err != nil {
 			return err
@@ -47,7 +48,7 @@ func (s *Service) PutObjectRetention(ctx context.Context, in RetentionInput) (st
 // PutObjectLegalHold places or removes a version's legal hold. Anyone
 // allowed s3:PutObjectLegalHold may do either, whatever the retention.
 func (s *Service) PutObjectLegalHold(ctx context.Context, bucket, key, versionID string, on bool) (string, error) {
-	return s.updateLock(ctx, bucket, key, versionID, func(rec *record) error {
+	return s.updateLock(ctx, bucket, key, versionID, event.ObjectLegalHoldPut, func(rec *record) error {
 		rec.LegalHold, rec.LegalHoldSet = on, true
 		return nil
 	})
@@ -65,7 +66,7 @@ func (s *Service) GetObjectLock(ctx context.Context, bucket, key, versionID stri
 
 // updateLock changes the lock fields of one version in place, in one
 // transaction, leaving everything else of the record (ETag, dates) alone.
-func (s *Service) updateLock(ctx context.Context, bucket, key, versionID string, change func(*record) error) (string, error) {
+func (s *Service) updateLock(ctx context.Context, bucket, key, versionID, name string, change func(*record) error) (string, error) {
 	var version string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		rec, mkey, err := s.lockTarget(ctx, tx, bucket, key, versionID)
@@ -76,7 +77,10 @@ func (s *Service) updateLock(ctx context.Context, bucket, key, versionID string,
 			return err
 		}
 		version = rec.VersionID
-		return tx.Set(mkey, rec.encode())
+		if err := tx.Set(mkey, rec.encode()); err != nil {
+			return err
+		}
+		return s.changeEvent(ctx, tx, bucket, name, key, rec)
 	})
 	if err != nil {
 		return "", fmt.Errorf("object lock of %s/%s: %w", bucket, key, err)

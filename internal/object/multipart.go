@@ -238,6 +238,9 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 	var old string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
 		old = ""
+		if err := meta.Prefetch(ctx, tx, uploadKey(bucket, key, id), pk, orphanKey(p.BlobID)); err != nil {
+			return err
+		}
 		if _, err := readUpload(ctx, tx, bucket, key, id); err != nil {
 			return err
 		}
@@ -255,13 +258,16 @@ func (s *Service) commitPart(ctx context.Context, bucket, key, id string, n int,
 		case !errors.Is(err, meta.ErrNotFound):
 			return err
 		}
+		if err := claimBlob(ctx, tx, p.BlobID); err != nil {
+			return err
+		}
 		if err := tx.Set(pk, p.encode()); err != nil {
 			return err
 		}
 		return tx.Set(reverseKey(p.BlobID), pk)
 	})
 	if err != nil {
-		s.deleteBlob(p.BlobID)
+		s.dropUncommitted(p.BlobID, err)
 		return nil, fmt.Errorf("commit part %d of %s/%s: %w", n, bucket, key, err)
 	}
 	if old != "" {

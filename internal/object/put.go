@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -136,7 +137,7 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 	old, err := s.commitRecord(ctx, in.Bucket, in.Key, rec, in.Cond)
 	if err != nil {
 		if st.blob != nil {
-			s.deleteBlob(rec.BlobID)
+			s.dropUncommitted(rec.BlobID, err)
 		}
 		return nil, err
 	}
@@ -337,6 +338,18 @@ func (s *Service) deleteBlobs(ids []string) {
 	for _, id := range ids {
 		s.deleteBlob(id)
 	}
+}
+
+// dropUncommitted deletes the blob of a write whose metadata commit
+// failed, unless the commit may have happened after all (a connection to
+// the database lost during COMMIT): the record would then point at a
+// missing file. The orphan collector reclaims the blob if it did not.
+func (s *Service) dropUncommitted(id string, err error) {
+	if errors.Is(err, meta.ErrCommitUnknown) {
+		s.log().Warn("metadata commit outcome unknown; leaving the data file to the orphan collector", "blob", id, "err", err)
+		return
+	}
+	s.deleteBlob(id)
 }
 
 // deleteBlob removes a blob no record references any more. It outlives the

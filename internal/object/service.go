@@ -16,6 +16,7 @@ package object
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
@@ -44,6 +45,13 @@ type Config struct {
 	// zero value), EncryptionOff stores them in plaintext. Records written
 	// either way read whatever the setting.
 	MetadataEncryption EncryptionSwitch
+	// Events, when set, queues event notifications in the outbox
+	// (events.go); nil raises none.
+	Events *Events
+	// OrphanGrace is how long an unreferenced data file stays after the
+	// orphan collector first records it in the metadata (gc.go); 0 means
+	// blob.DefaultGrace.
+	OrphanGrace time.Duration
 }
 
 // Service is the object service.
@@ -56,12 +64,17 @@ type Service struct {
 	// minPartSize is S3's minimum size of every part but the last; tests
 	// lower it to build many-part objects cheaply.
 	minPartSize int64
+	// notifyCache holds decoded notification configurations (events.go).
+	notifyCache sync.Map
 }
 
 // New returns a service over the given engines.
 func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.InlineThreshold <= 0 {
 		cfg.InlineThreshold = 64 << 10
+	}
+	if cfg.OrphanGrace <= 0 {
+		cfg.OrphanGrace = blob.DefaultGrace
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hoard-s3/hoard/internal/pgtest"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -65,7 +66,11 @@ func TestNoPlaintextInDataDirectory(t *testing.T) {
 	off.writeKind(t, "inline", "p/inline", fill[:300], SSERequest{})
 	off.writeKind(t, "blob", "p/large", fill, SSERequest{})
 	off.close()
-	if hits := scanFor(t, off.dir, []byte(marker)); len(hits) < 2 {
+	want := 2
+	if pgtest.Enabled() {
+		want = 1 // the inline object's record is in the database, not the directory
+	}
+	if hits := scanFor(t, off.dir, []byte(marker)); len(hits) < want {
 		t.Fatalf("control: marker found only in %v", hits)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -88,7 +88,7 @@ type sseEnv struct {
 	*Service
 	dir  string
 	kms  *fakeKMS
-	meta *pebblemeta.Store
+	meta meta.Store
 	cfg  Config
 }
 
@@ -105,10 +105,7 @@ func newSSEEnv(t *testing.T) *sseEnv {
 
 func (e *sseEnv) open(t *testing.T) {
 	t.Helper()
-	m, err := pebblemeta.Open(filepath.Join(e.dir, "meta"))
-	if err != nil {
-		t.Fatalf("open meta: %v", err)
-	}
+	m := openTestMeta(t, e.dir)
 	b, err := blob.OpenDir(filepath.Join(e.dir, "blobs"), blob.OS)
 	if err != nil {
 		t.Fatalf("open blobs: %v", err)

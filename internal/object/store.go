@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -77,6 +78,15 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 	now := rec.ModTime
 	var old []string
 	err := s.meta.Update(ctx, func(tx meta.Txn) error {
+		// What the commit reads of an unversioned key, in one round trip
+		// where reads are remote (pgmeta); versioned keys read more.
+		ahead := [][]byte{bucketKey(bucket), okey, markerPtrKey(bucket, key), nullPtrKey(bucket, key)}
+		if rec.BlobID != "" {
+			ahead = append(ahead, orphanKey(rec.BlobID))
+		}
+		if err := meta.Prefetch(ctx, tx, ahead...); err != nil {
+			return err
+		}
 		b, err := s.bucket(ctx, tx, bucket)
 		if err != nil {
 			return err
@@ -93,9 +103,14 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 			return err
 		}
 		if rec.BlobID != "" {
-			return tx.Set(reverseKey(rec.BlobID), okey)
+			if err := claimBlob(ctx, tx, rec.BlobID); err != nil {
+				return err
+			}
+			if err := tx.Set(reverseKey(rec.BlobID), okey); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.recordEvent(ctx, tx, b, event.NameFrom(ctx, event.ObjectCreatedPut), eventObject(b, key, rec))
 	})
 	if err != nil {
 		return nil, commitErr(fmt.Sprintf("commit %s/%s", bucket, key), err, cond.any())

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
@@ -73,15 +74,15 @@ func (s *Service) PutObjectTagging(ctx context.Context, bucket, key, versionID s
 	if err := validTags(tags); err != nil {
 		return "", err
 	}
-	return s.setTags(ctx, bucket, key, versionID, tags)
+	return s.setTags(ctx, event.ObjectTaggingPut, bucket, key, versionID, tags)
 }
 
 // DeleteObjectTagging removes all of an object's tags.
 func (s *Service) DeleteObjectTagging(ctx context.Context, bucket, key, versionID string) (string, error) {
-	return s.setTags(ctx, bucket, key, versionID, nil)
+	return s.setTags(ctx, event.ObjectTaggingDelete, bucket, key, versionID, nil)
 }
 
-func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, tags []Tag) (string, error) {
+func (s *Service) setTags(ctx context.Context, name, bucket, key, versionID string, tags []Tag) (string, error) {
 	if err := validKey(key); err != nil {
 		return "", err
 	}
@@ -100,7 +101,10 @@ func (s *Service) setTags(ctx context.Context, bucket, key, versionID string, ta
 		if err != nil {
 			return err
 		}
-		return tx.Set(loc.mkey, val)
+		if err := tx.Set(loc.mkey, val); err != nil {
+			return err
+		}
+		return s.changeEvent(ctx, tx, bucket, name, key, loc.rec)
 	})
 	if err != nil {
 		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)

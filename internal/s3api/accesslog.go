@@ -20,6 +20,8 @@ func (h *handler) accessLog(req *request, start time.Time) {
 	if h.cfg.Observe != nil {
 		h.cfg.Observe(req.op.name, status, req.in.n, req.w.n, elapsed)
 	}
+	h.serverAccessLog(req, start, status, elapsed)
+	h.auditCall(req, start)
 	h.log.LogAttrs(req.ctx, slog.LevelInfo, "request",
 		slog.String("method", req.r.Method),
 		slog.String("operation", req.op.name),

@@ -45,6 +45,9 @@ type authzState struct {
 	// access holds the buckets' access documents read for this request
 	// (a copy reads two buckets; some operations ask several actions).
 	access map[string]*accessEntry
+	// byACL: an ACL grant allowed the request (the access log's "ACL
+	// required" field).
+	byACL bool
 }
 
 type accessEntry struct {
@@ -351,6 +354,7 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 		if ok && (sameAccount || who.root() || who.anonymous() ||
 			policy.EvaluateWithSession(pr, who.identity, nil, who.session, who.p.Account) == policy.Allowed) {
 			d = policy.Allowed
+			req.authz.byACL = true
 		}
 	}
 	if d != policy.Allowed {

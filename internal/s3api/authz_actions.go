@@ -119,7 +119,9 @@ var permissions = map[string]permission{
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),
+	"PutBucketNotificationConfiguration": bkt("s3:PutBucketNotification"),
 	"GetBucketLogging":                   bkt("s3:GetBucketLogging"),
+	"PutBucketLogging":                   bkt("s3:PutBucketLogging"),
 
 	"GetAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:GetAccountPublicAccessBlock"}},
 	"PutAccountPublicAccessBlock":    {scope: onAccount, actions: []string{"s3:PutAccountPublicAccessBlock"}},

@@ -3,6 +3,7 @@ package s3api
 import (
 	"net/http"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/policy"
 )
@@ -53,6 +54,7 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 // run runs the operation's controller and then stores the object ACL the
 // request set. A crash in between leaves the object private, the safe side.
 func (h *handler) run(req *request) (*response, error) {
+	req.ctx = event.WithRequest(req.ctx, eventRequest(req))
 	resp, err := req.op.run(h, req)
 	if err != nil || req.authz == nil || req.authz.pendingACL == nil {
 		return resp, err

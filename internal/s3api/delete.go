@@ -127,6 +127,9 @@ func (h *handler) deleteObjects(req *request) (*response, error) {
 	out := &deleteResult{NS: s3NS}
 	for _, r := range results {
 		h.addDeleteResult(req, out, r, doc.Quiet)
+		if r.Err == nil {
+			req.batchDeleted = append(req.batchDeleted, [2]string{r.Key, r.VersionID})
+		}
 	}
 	return xmlResponse(out), nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/blob"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
@@ -72,6 +73,7 @@ var (
 	errNoSuchKey           = newErr("NoSuchKey", 404, "The specified key does not exist.")
 	errNotImplemented      = newErr("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.")
 	errChunkedTransfer     = errNotImplemented.withMessage("A header you provided implies functionality that is not implemented")
+	errSlowDown            = newErr("SlowDown", 503, "Please reduce your request rate.")
 	errNotModified         = newErr("NotModified", 304, "Not Modified")
 	errPreconditionFailed  = newErr("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 	errMalformedTrailer    = newErr("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.")
@@ -117,6 +119,9 @@ var errorTable = []struct {
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
 	{object.ErrInvalidBucketName, errInvalidBucketName},
+	{object.ErrLogTargetRetention, errInvalidTargetBucket.withMessage("The target bucket for logging must not have a default Object Lock retention period")},
+	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},
+	{object.ErrCrossLocationLogging, errCrossLocationLogging},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
 	{object.ErrBucketAlreadyOwned, newErr("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")},
 	{object.ErrBucketNotEmpty, newErr("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")},
@@ -154,6 +159,13 @@ var errorTable = []struct {
 	{object.ErrConditionalConflict, newErr("ConditionalRequestConflict", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again.")},
 	{object.ErrNotImplemented, errNotImplemented},
 
+	// The metadata database was unreachable in time, or a transaction
+	// kept losing conflicts past the engine's retries: S3's 503 SlowDown,
+	// which every SDK retries with backoff. Nothing was changed (or, when
+	// a commit's outcome is unknown, the retry finds the change made).
+	{meta.ErrUnavailable, errSlowDown},
+	{meta.ErrConflict, errSlowDown},
+
 	// A full disk. S3 itself never answers this; like MinIO we use 507
 	// Insufficient Storage, which SDKs do not retry automatically (a 503
 	// would make every client hammer a server that cannot take writes),
@@ -169,6 +181,10 @@ var errorTable = []struct {
 func toAPIError(err error) (api *apiError, known bool) {
 	if errors.As(err, &api) {
 		return api, true
+	}
+	var ne *object.NotificationError
+	if errors.As(err, &ne) {
+		return errInvalidArgument.withMessage("%s", ne.Message), true
 	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {

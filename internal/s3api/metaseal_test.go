@@ -2,7 +2,6 @@ package s3api_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/server"
 	"github.com/hoard-s3/hoard/internal/testserver"
@@ -24,8 +22,7 @@ func withPlainMetadata(c *server.Config) { c.MetadataEncryption = object.Encrypt
 // needle; the server of dir must be stopped.
 func metaStoreHits(t *testing.T, dir, needle string) (hits []string, records int) {
 	t.Helper()
-	m, err := pebblemeta.Open(filepath.Join(dir, "meta"))
-	wantNoErr(t, err)
+	m := testserver.OpenMeta(t, dir)
 	defer m.Close()
 	it, err := m.NewIter(testserver.Context(t), nil, []byte{0xff})
 	wantNoErr(t, err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/postpolicy"
 	"github.com/hoard-s3/hoard/internal/sigv4"
@@ -40,7 +41,7 @@ func (h *handler) postObject(req *request) (*response, error) {
 	if err != nil {
 		return nil, postError(err)
 	}
-	info, err := h.svc.PutObject(req.ctx, in)
+	info, err := h.svc.PutObject(event.WithName(req.ctx, event.ObjectCreatedPost), in)
 	if err != nil {
 		return nil, postError(namedMismatch(err, in.Checksum))
 	}

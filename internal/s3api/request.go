@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
 )
@@ -37,6 +38,9 @@ type request struct {
 	// sseApplied is the encryption a write applied ("SSE_S3",
 	// "Default_SSE_S3", ...), for the access log.
 	sseApplied string
+	// batchDeleted are the keys and version ids DeleteObjects removed,
+	// each a BATCH.DELETE.OBJECT record of the server access log.
+	batchDeleted [][2]string
 }
 
 func newRequest(w http.ResponseWriter, r *http.Request) *request {
@@ -85,11 +89,19 @@ func newHostID() string {
 type countingReader struct {
 	r io.ReadCloser
 	n int64
+	// keep, when set, holds the first maxKept bytes read (the audit
+	// trail's copy of an IAM or KMS request, whose API reads the body).
+	keep    bool
+	kept    []byte
+	maxKept int
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.keep && len(c.kept) < c.maxKept {
+		c.kept = append(c.kept, p[:min(n, c.maxKept-len(c.kept))]...)
+	}
 	return n, err
 }
 
@@ -100,11 +112,13 @@ type countingWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	first  time.Time // when the response began (turn-around time)
 }
 
 func (c *countingWriter) WriteHeader(status int) {
 	if c.status == 0 {
 		c.status = status
+		c.first = time.Now()
 	}
 	c.ResponseWriter.WriteHeader(status)
 }
@@ -112,6 +126,7 @@ func (c *countingWriter) WriteHeader(status int) {
 func (c *countingWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
+		c.first = time.Now()
 	}
 	n, err := c.ResponseWriter.Write(p)
 	c.n += int64(n)

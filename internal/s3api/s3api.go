@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/adminapi"
+	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -48,6 +49,12 @@ type Config struct {
 	// Observe, when set, is told about every finished request, from the
 	// same place as the access log (metrics use it).
 	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
+	// AccessLogs queues the server access log records of buckets whose
+	// logging is on; nil records none.
+	AccessLogs LogQueue
+	// Audit records every call in the operator's audit trail; nil
+	// records none.
+	Audit *audit.Trail
 	// AllowSSECOverHTTP accepts customer keys (SSE-C) on requests that
 	// did not travel over TLS, which S3 refuses; for development only.
 	AllowSSECOverHTTP bool

@@ -22,6 +22,9 @@ func (h *handler) serveVerified(w http.ResponseWriter, r *http.Request, op strin
 	start := time.Now()
 	req := newRequest(w, r)
 	req.op = operation{name: op}
+	if h.cfg.Audit != nil {
+		req.in.keep, req.in.maxKept = true, maxAuditBody
+	}
 	req.w.Header().Set("X-Amzn-RequestId", req.id)
 	defer h.accessLog(req, start)
 	defer h.recoverPanic(req)

@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/testserver"
 )
 
@@ -226,8 +224,7 @@ func TestSSECKeyMD5NotStored(t *testing.T) {
 	dir := e.srv.DataDir
 	e.srv.Stop(t)
 	raw, _ := base64.StdEncoding.DecodeString(k.md5)
-	m, err := pebblemeta.Open(filepath.Join(dir, "meta"))
-	wantNoErr(t, err)
+	m := testserver.OpenMeta(t, dir)
 	it, err := m.NewIter(e.ctx, nil, []byte{0xff})
 	wantNoErr(t, err)
 	records := 0

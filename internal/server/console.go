@@ -46,11 +46,14 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	ln = s.listener(ln)
+	s.consoleSessions = &consoleSessions{store: s.meta, seal: s.keyring, now: time.Now}
 	h := console.New(console.Config{
-		S3Addr: s.ln.Addr().String(), S3TLS: s.certs != nil, HTTPClient: s.selfHTTPClient(), Region: s.cfg.Region,
+		Sessions: s.consoleSessions,
+		S3Addr:   s.ln.Addr().String(), S3TLS: s.certs != nil, HTTPClient: s.selfHTTPClient(), Region: s.cfg.Region,
 		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
-		OIDC: cc.OIDC,
+		NotifyStatus: s.notifier.Status,
+		OIDC:         cc.OIDC,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
 		Handler:           s.front(h),

@@ -24,6 +24,18 @@ type RootCredentials struct {
 // case so the caller can print the pair once.
 func LoadRootCredentials(dataDir, envAccess, envSecret string) (c RootCredentials, generated bool, err error) {
 	if envAccess != "" || envSecret != "" {
+		return loadRootCredentials(dataDir, envAccess, envSecret) // nothing on disk to race for
+	}
+	err = withInitLock(dataDir, func() error {
+		var lerr error
+		c, generated, lerr = loadRootCredentials(dataDir, envAccess, envSecret)
+		return lerr
+	})
+	return c, generated, err
+}
+
+func loadRootCredentials(dataDir, envAccess, envSecret string) (c RootCredentials, generated bool, err error) {
+	if envAccess != "" || envSecret != "" {
 		if envAccess == "" || envSecret == "" {
 			return c, false, errors.New("set both HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY, or neither")
 		}

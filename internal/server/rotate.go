@@ -10,7 +10,6 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
-	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
@@ -20,13 +19,19 @@ import (
 // and every IAM secret; object data is not rewritten. Afterwards nothing
 // depends on the old root keys, so they can be retired from the key file.
 // The server must not be running: the data directory lock is taken, and
-// refused while a server holds it. The old keys stay in the key file, so an
+// refused while a server holds it (gateways on a database hold it shared,
+// so every one of them must be stopped). metaURL is the database of such
+// gateways; empty means the embedded engine. The old keys stay in the key file, so an
 // interrupted rotation loses nothing and can simply be run again.
-func RotateRootKey(ctx context.Context, dataDir string) (newID string, rewrapped int, err error) {
-	if _, err := os.Stat(filepath.Join(dataDir, "meta")); err != nil {
+func RotateRootKey(ctx context.Context, dataDir, metaURL string) (newID string, rewrapped int, err error) {
+	probe := filepath.Join(dataDir, "meta")
+	if metaURL != "" {
+		probe = filepath.Join(dataDir, "blobs")
+	}
+	if _, err := os.Stat(probe); err != nil {
 		return "", 0, fmt.Errorf("%s is not a hoard data directory: %w", dataDir, err)
 	}
-	lock, err := lockDir(dataDir)
+	lock, err := lockDir(dataDir, false)
 	if err != nil {
 		return "", 0, err
 	}
@@ -35,7 +40,7 @@ func RotateRootKey(ctx context.Context, dataDir string) (newID string, rewrapped
 	if err != nil {
 		return "", 0, fmt.Errorf("load root keys: %w", err)
 	}
-	m, err := pebblemeta.Open(filepath.Join(dataDir, "meta"))
+	m, err := openMeta(Config{DataDir: dataDir, Meta: metaURL})
 	if err != nil {
 		return "", 0, fmt.Errorf("open metadata: %w", err)
 	}

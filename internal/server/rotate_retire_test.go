@@ -70,7 +70,7 @@ func TestRotateRootKeyRetiresOldKey(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	newID, _, err := RotateRootKey(ctx, dir)
+	newID, _, err := RotateRootKey(ctx, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

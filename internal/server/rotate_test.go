@@ -29,13 +29,13 @@ func TestRotateRootKey(t *testing.T) {
 	if _, err := svc.PutObject(ctx, object.PutInput{Bucket: "bkt", Key: "k", Body: bytes.NewReader(data), Size: int64(len(data))}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := RotateRootKey(ctx, dir); err == nil || !strings.Contains(err.Error(), "in use") {
+	if _, _, err := RotateRootKey(ctx, dir, ""); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("rotation while the server runs: %v", err)
 	}
 	if err := s.Shutdown(); err != nil {
 		t.Fatal(err)
 	}
-	id, n, err := RotateRootKey(ctx, dir)
+	id, n, err := RotateRootKey(ctx, dir, "")
 	if err != nil || n != 1 || id == "" {
 		t.Fatalf("rotate: %s, %d, %v", id, n, err)
 	}

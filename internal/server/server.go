@@ -19,14 +19,20 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/adminapi"
+	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/logdelivery"
+	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta/pgmeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
+	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
@@ -35,14 +41,21 @@ import (
 
 // Config is what a server needs to start.
 type Config struct {
-	DataDir   string
-	Address   string // host:port; port 0 picks a free one
-	Region    string
-	Domain    string // virtual-hosted-style base domain; empty disables it
-	Root      RootCredentials
-	Logger    *slog.Logger
-	GCEvery   time.Duration // period of orphan reclamation; 0 means 10 minutes
-	DrainTime time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
+	DataDir string
+	// Meta is the metadata database, postgres://… (PostgreSQL 15+,
+	// CockroachDB or YugabyteDB); empty means the embedded engine in
+	// DATA/meta. Gateways on one database share DataDir's data files.
+	Meta string
+	// MetaTimeout bounds each metadata read and transaction on a database
+	// (0 means 10 s).
+	MetaTimeout time.Duration
+	Address     string // host:port; port 0 picks a free one
+	Region      string
+	Domain      string // virtual-hosted-style base domain; empty disables it
+	Root        RootCredentials
+	Logger      *slog.Logger
+	GCEvery     time.Duration // period of orphan reclamation; 0 means 10 minutes
+	DrainTime   time.Duration // how long Shutdown waits for in-flight requests; 0 means 30 s
 	// OrphanGrace is how old an unreferenced data file must be before GC
 	// removes it (its metadata commit may still be on its way); 0 means
 	// blob.DefaultGrace.
@@ -70,6 +83,13 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// LogDeliveryEvery is how often queued server access log (and audit)
+	// records are written out as objects; 0 means 5 minutes.
+	LogDeliveryEvery time.Duration
+	// Audit configures the operator's audit trail; a zero value keeps none.
+	Audit AuditConfig
+	// Notify configures the outbox and event notification targets.
+	Notify NotifyConfig
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
@@ -81,7 +101,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	lock    *os.File
-	meta    *pebblemeta.Store
+	meta    meta.Store
 	service *object.Service
 	keyring *sse.Keyring
 	kms     *kms.Service
@@ -97,6 +117,15 @@ type Server struct {
 	certs    *tlsconf.Store // nil without TLS
 	// acmeALPN offers the ACME challenge protocol in handshakes.
 	acmeALPN bool
+	audit    *audit.Trail
+
+	outbox     *outbox.Outbox
+	dispatcher *outbox.Dispatcher
+	notifier   *notify.Notifier
+	outboxDone sync.Once
+	batchers   logBatchers // the outbox consumers of log records
+	// consoleSessions keeps console sessions in the metadata store.
+	consoleSessions *consoleSessions
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -114,6 +143,9 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.DrainTime <= 0 {
 		cfg.DrainTime = 30 * time.Second
 	}
+	if cfg.LogDeliveryEvery <= 0 {
+		cfg.LogDeliveryEvery = 5 * time.Minute
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -125,13 +157,13 @@ func Open(cfg Config) (*Server, error) {
 		}
 	}()
 	var err error
-	if s.lock, err = lockDir(cfg.DataDir); err != nil {
+	if s.lock, err = lockDir(cfg.DataDir, cfg.Meta != ""); err != nil {
 		return nil, err
 	}
 	if err := tightenModes(cfg.DataDir, cfg.Logger); err != nil {
 		return nil, err
 	}
-	if s.meta, err = pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger}); err != nil {
+	if s.meta, err = openMeta(cfg); err != nil {
 		return nil, openErr("open metadata", cfg.DataDir, err)
 	}
 	blobs, err := blob.OpenDir(filepath.Join(cfg.DataDir, "blobs"), blob.OS)
@@ -144,7 +176,10 @@ func Open(cfg Config) (*Server, error) {
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
-	if s.keyring, err = sse.LoadKeyring(cfg.DataDir); err != nil {
+	if err = withInitLock(cfg.DataDir, func() (err error) {
+		s.keyring, err = sse.LoadKeyring(cfg.DataDir)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("load root keys: %w", err)
 	}
 	// The built-in key service serves SSE-KMS; its master keys are wrapped
@@ -165,10 +200,23 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	events, err := s.openOutbox()
+	if err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Events:      events,
+		OrphanGrace: cfg.OrphanGrace,
 	})
 	s.metrics = newMetrics(s.meta)
+	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openLogDelivery(); err != nil {
+		return nil, err
+	}
+	if s.audit, err = s.openAudit(); err != nil {
+		return nil, err
+	}
 	if err := s.openTLS(); err != nil {
 		return nil, fmt.Errorf("TLS: %w", err)
 	}
@@ -188,6 +236,9 @@ func Open(cfg Config) (*Server, error) {
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
+
+		AccessLogs: logdelivery.Queue{Outbox: s.outbox},
+		Audit:      s.audit,
 		// Customer keys are secrets in headers: plain HTTP exposes them.
 		AllowSSECOverHTTP: cfg.TLS.AllowSSECOverHTTP,
 	})
@@ -215,6 +266,23 @@ func Open(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// openMeta opens the metadata engine the configuration names.
+// It returns a nil interface on error, never a nil *Store inside one.
+func openMeta(cfg Config) (meta.Store, error) {
+	if cfg.Meta == "" {
+		m, err := pebblemeta.OpenWith(filepath.Join(cfg.DataDir, "meta"), pebblemeta.Options{Logger: cfg.Logger})
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	m, err := pgmeta.Open(context.Background(), cfg.Meta, pgmeta.Options{Timeout: cfg.MetaTimeout, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Addr is the address the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
@@ -238,6 +306,7 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.startOutbox(ctx)
 	s.watchCertificates(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
@@ -262,6 +331,7 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
 
@@ -275,7 +345,12 @@ func openErr(what, dataDir string, err error) error {
 }
 
 func (s *Server) closeStores() error {
+	s.stopOutbox()
 	var errs []error
+	if s.audit != nil {
+		errs = append(errs, s.audit.Close())
+		s.audit = nil
+	}
 	if s.meta != nil {
 		errs = append(errs, s.meta.Close())
 		s.meta = nil
@@ -289,10 +364,8 @@ func (s *Server) closeStores() error {
 
 func (s *Server) collectGarbage(ctx context.Context) {
 	defer s.bg.Done()
-	t := time.NewTicker(s.cfg.GCEvery)
-	defer t.Stop()
 	for {
-		n, err := s.service.CollectGarbage(ctx)
+		n, pending, err := s.service.CollectOrphans(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.cfg.Logger.Warn("reclaiming orphaned data failed", "err", err)
@@ -302,12 +375,26 @@ func (s *Server) collectGarbage(ctx context.Context) {
 		s.reclaimCompletedUploads(ctx)
 		s.purgeDeletedKeys(ctx)
 		s.purgeExpiredSessions(ctx)
+		s.purgeConsoleSessions(ctx)
+		// Orphans recorded by this pass are removed by the first pass past
+		// their grace, sooner than the period when the grace is short.
+		wait := s.cfg.GCEvery
+		if grace := s.orphanGrace(); pending > 0 && grace+time.Second < wait {
+			wait = grace + time.Second
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
 	}
+}
+
+func (s *Server) orphanGrace() time.Duration {
+	if s.cfg.OrphanGrace > 0 {
+		return s.cfg.OrphanGrace
+	}
+	return blob.DefaultGrace
 }
 
 // reclaimCompletedUploads drops the records that let a retried
@@ -343,5 +430,19 @@ func (s *Server) purgeExpiredSessions(ctx context.Context) {
 		s.cfg.Logger.Warn("removing expired STS sessions failed", "err", err)
 	case n > 0:
 		s.cfg.Logger.Info("removed expired STS sessions", "count", n)
+	}
+}
+
+// purgeConsoleSessions removes the records of expired console sessions.
+func (s *Server) purgeConsoleSessions(ctx context.Context) {
+	if s.consoleSessions == nil {
+		return
+	}
+	n, err := s.consoleSessions.purge(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.cfg.Logger.Warn("removing expired console sessions failed", "err", err)
+	case n > 0:
+		s.cfg.Logger.Debug("removed expired console sessions", "count", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
+	"github.com/hoard-s3/hoard/internal/meta/pgmeta"
+	"github.com/hoard-s3/hoard/internal/pgtest"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
@@ -108,6 +113,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.Meta == "" && pgtest.Enabled() {
+		cfg.Meta = databaseFor(t, cfg.DataDir)
+	}
 	var roots *x509.CertPool
 	if v, ok := tlsRoots.LoadAndDelete(&cfg); ok {
 		roots = v.(*x509.CertPool)
@@ -135,6 +143,25 @@ func Start(t testing.TB, opts ...Option) *Server {
 	t.Cleanup(func() { s.Stop(t) })
 	return s
 }
+
+// databases maps a data directory to its PostgreSQL database
+// (HOARD_TEST_META=postgres), so a restart on the directory finds its
+// metadata again.
+var databases sync.Map
+
+// databaseFor returns the database of dir on the test package's cluster
+// (its TestMain calls pgtest.Main).
+func databaseFor(t testing.TB, dir string) string {
+	t.Helper()
+	if url, ok := databases.Load(dir); ok {
+		return url.(string)
+	}
+	url, _ := databases.LoadOrStore(dir, pgtest.Database(t))
+	return url.(string)
+}
+
+// WithMeta keeps the metadata in the database at url.
+func WithMeta(url string) Option { return func(c *server.Config) { c.Meta = url } }
 
 // Stop shuts the server down; it is safe to call more than once.
 func (s *Server) Stop(t testing.TB) {
@@ -195,6 +222,26 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
+}
+
+// OpenMeta opens the metadata engine of a stopped server's data directory
+// (its Pebble store, or its database under HOARD_TEST_META=postgres), for
+// tests that inspect what is stored.
+func OpenMeta(t testing.TB, dir string) meta.Store {
+	t.Helper()
+	var (
+		m   meta.Store
+		err error
+	)
+	if pgtest.Enabled() {
+		m, err = pgmeta.Open(context.Background(), databaseFor(t, dir), pgmeta.Options{})
+	} else {
+		m, err = pebblemeta.Open(filepath.Join(dir, "meta"))
+	}
+	if err != nil {
+		t.Fatalf("open metadata of %s: %v", dir, err)
+	}
+	return m
 }
 
 // WithOIDCClient sets the client that fetches identity providers' keys

@@ -106,7 +106,7 @@ func (p *proc) awaitListening() error {
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("hoard exited with code %d before listening; stderr:\n%s", p.code, p.stderr)
+			return fmt.Errorf("hoard exited (%v) before listening; stdout:\n%s\nstderr:\n%s", p.cmd.ProcessState, p.stdout, p.stderr)
 		case <-deadline:
 			return fmt.Errorf("hoard did not print its listening line within %v; stderr:\n%s", startTimeout, p.stderr)
 		case <-changed:

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/hoard-s3/hoard/internal/pgtest"
 )
 
 // hoardBin is the binary under test, built once by TestMain.
@@ -40,5 +42,8 @@ func buildAndRun(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: building hoard: %v\n%s", err, out)
 		return 1
 	}
+	// One PostgreSQL cluster serves the multi-gateway tests (a test that
+	// restarts its database starts one of its own).
+	defer pgtest.StartShared()()
 	return m.Run()
 }

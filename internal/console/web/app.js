@@ -4,6 +4,7 @@
 // straight between the browser and the S3 endpoint through presigned URLs.
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
+import { notificationsCard } from './notifications.js';
 import { accountsView } from './accounts.js';
 
 const MiB = 1024 * 1024;
@@ -243,6 +244,7 @@ async function settingsView(bucket) {
     if (!st || !st.supported) { missing.push(title); continue; }
     cards.push(settingCard(bucket, name, title, st, data));
   }
+  cards.push(notificationsCard(bucket));
   setView('Settings of ' + bucket, h('p', {}, h('a', { href: bucketHref(bucket) }, '← Objects of ' + bucket)), ...cards,
     missing.length ? h('p', { class: 'muted' }, 'Not offered by this server yet: ' + missing.join(', ') + '.') : null);
 }

@@ -1,0 +1,151 @@
+package object
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hoard-s3/hoard/internal/event"
+	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/outbox"
+)
+
+// Events connects the service to the outbox for event notifications.
+type Events struct {
+	Outbox *outbox.Outbox
+	// Targets are the names of the declared targets; a configuration may
+	// name no other, and events for a target no longer declared are not
+	// queued (nothing would ever drain them).
+	Targets map[string]bool
+	Region  string
+}
+
+// EventObject is the object version an event is about.
+type EventObject struct {
+	Key       string
+	Size      *int64 // nil for removals, which carry no size
+	ETag      string
+	VersionID string // "" when the bucket is not versioned
+	// Restore details of ObjectRestore:Completed.
+	RestoreExpiry       time.Time
+	RestoreStorageClass string
+}
+
+// recordEvent is the one hook by which a change raises an event: called
+// inside tx, the transaction of the change, it queues the event name
+// (event.ObjectCreatedPut, ...) about obj to the destination of every rule
+// of the bucket's configuration that matches, so the events commit with
+// the change or not at all. Every change of this package calls it with
+// its own name; lifecycle expiry and transitions and restores call it
+// with theirs (event.LifecycleExpiration, event.ObjectRestoreDone, ...).
+func (s *Service) recordEvent(ctx context.Context, tx meta.Txn, b *Bucket, name string, obj EventObject) error {
+	if s.cfg.Events == nil || s.cfg.Events.Outbox == nil {
+		return nil
+	}
+	cfg, err := s.notification(ctx, tx, b.Name)
+	if err != nil || cfg == nil {
+		return err
+	}
+	req := event.RequestFrom(ctx)
+	now := s.cfg.Now().UTC()
+	for _, r := range cfg.Rules {
+		if !r.matches(name, obj.Key) {
+			continue
+		}
+		rec := &event.Record{
+			Name: name, Time: now, Bucket: b.Name, Owner: b.Owner, Key: obj.Key,
+			Size: obj.Size, ETag: obj.ETag, VersionID: obj.VersionID, ConfigID: r.ID, Request: req,
+			RestoreExpiry: obj.RestoreExpiry, RestoreStorageClass: obj.RestoreStorageClass,
+		}
+		if err := s.cfg.Events.append(ctx, tx, r.Target(), b.Name, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// append queues rec for target, ordered with the other events of its key.
+func (e *Events) append(ctx context.Context, tx meta.Txn, target, bucket string, rec *event.Record) error {
+	if e == nil || e.Outbox == nil || !e.Targets[target] {
+		return nil
+	}
+	rec.Region = e.Region
+	_, _, err := e.Outbox.Append(ctx, tx, outbox.Record{Kind: event.Kind(target), OrderKey: bucket + "/" + rec.Key, Payload: rec.Encode()})
+	if err != nil {
+		return fmt.Errorf("queue %s event for %s: %w", rec.Name, target, err)
+	}
+	return nil
+}
+
+// cachedNotification is a decoded configuration with the bytes it came
+// from: the cache only saves the decoding, the bytes are read every time.
+type cachedNotification struct {
+	raw []byte
+	cfg *NotificationConfig
+}
+
+// notification reads the bucket's configuration through tx.
+func (s *Service) notification(ctx context.Context, tx meta.Reader, bucket string) (*NotificationConfig, error) {
+	raw, err := tx.Get(ctx, configKey(bucket, cfgNotification))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read notification configuration of %q: %w", bucket, err)
+	}
+	if c, ok := s.notifyCache.Load(bucket); ok && bytes.Equal(c.(*cachedNotification).raw, raw) {
+		return c.(*cachedNotification).cfg, nil
+	}
+	cfg, err := readNotification(ctx, tx, bucket)
+	if err != nil || cfg == nil {
+		return cfg, err
+	}
+	s.notifyCache.Store(bucket, &cachedNotification{raw: raw, cfg: cfg})
+	return cfg, nil
+}
+
+// changeEvent raises name about a version whose tags, ACL or lock
+// changed, reading the bucket through tx.
+func (s *Service) changeEvent(ctx context.Context, tx meta.Txn, bucket, name, key string, rec *record) error {
+	if s.cfg.Events == nil {
+		return nil
+	}
+	b, err := s.bucket(ctx, tx, bucket)
+	if err != nil {
+		return err
+	}
+	obj := eventObject(b, key, rec)
+	obj.Size = nil // S3 sends no size with these
+	return s.recordEvent(ctx, tx, b, name, obj)
+}
+
+// eventObject describes a stored version for an event.
+func eventObject(b *Bucket, key string, rec *record) EventObject {
+	size := rec.Size
+	return EventObject{Key: key, Size: &size, ETag: rec.etag(), VersionID: eventVersion(b, rec.VersionID)}
+}
+
+// eventVersion is the versionId an event carries: none in a bucket that
+// never had versioning, as in S3.
+func eventVersion(b *Bucket, vid string) string {
+	if b.Versioning == VersioningOff && vid == NullVersion {
+		return ""
+	}
+	return vid
+}
+
+// removalEvent raises the event of one successful deletion: a delete
+// marker, or a removal (a lifecycle expiry when ctx says so).
+func (s *Service) removalEvent(ctx context.Context, tx meta.Txn, b *Bucket, res DeleteResult) error {
+	marker := res.DeleteMarker && !res.ByVersion
+	name := event.NameFrom(ctx, event.ObjectRemovedDelete)
+	switch {
+	case marker && name == event.LifecycleExpiration:
+		name = event.LifecycleMarker
+	case marker:
+		name = event.ObjectRemovedMarker
+	}
+	return s.recordEvent(ctx, tx, b, name, EventObject{Key: res.Key, VersionID: eventVersion(b, res.VersionID)})
+}
