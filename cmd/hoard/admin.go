@@ -13,17 +13,22 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
-Maintenance of a data directory whose server is stopped, and status of a
-running server.
-
 Commands:
-  rotate-root-key --data DIR   add a new root key and re-wrap every SSE-S3
-                               data key under it (object data is not
-                               rewritten; old keys stay in root-keys.json)
+  rotate-root-key --data DIR   (server stopped) add a new root key and
+                               re-wrap every SSE-S3 data key under it
+                               (object data is not rewritten; old keys
+                               stay in root-keys.json)
+  cert [--hosts H,H] [--out DIR] [--days N]
+                               write a self-signed certificate (hoard.crt,
+                               hoard.key) for --tls-cert/--tls-key and say
+                               how to trust it
+  account create|list|delete   (server running) manage accounts; see
+                               'hoard admin account --help'
   notify status [--endpoint URL] [--token-file FILE] [--json]
-                               health and backlog of the event notification
-                               targets of a running server (the token is its
-                               metrics token, default $HOARD_METRICS_TOKEN)
+                               (server running) health and backlog of the
+                               event notification targets (the token is
+                               the server's metrics token, default
+                               $HOARD_METRICS_TOKEN)
 `)
 }
 
@@ -37,6 +42,10 @@ func runAdmin(a *app, args []string) int {
 		return runRotateRootKey(a, args[1:])
 	case "notify":
 		return runAdminNotify(a, args[1:])
+	case "cert":
+		return runAdminCert(a, args[1:])
+	case "account":
+		return runAccount(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

@@ -38,6 +38,8 @@ type serverOptions struct {
 	bucketDefaults string
 	encryptMeta    onOffFlag
 	notify         notifyOptions
+	tls            tlsOptions
+	consoleOIDC    consoleOIDCFlags
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -125,11 +127,13 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.pprofAddress, "pprof-address", "", "`host:port` serving Go profiles at /debug/pprof/ (use a loopback address); empty: none")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	o.consoleOIDC.register(fs)
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	o.notify.register(fs)
+	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -141,7 +145,8 @@ Serves the S3 API from a data directory. The root credentials come from
 HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY; when both are unset, a key
 pair is generated on first start, printed once and kept in the data
 directory (mode 0600). SIGINT or SIGTERM shut down gracefully; a second
-signal exits at once.
+signal exits at once. SIGHUP reloads the TLS certificates (--tls-cert,
+--tls-cert-dir), which are also reloaded when their files change.
 
 Flags:
 `)
@@ -179,10 +184,13 @@ func runServer(a *app, args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// SIGHUP would end the process by default; it reloads certificates.
+	signal.Ignore(syscall.SIGHUP)
 	srv, code := openUntilSignal(a, o, sigs, logger)
 	if srv == nil {
 		return code
 	}
+	defer reloadOnHangup(srv, logger)()
 	return serveUntilSignal(a, srv, sigs, logger)
 }
 
@@ -275,8 +283,16 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	tlsCfg, err := o.tls.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if o.console.OIDC, err = o.consoleOIDC.config(a.getenv); err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults: defaults,
+		TLS:            tlsCfg,
 		MaxRequests:    o.maxRequests,
 		MetricsToken:   metricsToken,
 		EdgeSecret:     edgeSecret,
@@ -306,12 +322,22 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		}
 		logger.Info("profiles served", "addr", addr.String())
 	}
-	url := dialURL(srv.Addr())
+	scheme := "http"
+	if srv.TLS() {
+		scheme = "https"
+	}
+	url := schemeURL(scheme, srv.Addr())
 	if generated {
 		printCredentials(a.stdout, root, filepath.Join(o.data, "root-credentials.json"), url, o.region)
 	}
 	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
 		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
+	}
+	if o.h2c && srv.TLS() {
+		logger.Warn("--h2c is ignored with TLS: HTTP/2 is offered by ALPN on the TLS listener")
+	}
+	if tlsCfg.AllowSSECOverHTTP {
+		logger.Warn("SSE-C customer keys are accepted over plain HTTP (--allow-sse-c-over-http, for development only)")
 	}
 	if defaults == s3api.LegacyBucketDefaults {
 		logger.Warn("new buckets get S3's pre-2023 defaults (--bucket-defaults=legacy): ACLs enabled and no bucket-level Block Public Access")
@@ -319,7 +345,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
 	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)
 	if addr := srv.ConsoleAddr(); addr != "" {
-		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", dialURL(addr))
+		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", schemeURL(scheme, addr))
 	}
 	return srv, nil
 }

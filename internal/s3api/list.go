@@ -89,7 +89,8 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 			ChecksumAlgorithm: string(o.ChecksumAlgorithm), ChecksumType: string(o.ChecksumType),
 		}
 		if withOwner {
-			e.Owner = &owner{ID: ownerID(req)}
+			o := h.bucketOwner(req)
+			e.Owner = &o
 		}
 		doc.Contents = append(doc.Contents, e)
 	}
