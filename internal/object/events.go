@@ -41,8 +41,8 @@ type EventObject struct {
 // its own name; lifecycle expiry and transitions and restores call it
 // with theirs (event.LifecycleExpiration, event.ObjectRestoreDone, ...).
 func (s *Service) recordEvent(ctx context.Context, tx meta.Txn, b *Bucket, name string, obj EventObject) error {
-	if s.cfg.Events == nil || s.cfg.Events.Outbox == nil {
-		return nil
+	if s.cfg.Events == nil || s.cfg.Events.Outbox == nil || len(s.cfg.Events.Targets) == 0 {
+		return nil // no bucket can have a rule: not even the read
 	}
 	cfg, err := s.notification(ctx, tx, b.Name)
 	if err != nil || cfg == nil {
@@ -109,7 +109,7 @@ func (s *Service) notification(ctx context.Context, tx meta.Reader, bucket strin
 // changeEvent raises name about a version whose tags, ACL or lock
 // changed, reading the bucket through tx.
 func (s *Service) changeEvent(ctx context.Context, tx meta.Txn, bucket, name, key string, rec *record) error {
-	if s.cfg.Events == nil {
+	if s.cfg.Events == nil || len(s.cfg.Events.Targets) == 0 {
 		return nil
 	}
 	b, err := s.bucket(ctx, tx, bucket)
