@@ -67,6 +67,8 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// Tiering places storage classes on tiers and times restores.
+	Tiering TierConfig
 }
 
 // Server is a running Hoard server.
@@ -128,6 +130,10 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, openErr("open data files", cfg.DataDir, err)
 	}
+	tiers, err := openTiers(cfg.Tiering, cfg.DataDir, cfg.OrphanGrace, blobs)
+	if err != nil {
+		return nil, err
+	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
@@ -143,8 +149,9 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
-	s.service = object.New(s.meta, blobs, object.Config{
+	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		ClassTiers: cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
@@ -203,8 +210,9 @@ func (s *Server) Identities() *iam.Service { return s.iam }
 func (s *Server) Serve() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.collectGarbage(ctx)
+	go s.runRestores(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
