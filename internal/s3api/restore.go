@@ -58,7 +58,7 @@ type restoreRequestXML struct {
 // restoreObject serves RestoreObject: 202 when a restore starts, 200 when
 // the restored copy exists already (its expiry moves).
 func (h *handler) restoreObject(req *request) (*response, error) {
-	body, err := readVerifiedBody(req, maxSmallXML, true)
+	body, err := readVerifiedBody(req, maxSmallXML, false)
 	if err != nil {
 		return nil, err
 	}
