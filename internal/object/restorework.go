@@ -232,9 +232,13 @@ func (s *Service) completeRestore(ctx context.Context, j restoreJob) error {
 
 var errStaleJob = errors.New("restore entry no longer matches its version")
 
+// restoreDue reports whether an entry is the due work of the version's
+// restore. A postponed entry is due after the restore's ReadyAt; an entry
+// of an earlier restore may run too, which is harmless: the commit that
+// completes a restore requires it to be ongoing.
 func restoreDue(rec *record, j restoreJob) bool {
 	r := rec.Restore
-	return r != nil && r.Ongoing && r.ReadyAt == j.due && ArchiveClass(rec.StorageClass)
+	return r != nil && r.Ongoing && j.due >= r.ReadyAt && ArchiveClass(rec.StorageClass)
 }
 
 // expireRestore removes a restored copy whose time is up; the archived

@@ -162,6 +162,7 @@ var errorTable = []struct {
 	// would make every client hammer a server that cannot take writes),
 	// with a code of our own that names the cause.
 	{blob.ErrNoSpace, errStorageFull},
+	{blob.ErrTierUnavailable, errTierUnavailable},
 
 	// A client that hangs up mid-body.
 	{io.ErrUnexpectedEOF, errIncompleteBody},
