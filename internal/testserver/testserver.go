@@ -57,6 +57,9 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 	return func(c *server.Config) { c.BucketDefaults = d }
 }
 
+// WithTiering places storage classes on tiers and times restores.
+func WithTiering(t server.TierConfig) Option { return func(c *server.Config) { c.Tiering = t } }
+
 // WithDataDir reuses a data directory (for restart tests).
 func WithDataDir(dir string) Option { return func(c *server.Config) { c.DataDir = dir } }
 
