@@ -80,8 +80,9 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 	if err := checkCopySource(in.SrcCond, src.etag(), src.info("", "").LastModified); err != nil {
 		return nil, err
 	}
-	if !src.readable(s.cfg.Now()) {
-		return nil, fmt.Errorf("copy source: %w", errArchived(in.SrcBucket, in.SrcKey))
+	data, err := s.readableData(in.SrcBucket, in.SrcKey, src)
+	if err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
 	}
 	if src.Size > MaxCopySourceSize {
 		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", src.Size, int64(MaxCopySourceSize), ErrInvalidArgument)
@@ -120,9 +121,9 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 	if err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
-	body, err := s.openData(ctx, src, dk, 0, src.Size)
+	body, err := s.openData(ctx, data, dk, 0, src.Size)
 	if err != nil {
-		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
+		return nil, tierErr(fmt.Sprintf("open copy source %s/%s", in.SrcBucket, in.SrcKey), err)
 	}
 	defer body.Close()
 	put := PutInput{

@@ -327,9 +327,13 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	if n > MaxPartSize {
 		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", n, int64(MaxPartSize), ErrInvalidRequest)
 	}
-	body, err := s.openData(ctx, src, srcKey, off, n)
+	data, err := s.readableData(in.SrcBucket, in.SrcKey, src)
 	if err != nil {
-		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	body, err := s.openData(ctx, data, srcKey, off, n)
+	if err != nil {
+		return nil, tierErr(fmt.Sprintf("open copy source %s/%s", in.SrcBucket, in.SrcKey), err)
 	}
 	defer body.Close()
 	p, w, err := s.ingestPart(ctx, up.Alg, s.tierOf(up.Class), UploadPartInput{Body: body, Size: n, PartNumber: in.PartNumber}, dst)

@@ -221,7 +221,7 @@ func (s *Service) completeRestore(ctx context.Context, j restoreJob) error {
 		return s.emit(ctx, tx, e)
 	})
 	if err != nil {
-		s.deleteBlobs(copies)
+		s.deleteNew(nil, copies)
 		if errors.Is(err, errStaleJob) {
 			return s.dropJob(ctx, j)
 		}

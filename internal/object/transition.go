@@ -163,10 +163,16 @@ func (s *Service) verifyBlob(ctx context.Context, id string, size int64, sum []b
 	return nil
 }
 
-// deleteNew removes the copies among moved (ids that differ from src).
+// deleteNew removes the copies among moved (ids that differ from src)
+// that no record references. A copy keeps its source's id, so a copy into
+// the data directory may have overwritten (with the same bytes) the
+// restored copy of the same version, which must stay.
 func (s *Service) deleteNew(src, moved []string) {
 	for i, id := range moved {
-		if i >= len(src) || id != src[i] {
+		if i < len(src) && id == src[i] {
+			continue
+		}
+		if _, err := s.meta.Get(context.Background(), reverseKey(id)); errors.Is(err, meta.ErrNotFound) {
 			s.deleteBlob(id)
 		}
 	}

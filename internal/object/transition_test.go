@@ -188,3 +188,45 @@ func TestRestoreRefusesOtherClasses(t *testing.T) {
 		}
 	}
 }
+
+// A restored archive copied onto itself as STANDARD stays readable for
+// good, as S3 users make restores permanent; its data leaves the tier.
+func TestRestoredCopyMadePermanent(t *testing.T) {
+	e := newTierEnv(t)
+	e.bucket(t, "bkt")
+	e.cold.Grace, e.dir.Grace = 0, 0
+	data := bytes.Repeat([]byte("permanent "), 3000)
+	if _, err := e.PutObject(ctx, PutInput{Bucket: "bkt", Key: "k", Body: bytes.NewReader(data), Size: int64(len(data)), StorageClass: ClassGlacier}); err != nil {
+		t.Fatal(err)
+	}
+	if d, c := countIn(t, e.dir), countIn(t, e.cold); d != 0 || c != 1 {
+		t.Fatalf("GLACIER PUT: %d and %d blobs", d, c)
+	}
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "k", StorageClass: ClassStandard}); !errors.Is(err, ErrInvalidObjectState) {
+		t.Fatalf("copy of an archived object: %v", err)
+	}
+	if _, err := e.RestoreObject(ctx, RestoreInput{Bucket: "bkt", Key: "k", Days: 1}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if n, err := e.RunRestores(ctx); n != 1 || err != nil {
+		t.Fatalf("restore: %d %v", n, err)
+	}
+	info, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "k", StorageClass: ClassStandard})
+	if err != nil || info.StorageClass != ClassStandard || info.Restore != nil {
+		t.Fatalf("copy onto itself as STANDARD: %+v %v", info, err)
+	}
+	e.clock.Advance(48 * time.Hour)
+	if _, err := e.RunRestores(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.read(t, "bkt", "k"); !bytes.Equal(got, data) {
+		t.Fatal("data differs")
+	}
+	if _, err := e.CollectGarbage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d, c := countIn(t, e.dir), countIn(t, e.cold); d != 1 || c != 0 {
+		t.Fatalf("after the copy: %d blobs in the data directory, %d in the tier; want 1 and 0", d, c)
+	}
+}
