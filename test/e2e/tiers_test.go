@@ -8,6 +8,9 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"io"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -243,7 +246,8 @@ func TestRestoreRoundTrip(t *testing.T) {
 	if h := headObject(t, c, b, "k"); h.Restore != nil {
 		t.Fatalf("x-amz-restore before any restore: %q", *h.Restore)
 	}
-	if err := restore(t, c, b, "k", 1); err != nil {
+	// Three "days" of four seconds: time enough for the clients below.
+	if err := restore(t, c, b, "k", 3); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
 	if h := headObject(t, c, b, "k"); aws.ToString(h.Restore) != `ongoing-request="true"` {
@@ -266,8 +270,16 @@ func TestRestoreRoundTrip(t *testing.T) {
 			t.Errorf("aws s3 cp after restore: %q %v", out, err)
 		}
 	}
+	if _, err := exec.LookPath("rclone"); err == nil {
+		work := t.TempDir()
+		rc := rcloneRunner(t, p, work)
+		rc("copy", "hoard:archive/k", filepath.Join(work, "down"))
+		if got, err := os.ReadFile(filepath.Join(work, "down", "k")); err != nil || !bytes.Equal(got, data) {
+			t.Errorf("rclone copy after restore: %v", err)
+		}
+	}
 	// A restore of a restored object answers 200 and sets a new expiry.
-	raw := rawRestore(t, p, b, "k", 2)
+	raw := rawRestore(t, p, b, "k", 1)
 	if raw != 200 {
 		t.Errorf("restore of a restored object: HTTP %d, want 200", raw)
 	}
