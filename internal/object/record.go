@@ -368,6 +368,7 @@ func (r *record) listed(key string) ListedObject {
 	if r.ChecksumAlg != checksum.None {
 		o.ChecksumType = r.checksumType()
 	}
+	o.Restore = r.Restore.status()
 	return o
 }
 

@@ -296,6 +296,8 @@ type ListedObject struct {
 	ChecksumAlgorithm checksum.Algorithm // None when the object has no checksum
 	ChecksumType      ChecksumType       // set when ChecksumAlgorithm is
 	StorageClass      string
+	// Restore is the restore of an archived object (nil when none).
+	Restore *RestoreStatus
 }
 
 // ListResult is one page. When IsTruncated, NextMarker is the last key or

@@ -96,3 +96,44 @@ func (h *handler) restoreObject(req *request) (*response, error) {
 	}
 	return newResponse(status), nil
 }
+
+// restoreStatusXML is the RestoreStatus of a listing entry, sent when
+// the request's x-amz-optional-object-attributes asks for it.
+type restoreStatusXML struct {
+	IsRestoreInProgress bool
+	RestoreExpiryDate   string `xml:",omitempty"`
+}
+
+// optionalAttributes reads x-amz-optional-object-attributes, whose only
+// value S3 defines is RestoreStatus.
+func optionalAttributes(r *http.Request) (bool, error) {
+	v := strings.TrimSpace(r.Header.Get("X-Amz-Optional-Object-Attributes"))
+	switch v {
+	case "":
+		return false, nil
+	case "RestoreStatus":
+		return true, nil
+	}
+	return false, errInvalidArgument.withMessage("Invalid attribute name specified.")
+}
+
+func restoreStatusOf(st *object.RestoreStatus) *restoreStatusXML {
+	if st == nil {
+		return nil
+	}
+	x := &restoreStatusXML{IsRestoreInProgress: st.Ongoing}
+	if !st.Ongoing {
+		x.RestoreExpiryDate = s3Time(st.Expiry)
+	}
+	return x
+}
+
+func (x *restoreStatusXML) appendXML(b []byte) []byte {
+	if x == nil {
+		return b
+	}
+	b = append(b, "<RestoreStatus>"...)
+	b = appendElem(b, "IsRestoreInProgress", strconv.FormatBool(x.IsRestoreInProgress))
+	b = appendElemOmit(b, "RestoreExpiryDate", x.RestoreExpiryDate)
+	return append(b, "</RestoreStatus>"...)
+}

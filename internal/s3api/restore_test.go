@@ -1,10 +1,13 @@
 package s3api_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoard-s3/hoard/internal/server"
 	"github.com/hoard-s3/hoard/internal/testserver"
@@ -50,6 +53,22 @@ func TestRestoreObjectWire(t *testing.T) {
 		t.Fatalf("x-amz-restore %q", r.header.Get("X-Amz-Restore"))
 	}
 	e.signedDo("GET", "/"+e.bucket+"/cold", nil, nil).wantError(t, 403, "InvalidObjectState")
+	out, err := e.c.ListObjectsV2(e.ctx, &s3.ListObjectsV2Input{Bucket: &e.bucket,
+		OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
+	if err != nil || len(out.Contents) != 2 {
+		t.Fatalf("list with RestoreStatus: %v", err)
+	}
+	for _, o := range out.Contents {
+		rs := o.RestoreStatus
+		if *o.Key == "cold" && (rs == nil || !aws.ToBool(rs.IsRestoreInProgress)) || *o.Key == "hot" && rs != nil {
+			t.Errorf("%s: RestoreStatus %+v", *o.Key, rs)
+		}
+	}
+	plain := e.signedDo("GET", "/"+e.bucket+"?list-type=2", nil, nil)
+	if strings.Contains(string(plain.body), "RestoreStatus") {
+		t.Error("RestoreStatus listed without being asked for")
+	}
+	e.signedDo("GET", "/"+e.bucket+"?list-type=2", nil, map[string]string{"X-Amz-Optional-Object-Attributes": "Bogus"}).wantError(t, 400, "InvalidArgument")
 	e.signedDo("POST", "/"+e.bucket+"/hot?restore", doc("<Days>1</Days>"), nil).wantError(t, 403, "InvalidObjectState")
 	e.signedDo("POST", "/"+e.bucket+"/missing?restore", doc("<Days>1</Days>"), nil).wantError(t, 404, "NoSuchKey")
 }
