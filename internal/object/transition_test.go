@@ -2,6 +2,7 @@ package object
 
 import (
 	"context"
+	"io"
 	"slices"
 
 	"bytes"
@@ -228,5 +229,55 @@ func TestRestoredCopyMadePermanent(t *testing.T) {
 	}
 	if d, c := countIn(t, e.dir), countIn(t, e.cold); d != 1 || c != 0 {
 		t.Fatalf("after the copy: %d blobs in the data directory, %d in the tier; want 1 and 0", d, c)
+	}
+}
+
+// Noncurrent versions transition and restore by version id, as lifecycle's
+// noncurrent rules and clients that name versions need.
+func TestNoncurrentVersionTransitionAndRestore(t *testing.T) {
+	e := newTierEnv(t)
+	e.bucket(t, "bkt")
+	if err := e.PutBucketVersioning(ctx, "bkt", VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	old := bytes.Repeat([]byte("old "), 3000)
+	v1 := e.put(t, "bkt", "k", old)
+	e.put(t, "bkt", "k", []byte("new"))
+	if _, err := e.Transition(ctx, TransitionInput{Bucket: "bkt", Key: "k", VersionID: v1.VersionID, StorageClass: ClassGlacier, IfModTime: v1.LastModified}); err != nil {
+		t.Fatalf("transition of a noncurrent version: %v", err)
+	}
+	if got := e.read(t, "bkt", "k"); string(got) != "new" {
+		t.Fatalf("latest changed: %q", got)
+	}
+	if _, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "k", VersionID: v1.VersionID}); !errors.Is(err, ErrInvalidObjectState) {
+		t.Fatalf("GET of the archived version: %v", err)
+	}
+	if _, err := e.RestoreObject(ctx, RestoreInput{Bucket: "bkt", Key: "k", VersionID: v1.VersionID, Days: 1}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if n, err := e.RunRestores(ctx); n != 1 || err != nil {
+		t.Fatalf("restore: %d %v", n, err)
+	}
+	r, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: "k", VersionID: v1.VersionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !bytes.Equal(got, old) || r.Info.StorageClass != ClassGlacier {
+		t.Fatalf("restored version: %d bytes, class %s", len(got), r.Info.StorageClass)
+	}
+	// Deleting the version frees the archive and the restored copy; the
+	// restore's expiry entry then finds nothing and goes.
+	if _, err := e.DeleteObject(ctx, DeleteInput{Bucket: "bkt", Key: "k", VersionID: v1.VersionID}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	if _, err := e.RunRestores(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, err := e.dueRestores(ctx); err != nil || len(jobs) != 0 {
+		t.Fatalf("restore entries left: %d %v", len(jobs), err)
 	}
 }
