@@ -64,6 +64,16 @@ func TestRestoreObjectWire(t *testing.T) {
 			t.Errorf("%s: RestoreStatus %+v", *o.Key, rs)
 		}
 	}
+	vs, err := e.c.ListObjectVersions(e.ctx, &s3.ListObjectVersionsInput{Bucket: &e.bucket,
+		OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
+	if err != nil || len(vs.Versions) != 2 {
+		t.Fatalf("versions with RestoreStatus: %v", err)
+	}
+	for _, v := range vs.Versions {
+		if rs := v.RestoreStatus; *v.Key == "cold" && (rs == nil || !aws.ToBool(rs.IsRestoreInProgress)) || *v.Key == "hot" && rs != nil {
+			t.Errorf("version %s: RestoreStatus %+v", *v.Key, rs)
+		}
+	}
 	plain := e.signedDo("GET", "/"+e.bucket+"?list-type=2", nil, nil)
 	if strings.Contains(string(plain.body), "RestoreStatus") {
 		t.Error("RestoreStatus listed without being asked for")
