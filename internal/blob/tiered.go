@@ -68,12 +68,6 @@ func TierOf(id string) string {
 	return tier
 }
 
-// Has reports whether a tier is configured ("" always is).
-func (t *Tiered) Has(tier string) bool {
-	_, ok := t.tiers[tier]
-	return tier == "" || ok
-}
-
 // Names lists the configured tiers in order.
 func (t *Tiered) Names() []string {
 	names := make([]string, 0, len(t.tiers))

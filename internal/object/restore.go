@@ -2,7 +2,6 @@ package object
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -129,6 +128,3 @@ func (s *Service) restoreExpiry(done time.Time, days int) int64 {
 func errArchived(bucket, key string) error {
 	return fmt.Errorf("%s/%s is archived and not restored: %w", bucket, key, ErrInvalidObjectState)
 }
-
-// isArchiveErr reports whether err means the data must be restored first.
-func isArchiveErr(err error) bool { return errors.Is(err, ErrInvalidObjectState) }

@@ -268,6 +268,6 @@ func (s *Service) expireRestore(ctx context.Context, j restoreJob) error {
 	if err != nil {
 		return fmt.Errorf("expire restored copy of %s/%s: %w", j.bucket, j.key, err)
 	}
-	s.deleteBlobs(freed)
+	s.deleteNew(nil, freed)
 	return nil
 }

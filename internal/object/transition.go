@@ -74,7 +74,7 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (*ObjectIn
 		s.deleteNew(src, moved)
 		return nil, err
 	}
-	s.deleteBlobs(freed)
+	s.deleteNew(nil, freed)
 	info := rec.info(in.Bucket, in.Key)
 	return &info, nil
 }
@@ -163,10 +163,15 @@ func (s *Service) verifyBlob(ctx context.Context, id string, size int64, sum []b
 	return nil
 }
 
-// deleteNew removes the copies among moved (ids that differ from src)
+// deleteNew removes the blobs among moved (ids that differ from src)
 // that no record references. A copy keeps its source's id, so a copy into
 // the data directory may have overwritten (with the same bytes) the
-// restored copy of the same version, which must stay.
+// restored copy of the same version, which must stay; and a blob freed
+// by a transition may at once be the target of the next transition of
+// the same version back. The check narrows that second case to the
+// instant between the read and the removal (a second transition of the
+// version would have to commit in it); closing it for good needs the
+// keys of parts to be derived from an id of their own.
 func (s *Service) deleteNew(src, moved []string) {
 	for i, id := range moved {
 		if i < len(src) && id == src[i] {
