@@ -129,9 +129,9 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
-	fs.Var(&o.tiering.tiers, "tier", "`NAME=WHERE`, repeatable: a storage tier, dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
-	fs.Var(&o.tiering.classes, "class-tier", "`CLASS=TIER`, repeatable: the tier holding a storage class's data; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
-	fs.Var(&o.tiering.delays, "restore-delay", "`TIER=DURATION`, repeatable: how long a restore takes for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
+	fs.Var(&o.tiering.tiers, "tier", "a storage tier, repeatable as `NAME=WHERE`: dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
+	fs.Var(&o.tiering.classes, "class-tier", "the tier that holds a storage class's data, repeatable as `CLASS=TIER`; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
+	fs.Var(&o.tiering.delays, "restore-delay", "how long a restore takes, repeatable as `TIER=DURATION`, for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
 	fs.StringVar(&o.tiering.restoreDay, "restore-day", "", "length of a day of RestoreObject's Days, for tests and demonstrations (default $HOARD_RESTORE_DAY, else 24h)")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
