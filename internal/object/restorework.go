@@ -185,7 +185,7 @@ func (s *Service) completeRestore(ctx context.Context, j restoreJob) error {
 		return s.dropJob(ctx, j)
 	}
 	src := loc.rec.dataBlobIDs()
-	moved, err := s.copyBlobs(ctx, src, "")
+	moved, err := s.copyBlobs(ctx, loc.rec, "")
 	if err != nil {
 		return fmt.Errorf("restore %s/%s: %w", j.bucket, j.key, err)
 	}

@@ -65,7 +65,7 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (*ObjectIn
 		return &info, nil
 	}
 	src := loc.rec.dataBlobIDs()
-	moved, err := s.copyBlobs(ctx, src, s.tierOf(in.StorageClass))
+	moved, err := s.copyBlobs(ctx, loc.rec, s.tierOf(in.StorageClass))
 	if err != nil {
 		return nil, fmt.Errorf("transition %s/%s: %w", in.Bucket, in.Key, err)
 	}
@@ -86,17 +86,21 @@ func checkTransitionGuard(in TransitionInput, rec *record) error {
 	return nil
 }
 
-// copyBlobs copies each blob into tier, unless it is there already, and
-// returns the ids of the copies (the same id where nothing moved). On
-// error the copies made so far are removed.
-func (s *Service) copyBlobs(ctx context.Context, ids []string, tier string) ([]string, error) {
+// copyBlobs copies each data blob of rec into tier, unless it is there
+// already, and returns the ids of the copies (the same id where nothing
+// moved). On error the copies made so far are removed. Copies get fresh
+// ids, except the parts of multipart objects: their keys are derived
+// from their ids, so a part's copy keeps its id's own part.
+func (s *Service) copyBlobs(ctx context.Context, rec *record, tier string) ([]string, error) {
+	ids := rec.dataBlobIDs()
+	keep := rec.multipart()
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if blob.TierOf(id) == tier {
 			out = append(out, id)
 			continue
 		}
-		nid, err := s.copyBlob(ctx, id, tier)
+		nid, err := s.copyBlob(ctx, id, tier, keep)
 		if err != nil {
 			s.deleteNew(ids[:len(out)], out)
 			return nil, err
@@ -108,13 +112,18 @@ func (s *Service) copyBlobs(ctx context.Context, ids []string, tier string) ([]s
 
 // copyBlob copies one blob as stored into tier, commits the copy and
 // checks it by reading it back.
-func (s *Service) copyBlob(ctx context.Context, id, tier string) (string, error) {
+func (s *Service) copyBlob(ctx context.Context, id, tier string, keepID bool) (string, error) {
 	r, err := s.blobs.Open(ctx, id)
 	if err != nil {
 		return "", tierErr(fmt.Sprintf("open blob %s", id), err)
 	}
 	defer r.Close()
-	w, err := s.tiers.CopyIn(ctx, tier, id)
+	var w blob.Writer
+	if keepID {
+		w, err = s.tiers.CopyIn(ctx, tier, id)
+	} else {
+		w, err = s.tiers.CreateIn(ctx, tier)
+	}
 	if err != nil {
 		return "", tierErr(fmt.Sprintf("create blob in tier %q", tier), err)
 	}
@@ -168,10 +177,11 @@ func (s *Service) verifyBlob(ctx context.Context, id string, size int64, sum []b
 // the data directory may have overwritten (with the same bytes) the
 // restored copy of the same version, which must stay; and a blob freed
 // by a transition may at once be the target of the next transition of
-// the same version back. The check narrows that second case to the
-// instant between the read and the removal (a second transition of the
-// version would have to commit in it); closing it for good needs the
-// keys of parts to be derived from an id of their own.
+// the same version back (parts of multipart objects keep their ids). The
+// check narrows that second case to the instant between the read and the
+// removal (a second transition of the version would have to commit in
+// it); closing it for good needs the keys of parts to be derived from an
+// id of their own.
 func (s *Service) deleteNew(src, moved []string) {
 	for i, id := range moved {
 		if i < len(src) && id == src[i] {
