@@ -55,11 +55,11 @@ start_hoard() {
 	PIDS+=("$!")
 }
 
-# start_minio LABEL PORT starts a single-drive MinIO the same way.
+# start_minio LABEL PORT [FLAGS...] starts a single-drive MinIO the same way.
 start_minio() {
 	MINIO_ROOT_USER=$ACCESS_KEY MINIO_ROOT_PASSWORD=$SECRET_KEY MINIO_BROWSER=off \
 		MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
-		"$GOBIN/minio" server "$WORK/$1-data" --address "127.0.0.1:$2" --quiet \
+		"$GOBIN/minio" server "$WORK/$1-data" --address "127.0.0.1:$2" --quiet "${@:3}" \
 		>"$OUT/$1.log" 2>&1 &
 	PIDS+=("$!")
 }

@@ -13,12 +13,17 @@ import (
 func adminUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: hoard admin <command> [flags]
 
-Maintenance of a data directory whose server is stopped.
-
 Commands:
-  rotate-root-key --data DIR   add a new root key and re-wrap every SSE-S3
-                               data key under it (object data is not
-                               rewritten; old keys stay in root-keys.json)
+  rotate-root-key --data DIR   (server stopped) add a new root key and
+                               re-wrap every SSE-S3 data key under it
+                               (object data is not rewritten; old keys
+                               stay in root-keys.json)
+  cert [--hosts H,H] [--out DIR] [--days N]
+                               write a self-signed certificate (hoard.crt,
+                               hoard.key) for --tls-cert/--tls-key and say
+                               how to trust it
+  account create|list|delete   (server running) manage accounts; see
+                               'hoard admin account --help'
 `)
 }
 
@@ -30,6 +35,10 @@ func runAdmin(a *app, args []string) int {
 	switch args[0] {
 	case "rotate-root-key":
 		return runRotateRootKey(a, args[1:])
+	case "cert":
+		return runAdminCert(a, args[1:])
+	case "account":
+		return runAccount(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

@@ -28,6 +28,7 @@ type edgeOptions struct {
 	protocol                string
 	logFormat, logLevel     string
 	drain                   time.Duration
+	tls                     edgeTLSOptions
 }
 
 func edgeFlags(w io.Writer) (*flag.FlagSet, *edgeOptions) {
@@ -48,6 +49,7 @@ func edgeFlags(w io.Writer) (*flag.FlagSet, *edgeOptions) {
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&o.drain, "shutdown-timeout", 20*time.Second, "how long a graceful shutdown waits for requests in flight")
+	o.tls.register(fs)
 	fs.Usage = func() { edgeUsage(w) }
 	return fs, o
 }
@@ -62,6 +64,9 @@ The origin must be started with the same secret (hoard server
 --edge-secret-file or HOARD_EDGE_SECRET) and serves only buckets whose
 acceleration is Enabled through an edge. GET /health reports the edge and
 the origin's reachability; GET /metrics serves Prometheus metrics.
+With --tls-cert/--tls-key it serves clients HTTPS (reloaded on change and
+SIGHUP); an https:// origin is verified by the system roots, --origin-ca
+or --origin-pin.
 
 Flags:
 `)
@@ -103,8 +108,14 @@ func runEdge(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "hoard edge: --origin-protocol must be http1 or h2c\n")
 		return 2
 	}
+	o.tls.fromEnv(a.getenv)
+	originTLS, err := o.tls.originTLS()
+	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard edge: %v\n", err)
+		return 2
+	}
 	e, err := edge.New(edge.Config{
-		H2C:    o.protocol == "h2c",
+		H2C: o.protocol == "h2c", OriginTLS: originTLS,
 		Origin: origin, Secret: secret, ID: o.id, Domain: o.domain,
 		Pool: o.pool, MaxInFlight: o.maxInFlight, SocketBuffer: o.socketBuffer, Congestion: o.congestion, Logger: logger,
 	})
@@ -116,17 +127,39 @@ func runEdge(a *app, args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	ln, err := net.Listen("tcp", o.address)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "hoard edge: listen on %s: %v\n", o.address, err)
 		return 1
 	}
-	e.Warm()
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 15 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	watch, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	ln, certs, err := o.tls.listen(watch, ln, srv, logger)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "hoard edge: TLS: %v\n", err)
+		return 1
+	}
+	e.Warm()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	scheme := "http"
+	if certs != nil {
+		scheme = "https"
+	}
 	logger.Info("hoard edge started", "version", version, "addr", ln.Addr().String(), "origin", origin.Redacted())
-	fmt.Fprintf(a.stdout, "hoard edge: listening on %s, relaying to %s\n", dialURL(ln.Addr().String()), origin.Redacted())
+	fmt.Fprintf(a.stdout, "hoard edge: listening on %s, relaying to %s\n", schemeURL(scheme, ln.Addr().String()), origin.Redacted())
+	go func() {
+		for range hup {
+			if certs != nil {
+				logger.Info("SIGHUP: reloading TLS certificates")
+				certs.Reload()
+			}
+		}
+	}()
 	select {
 	case err := <-served:
 		logger.Error("edge stopped", "err", err)

@@ -30,15 +30,18 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 
 // dialURL turns a listening address into a URL a local client can use:
 // a wildcard host (":9000", "[::]:9000") becomes 127.0.0.1.
-func dialURL(addr string) string {
+func dialURL(addr string) string { return schemeURL("http", addr) }
+
+// schemeURL is dialURL with the scheme given (https for a TLS listener).
+func schemeURL(scheme, addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://" + addr
+		return scheme + "://" + addr
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // printCredentials shows a newly generated root key pair, the only time it

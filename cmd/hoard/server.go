@@ -38,6 +38,8 @@ type serverOptions struct {
 	bucketDefaults string
 	encryptMeta    onOffFlag
 	tiering        tierOptions
+	tls            tlsOptions
+	consoleOIDC    consoleOIDCFlags
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -125,6 +127,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.StringVar(&o.pprofAddress, "pprof-address", "", "`host:port` serving Go profiles at /debug/pprof/ (use a loopback address); empty: none")
 	fs.StringVar(&o.console.Address, "console-address", ":9001", "`host:port` of the web console; empty: no console")
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
+	o.consoleOIDC.register(fs)
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
@@ -133,6 +136,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.tiering.classes, "class-tier", "the tier that holds a storage class's data, repeatable as `CLASS=TIER`; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
 	fs.Var(&o.tiering.delays, "restore-delay", "how long a restore takes, repeatable as `TIER=DURATION`, for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
 	fs.StringVar(&o.tiering.restoreDay, "restore-day", "", "length of a day of RestoreObject's Days, for tests and demonstrations (default $HOARD_RESTORE_DAY, else 24h)")
+	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -144,7 +148,8 @@ Serves the S3 API from a data directory. The root credentials come from
 HOARD_ROOT_ACCESS_KEY and HOARD_ROOT_SECRET_KEY; when both are unset, a key
 pair is generated on first start, printed once and kept in the data
 directory (mode 0600). SIGINT or SIGTERM shut down gracefully; a second
-signal exits at once.
+signal exits at once. SIGHUP reloads the TLS certificates (--tls-cert,
+--tls-cert-dir), which are also reloaded when their files change.
 
 Flags:
 `)
@@ -182,10 +187,13 @@ func runServer(a *app, args []string) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// SIGHUP would end the process by default; it reloads certificates.
+	signal.Ignore(syscall.SIGHUP)
 	srv, code := openUntilSignal(a, o, sigs, logger)
 	if srv == nil {
 		return code
 	}
+	defer reloadOnHangup(srv, logger)()
 	return serveUntilSignal(a, srv, sigs, logger)
 }
 
@@ -278,9 +286,17 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	tlsCfg, err := o.tls.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if o.console.OIDC, err = o.consoleOIDC.config(a.getenv); err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults: defaults,
 		Tiering:        tiering,
+		TLS:            tlsCfg,
 		MaxRequests:    o.maxRequests,
 		MetricsToken:   metricsToken,
 		EdgeSecret:     edgeSecret,
@@ -309,12 +325,22 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		}
 		logger.Info("profiles served", "addr", addr.String())
 	}
-	url := dialURL(srv.Addr())
+	scheme := "http"
+	if srv.TLS() {
+		scheme = "https"
+	}
+	url := schemeURL(scheme, srv.Addr())
 	if generated {
 		printCredentials(a.stdout, root, filepath.Join(o.data, "root-credentials.json"), url, o.region)
 	}
 	if object.EncryptionSwitch(o.encryption) == object.EncryptionOff {
 		logger.Warn("encryption at rest is off (--encryption=off, for benchmarks only): new objects are stored in plaintext")
+	}
+	if o.h2c && srv.TLS() {
+		logger.Warn("--h2c is ignored with TLS: HTTP/2 is offered by ALPN on the TLS listener")
+	}
+	if tlsCfg.AllowSSECOverHTTP {
+		logger.Warn("SSE-C customer keys are accepted over plain HTTP (--allow-sse-c-over-http, for development only)")
 	}
 	if defaults == s3api.LegacyBucketDefaults {
 		logger.Warn("new buckets get S3's pre-2023 defaults (--bucket-defaults=legacy): ACLs enabled and no bucket-level Block Public Access")
@@ -322,7 +348,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	logger.Info("hoard started", "version", version, "data", o.data, "addr", srv.Addr(), "region", o.region)
 	fmt.Fprintf(a.stdout, "hoard: listening on %s\n", url)
 	if addr := srv.ConsoleAddr(); addr != "" {
-		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", dialURL(addr))
+		fmt.Fprintf(a.stdout, "hoard: console on %s/\n", schemeURL(scheme, addr))
 	}
 	return srv, nil
 }

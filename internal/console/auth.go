@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 type loginInput struct {
@@ -47,16 +48,23 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "InvalidCredentials", "The access key, secret key or session token is not valid.")
 		return
 	}
+	s := c.startSession(w, r, aws.Credentials{AccessKeyID: in.AccessKey, SecretAccessKey: in.SecretKey, SessionToken: in.SessionToken, Source: "console"})
+	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
+}
+
+// startSession opens a session with verified credentials and sets its
+// cookie.
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, creds aws.Credentials) *session {
 	now := time.Now()
 	s := &session{
-		creds:   aws.Credentials{AccessKeyID: in.AccessKey, SecretAccessKey: in.SecretKey, SessionToken: in.SessionToken, Source: "console"},
+		creds:   creds,
 		csrf:    randomToken(),
 		created: now,
 		expires: now.Add(c.cfg.SessionTTL),
-		arn:     in.AccessKey,
+		arn:     creds.AccessKeyID,
 	}
 	if c.cfg.Identities != nil {
-		if p, err := c.cfg.Identities.Principal(r.Context(), in.AccessKey); err == nil {
+		if p, err := c.cfg.Identities.Principal(r.Context(), creds.AccessKeyID); err == nil {
 			s.arn, s.root = p.ARN, p.IsRoot()
 			if p.Temporary && p.Expiration.Before(s.expires) {
 				s.expires = p.Expiration
@@ -65,8 +73,8 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	id := c.sessions.add(s)
 	c.setCookie(w, r, id, int(time.Until(s.expires)/time.Second))
-	c.log.Info("console sign-in", "principal", s.arn)
-	writeJSON(w, http.StatusOK, c.sessionInfo(r, s))
+	c.log.Info("console sign-in", "principal", s.arn, "via", creds.Source)
+	return s
 }
 
 func credentialMatches(cred sigv4.Credential, in loginInput) bool {
@@ -84,7 +92,7 @@ func sameOrigin(r *http.Request) bool {
 		return true
 	}
 	scheme := "http://"
-	if r.TLS != nil {
+	if tlsconf.Secure(r) {
 		scheme = "https://"
 	}
 	return o == scheme+r.Host

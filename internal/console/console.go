@@ -14,6 +14,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -43,11 +44,15 @@ type Config struct {
 	// console calls it over loopback; browsers reach it on the host they
 	// reached the console on when it listens on every interface.
 	S3Addr string
+	// S3TLS says the S3 endpoint speaks HTTPS.
+	S3TLS  bool
 	Region string
 	// Credentials checks key pairs at sign-in (the same store the S3
 	// verifier uses); Identities names the signed-in principal.
 	Credentials sigv4.Credentials
-	Identities  *iam.Service
+	Identities  interface {
+		Principal(ctx context.Context, accessKey string) (iam.Principal, error)
+	}
 	// PartURLExpiry bounds presigned part and upload URLs; 0 means 5 minutes.
 	PartURLExpiry time.Duration
 	SessionTTL    time.Duration // 0 means 12 hours
@@ -55,6 +60,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// HTTPClient carries the console's calls to the S3 endpoint.
 	HTTPClient *http.Client
+	// OIDC, when set, offers sign-in with an OpenID Connect provider.
+	OIDC *OIDCConfig
 }
 
 // Console is the console's HTTP handler.
@@ -63,6 +70,7 @@ type Console struct {
 	sessions *sessionStore
 	log      *slog.Logger
 	mux      *http.ServeMux
+	oidc     *oidcLogin // nil without OIDC sign-in
 }
 
 // New returns the console handler.
@@ -88,7 +96,7 @@ func New(cfg Config) *Console {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
 	}
-	c := &Console{cfg: cfg, sessions: newSessionStore(cfg.MaxSessions), log: cfg.Logger}
+	c := &Console{cfg: cfg, sessions: newSessionStore(cfg.MaxSessions), log: cfg.Logger, oidc: newOIDCLogin(cfg.OIDC)}
 	c.mux = c.routes()
 	return c
 }
@@ -119,6 +127,9 @@ func (c *Console) routes() *http.ServeMux {
 	})
 	m.HandleFunc("GET /api/session", c.withSession(c.getSession))
 	m.HandleFunc("POST /api/login", c.login)
+	m.HandleFunc("GET /api/oidc", c.oidcInfo)
+	m.HandleFunc("GET /oidc/login", c.oidcStart)
+	m.HandleFunc("GET /oidc/callback", c.oidcCallback)
 	m.HandleFunc("POST /api/logout", c.withSession(c.logout))
 	m.HandleFunc("GET /api/buckets", c.withSession(c.listBuckets))
 	m.HandleFunc("POST /api/buckets", c.withSession(c.createBucket))
@@ -141,6 +152,8 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/uploads/single", c.withSession(c.presignSingle))
 	m.HandleFunc("GET /api/users", c.withSession(c.listUsers))
 	m.HandleFunc("POST /api/users", c.withSession(c.userAction))
+	m.HandleFunc("GET /api/accounts", c.withSession(c.listAccounts))
+	m.HandleFunc("POST /api/accounts", c.withSession(c.accountAction))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NotFound", "No such console endpoint.")
 	})
@@ -153,7 +166,7 @@ func (c *Console) routes() *http.ServeMux {
 func (c *Console) publicS3URL(r *http.Request) string {
 	host, port, err := net.SplitHostPort(c.cfg.S3Addr)
 	if err != nil {
-		return "http://" + c.cfg.S3Addr
+		return c.s3Scheme() + c.cfg.S3Addr
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = r.Host
@@ -165,7 +178,7 @@ func (c *Console) publicS3URL(r *http.Request) string {
 			host = "127.0.0.1"
 		}
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return c.s3Scheme() + net.JoinHostPort(host, port)
 }
 
 // internalS3URL is the S3 endpoint as the console reaches it (loopback
@@ -173,12 +186,19 @@ func (c *Console) publicS3URL(r *http.Request) string {
 func (c *Console) internalS3URL() string {
 	host, port, err := net.SplitHostPort(c.cfg.S3Addr)
 	if err != nil {
-		return "http://" + c.cfg.S3Addr
+		return c.s3Scheme() + c.cfg.S3Addr
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return c.s3Scheme() + net.JoinHostPort(host, port)
+}
+
+func (c *Console) s3Scheme() string {
+	if c.cfg.S3TLS {
+		return "https://"
+	}
+	return "http://"
 }
 
 func trimBrackets(h string) string {

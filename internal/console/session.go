@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // cookieName is the session cookie; csrfHeader carries the per-session
@@ -148,6 +150,6 @@ func (c *Console) withSession(next sessionHandler) http.HandlerFunc {
 func (c *Console) setCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: tlsconf.Secure(r), SameSite: http.SameSiteStrictMode,
 	})
 }

@@ -10,6 +10,7 @@ package edge
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,8 +46,11 @@ type Config struct {
 	Congestion string
 	// H2C relays over HTTP/2 without TLS (the origin runs with --h2c)
 	// instead of a pool of HTTP/1.1 connections.
-	H2C    bool
-	Logger *slog.Logger
+	H2C bool
+	// OriginTLS verifies an https origin (its CA, pins: tlsconf.Client);
+	// nil uses the system roots.
+	OriginTLS *tls.Config
+	Logger    *slog.Logger
 }
 
 // Edge is an http.Handler relaying to the origin.
@@ -111,7 +115,7 @@ func (e *Edge) rewrite(pr *httputil.ProxyRequest) {
 	}
 	pr.Out.URL.RawQuery = in.URL.RawQuery
 	edgeauth.Strip(pr.Out.Header)
-	edgeauth.Sign(pr.Out.Header, e.cfg.Secret, e.cfg.ID, in.Method, pr.Out.URL.Path, pr.Out.URL.RawQuery, in.Host, time.Now())
+	edgeauth.Sign(pr.Out.Header, e.cfg.Secret, e.cfg.ID, in.Method, pr.Out.URL.Path, pr.Out.URL.RawQuery, in.Host, in.TLS != nil, time.Now())
 }
 
 // ServeHTTP serves the edge's own endpoints and relays everything else.

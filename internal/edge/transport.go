@@ -1,12 +1,15 @@
 package edge
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // newTransport is the connection pool to the origin: many long-lived
@@ -32,6 +35,7 @@ func newTransport(cfg Config) *http.Transport {
 		// Answering 100 at the edge instead measured no faster (BENCHMARKS.md).
 		ExpectContinueTimeout: 5 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
+		TLSClientConfig:       originTLS(cfg.OriginTLS),
 		ResponseHeaderTimeout: 0, // a large PUT is answered only after its body
 		WriteBufferSize:       256 << 10,
 		ReadBufferSize:        256 << 10,
@@ -40,6 +44,15 @@ func newTransport(cfg Config) *http.Transport {
 		Protocols:             protocols(cfg.H2C),
 		HTTP2:                 &http.HTTP2Config{MaxReceiveBufferPerConnection: 64 << 20, MaxReceiveBufferPerStream: 16 << 20},
 	}
+}
+
+// originTLS is the link configuration to an https origin (TLS 1.2 at
+// least, like every Hoard link).
+func originTLS(c *tls.Config) *tls.Config {
+	if c != nil {
+		return c
+	}
+	return &tls.Config{MinVersion: tlsconf.MinVersion}
 }
 
 // protocols is HTTP/1.1, or HTTP/2 with prior knowledge over plain TCP.

@@ -26,6 +26,10 @@ const (
 	HeaderID   = "X-Hoard-Edge-Id"   // the edge's name, for logs and the proof
 	HeaderDate = "X-Hoard-Edge-Date" // Unix seconds when the edge relayed the request
 	HeaderAuth = "X-Hoard-Edge-Auth" // hex HMAC-SHA256 proof
+	// HeaderProto is the scheme the client used to reach the edge
+	// (https or http), covered by the proof when present: the origin
+	// counts a relayed request as secure only when both legs were TLS.
+	HeaderProto = "X-Hoard-Edge-Proto"
 )
 
 // MaxSkew bounds how old (or how far in the future) a proof may be.
@@ -47,7 +51,7 @@ var (
 )
 
 // Headers lists every header of the scheme; an origin strips them all.
-var Headers = []string{HeaderHost, HeaderID, HeaderDate, HeaderAuth}
+var Headers = []string{HeaderHost, HeaderID, HeaderDate, HeaderAuth, HeaderProto}
 
 // Claimed reports whether r carries any edge header, i.e. claims to be
 // relayed.
@@ -60,10 +64,10 @@ func Claimed(h http.Header) bool {
 	return false
 }
 
-func proof(secret []byte, id, date, method, path, query, host string) string {
+func proof(secret []byte, id, date, method, path, query, host string, more ...string) string {
 	m := hmac.New(sha256.New, secret)
 	// Fields are length-prefixed so no two field lists share an encoding.
-	for _, f := range []string{id, date, method, path, query, host} {
+	for _, f := range append([]string{id, date, method, path, query, host}, more...) {
 		m.Write([]byte(strconv.Itoa(len(f))))
 		m.Write([]byte{':'})
 		m.Write([]byte(f))
@@ -74,14 +78,25 @@ func proof(secret []byte, id, date, method, path, query, host string) string {
 
 // Sign sets the edge headers on out, a request relayed for a client that
 // sent Host origHost. path is the decoded request path (URL.Path), query
-// the raw query (URL.RawQuery) as relayed.
-func Sign(out http.Header, secret []byte, id, method, path, query, origHost string, now time.Time) {
+// the raw query (URL.RawQuery) as relayed, clientTLS whether the client
+// reached the edge over TLS.
+func Sign(out http.Header, secret []byte, id, method, path, query, origHost string, clientTLS bool, now time.Time) {
 	date := strconv.FormatInt(now.Unix(), 10)
+	proto := "http"
+	if clientTLS {
+		proto = "https"
+	}
 	out.Set(HeaderHost, origHost)
 	out.Set(HeaderID, id)
 	out.Set(HeaderDate, date)
-	out.Set(HeaderAuth, proof(secret, id, date, method, path, query, origHost))
+	out.Set(HeaderProto, proto)
+	out.Set(HeaderAuth, proof(secret, id, date, method, path, query, origHost, proto))
 }
+
+// ClientTLS reports whether a relayed request, whose proof Verify
+// accepted, reached the edge over TLS. An edge that predates the header
+// says nothing, which counts as plain HTTP.
+func ClientTLS(h http.Header) bool { return h.Get(HeaderProto) == "https" }
 
 // Verify checks the edge headers of r against secret and returns the
 // original host. Any failure is ErrUntrusted (wrapped with the reason).
@@ -107,7 +122,15 @@ func Verify(r *http.Request, secret []byte, now time.Time) (host string, err err
 	if d := now.Sub(time.Unix(secs, 0)); d > MaxSkew || d < -MaxSkew {
 		return "", fmt.Errorf("%w: edge proof is %s old", ErrUntrusted, d.Round(time.Second))
 	}
-	want := proof(secret, id, date, r.Method, r.URL.Path, r.URL.RawQuery, host)
+	var more []string
+	switch p := r.Header.Values(HeaderProto); len(p) {
+	case 0:
+	case 1:
+		more = p
+	default:
+		return "", fmt.Errorf("%w: edge headers missing or repeated", ErrUntrusted)
+	}
+	want := proof(secret, id, date, r.Method, r.URL.Path, r.URL.RawQuery, host, more...)
 	if !hmac.Equal([]byte(sig), []byte(want)) {
 		return "", fmt.Errorf("%w: edge proof does not verify", ErrUntrusted)
 	}

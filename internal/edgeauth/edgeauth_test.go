@@ -14,7 +14,7 @@ var key = []byte("0123456789abcdef-shared")
 
 func signed(method, target, host string, at time.Time) *http.Request {
 	r := httptest.NewRequest(method, target, nil)
-	Sign(r.Header, key, "edge-1", method, r.URL.Path, r.URL.RawQuery, host, at)
+	Sign(r.Header, key, "edge-1", method, r.URL.Path, r.URL.RawQuery, host, false, at)
 	return r
 }
 
@@ -42,12 +42,31 @@ func TestVerify(t *testing.T) {
 		},
 		"missing proof": func(r *http.Request) ([]byte, time.Time) { r.Header.Del(HeaderAuth); return key, now },
 		"bad date":      func(r *http.Request) ([]byte, time.Time) { r.Header.Set(HeaderDate, "soon"); return key, now },
+		// The client's scheme is covered: a plain client cannot be made
+		// to look as if it used TLS.
+		"proto upgraded": func(r *http.Request) ([]byte, time.Time) { r.Header.Set(HeaderProto, "https"); return key, now },
+		"proto dropped":  func(r *http.Request) ([]byte, time.Time) { r.Header.Del(HeaderProto); return key, now },
+		"proto repeated": func(r *http.Request) ([]byte, time.Time) { r.Header.Add(HeaderProto, "http"); return key, now },
 	}
 	for name, mutate := range cases {
 		r := signed("PUT", "/b/k%20x?uploads", "b.s3-accelerate.example.com", now)
 		secret, at := mutate(r)
 		if _, err := Verify(r, secret, at); !errors.Is(err, ErrUntrusted) {
 			t.Errorf("%s: %v, want ErrUntrusted", name, err)
+		}
+	}
+}
+
+func TestClientTLS(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	for _, tls := range []bool{false, true} {
+		r := httptest.NewRequest("GET", "/b/k", nil)
+		Sign(r.Header, key, "edge-1", "GET", "/b/k", "", "b.example.com", tls, now)
+		if _, err := Verify(r, key, now); err != nil {
+			t.Fatal(err)
+		}
+		if ClientTLS(r.Header) != tls {
+			t.Errorf("client TLS %v read as %v", tls, !tls)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func (s *Service) DeleteGroup(ctx context.Context, name string) error {
 		if _, err := s.getGroup(ctx, txn, name); err != nil {
 			return err
 		}
-		for _, p := range []struct{ prefix, what string }{{pMember, "users"}, {pGrpPol, "policies"}} {
+		for _, p := range []struct{ prefix, what string }{{pMember, "users"}, {pGrpPol, "policies"}, {pAttach + "g/", "attached policies"}} {
 			has, err := exists(ctx, txn, p.prefix+fold(name)+"/")
 			if err != nil {
 				return err

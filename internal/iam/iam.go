@@ -20,6 +20,7 @@ package iam
 
 import (
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/meta"
@@ -70,6 +71,9 @@ type Config struct {
 	AccountID string           // 12 digits; default DefaultAccountID
 	Root      sigv4.Credential // the account root's key pair
 	Now       func() time.Time // the clock (tests move it); default time.Now
+	// OIDCClient fetches identity providers' discovery documents and
+	// keys; nil means a client with a 10 s timeout.
+	OIDCClient *http.Client
 }
 
 // Service is the identity service.
@@ -79,6 +83,7 @@ type Service struct {
 	acct  string
 	root  sigv4.Credential
 	now   func() time.Time
+	oidc  *verifiers
 }
 
 var _ sigv4.Credentials = (*Service)(nil)
@@ -91,7 +96,8 @@ func New(store meta.Store, w Wrapper, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: store, wrap: w, acct: cfg.AccountID, root: cfg.Root, now: cfg.Now}
+	return &Service{store: store, wrap: w, acct: cfg.AccountID, root: cfg.Root, now: cfg.Now,
+		oidc: verifiersFor(cfg.OIDCClient)}
 }
 
 // AccountID is the account in this service's ARNs.

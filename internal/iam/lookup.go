@@ -25,6 +25,9 @@ type Principal struct {
 	// SessionPolicy narrows an assumed-role session (AssumeRole's Policy);
 	// empty when there is none.
 	SessionPolicy string
+	// Boundary is the permissions boundary's document, which caps the
+	// identity policies like a session policy; empty when there is none.
+	Boundary string
 	// Temporary is set for STS credentials, which expire at Expiration.
 	Temporary  bool
 	Expiration time.Time
@@ -130,16 +133,21 @@ func (s *Service) userPrincipal(ctx context.Context, name, accessKey string) (Pr
 	if err != nil {
 		return Principal{}, err
 	}
+	boundary, err := s.boundaryDoc(ctx, u.PermissionsBoundary)
+	if err != nil {
+		return Principal{}, err
+	}
 	return Principal{
-		Principal: policy.Principal{Type: policy.PrincipalUser, ARN: u.ARN, Account: s.acct, UserName: u.UserName, UserID: u.UserID},
+		Principal: policy.Principal{Type: policy.PrincipalUser, ARN: u.ARN, Account: s.acct, UserName: u.UserName, UserID: u.UserID, Tags: TagMap(u.Tags)},
 		AccessKey: accessKey,
 		Policies:  docs,
+		Boundary:  boundary,
 	}, nil
 }
 
 // userPolicyDocs returns a user's inline policies and its groups'.
 func (s *Service) userPolicyDocs(ctx context.Context, r meta.Reader, user string) ([]string, error) {
-	docs, err := policyDocs(ctx, r, userEntity, user)
+	docs, err := s.entityDocs(ctx, r, userEntity, user)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +160,7 @@ func (s *Service) userPolicyDocs(ctx context.Context, r meta.Reader, user string
 		return nil, err
 	}
 	for _, g := range groups {
-		gd, err := policyDocs(ctx, r, groupEntity, g)
+		gd, err := s.entityDocs(ctx, r, groupEntity, g)
 		if err != nil {
 			return nil, err
 		}
@@ -225,7 +233,11 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess *openSession) (Prin
 		if err != nil {
 			return Principal{}, sigv4.ErrInvalidAccessKeyID
 		}
-		docs, err := policyDocs(ctx, s.store, roleEntity, r.RoleName)
+		docs, err := s.entityDocs(ctx, s.store, roleEntity, r.RoleName)
+		if err != nil {
+			return Principal{}, err
+		}
+		boundary, err := s.boundaryDoc(ctx, r.PermissionsBoundary)
 		if err != nil {
 			return Principal{}, err
 		}
@@ -234,10 +246,10 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess *openSession) (Prin
 				Type: policy.PrincipalAssumedRole, Account: s.acct,
 				ARN:     fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", s.acct, r.RoleName, sess.SessionName),
 				UserID:  r.RoleID + ":" + sess.SessionName,
-				RoleARN: r.ARN,
+				RoleARN: r.ARN, Tags: TagMap(r.Tags), Provider: sess.Provider,
 			},
 			AccessKey: sess.AccessKeyID, SessionName: sess.SessionName,
-			Policies: docs, SessionPolicy: sess.Policy,
+			Policies: docs, SessionPolicy: sess.Policy, Boundary: boundary,
 		}
 	default:
 		return Principal{}, fmt.Errorf("iam: session %s of unknown kind %q", sess.AccessKeyID, sess.Kind)

@@ -26,6 +26,8 @@ type Role struct {
 	AssumeRolePolicyDocument string
 	Description              string
 	MaxSessionDuration       int32
+	Tags                     []Tag  `json:",omitempty"`
+	PermissionsBoundary      string `json:",omitempty"`
 }
 
 // CreateRoleInput describes a new role. MaxSessionDuration 0 means 3600.
@@ -35,6 +37,8 @@ type CreateRoleInput struct {
 	AssumeRolePolicyDocument string
 	Description              string
 	MaxSessionDuration       int32
+	Tags                     []Tag
+	PermissionsBoundary      string
 }
 
 // CreateRole creates a role.
@@ -58,6 +62,12 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	if in.MaxSessionDuration < 3600 || in.MaxSessionDuration > MaxRoleSessionDuration {
 		return nil, errorf(ErrValidation, "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", in.MaxSessionDuration)
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkBoundary(ctx, in.PermissionsBoundary); err != nil {
+		return nil, err
+	}
 	id, err := newID("AROA")
 	if err != nil {
 		return nil, err
@@ -66,6 +76,7 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 		Path: path, RoleName: in.RoleName, RoleID: id, ARN: s.arn("role", path, in.RoleName),
 		CreateDate: s.clock(), AssumeRolePolicyDocument: in.AssumeRolePolicyDocument,
 		Description: in.Description, MaxSessionDuration: in.MaxSessionDuration,
+		Tags: sortedTags(tagSet(in.Tags)), PermissionsBoundary: in.PermissionsBoundary,
 	}
 	err = s.store.Update(ctx, func(txn meta.Txn) error {
 		var old Role
@@ -147,6 +158,12 @@ func (s *Service) DeleteRole(ctx context.Context, name string) error {
 		}
 		if has {
 			return errorf(ErrDeleteConflict, "Cannot delete entity, must delete policies first.")
+		}
+		if has, err := hasAttached(ctx, txn, roleEntity, name); err != nil || has {
+			if err != nil {
+				return err
+			}
+			return errorf(ErrDeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		return txn.Delete(key(pRole, fold(name)))
 	})

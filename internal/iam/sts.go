@@ -57,8 +57,10 @@ type sessionRecord struct {
 	RoleID      string `json:",omitempty"`
 	SessionName string `json:",omitempty"`
 	Policy      string `json:",omitempty"`
-	Expiration  time.Time
-	Wrapped     []byte // sessionSecrets under the root key
+	// Provider is the OpenID Connect provider of a web-identity session.
+	Provider   string `json:",omitempty"`
+	Expiration time.Time
+	Wrapped    []byte // sessionSecrets under the root key
 }
 
 func sessionAAD(id string) []byte { return []byte("iam session\x00" + id) }
@@ -86,7 +88,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		return nil, nil, errorf(ErrValidation, "1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and match pattern [\\w+=,.@:\\/-]*")
 	}
 	role, err := s.roleByARN(ctx, in.RoleARN)
-	if err != nil || !s.trusts(role, caller, s.trustContext(in)) {
+	if err != nil || !s.trusts(role, caller, withResourceTags(s.trustContext(in), role.Tags)) {
 		return nil, nil, errorf(ErrAccessDenied, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, clip(in.RoleARN))
 	}
 	if dur > int(role.MaxSessionDuration) {

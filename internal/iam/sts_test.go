@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func TestRoles(t *testing.T) {
 		wantErr(t, err, ErrValidation)
 	}
 	got := must[*Role](t)(f.svc.GetRole(c, "READER"))
-	if *got != *r {
+	if !reflect.DeepEqual(got, r) {
 		t.Fatalf("GetRole = %+v", got)
 	}
 	wantErr(t, f.svc.UpdateAssumeRolePolicy(c, "reader", allowAll("s3:*")), ErrMalformedPolicy)

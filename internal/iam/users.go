@@ -16,6 +16,10 @@ type User struct {
 	UserID     string
 	ARN        string
 	CreateDate time.Time
+	// Tags and PermissionsBoundary (a managed policy's ARN) are
+	// optional.
+	Tags                []Tag  `json:",omitempty"`
+	PermissionsBoundary string `json:",omitempty"`
 }
 
 func (s *Service) arn(kind, path, name string) string {
@@ -27,18 +31,39 @@ func (s *Service) RootARN() string { return fmt.Sprintf("arn:aws:iam::%s:root", 
 
 // CreateUser creates a user.
 func (s *Service) CreateUser(ctx context.Context, name, path string) (*User, error) {
+	return s.CreateUserWith(ctx, CreateUserInput{UserName: name, Path: path})
+}
+
+// CreateUserInput describes a new user; Tags and PermissionsBoundary are
+// optional.
+type CreateUserInput struct {
+	UserName, Path      string
+	Tags                []Tag
+	PermissionsBoundary string
+}
+
+// CreateUserWith creates a user with tags and a permissions boundary.
+func (s *Service) CreateUserWith(ctx context.Context, in CreateUserInput) (*User, error) {
+	name := in.UserName
 	if err := checkName("userName", name, 64); err != nil {
 		return nil, err
 	}
-	path, err := checkPath(path)
+	path, err := checkPath(in.Path)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkBoundary(ctx, in.PermissionsBoundary); err != nil {
 		return nil, err
 	}
 	id, err := newID("AIDA")
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Path: path, UserName: name, UserID: id, ARN: s.arn("user", path, name), CreateDate: s.clock()}
+	u := &User{Path: path, UserName: name, UserID: id, ARN: s.arn("user", path, name), CreateDate: s.clock(),
+		Tags: sortedTags(tagSet(in.Tags)), PermissionsBoundary: in.PermissionsBoundary}
 	err = s.store.Update(ctx, func(txn meta.Txn) error {
 		var old User
 		found, err := getJSON(ctx, txn, key(pUser, fold(name)), &old)
@@ -108,7 +133,7 @@ func (s *Service) DeleteUser(ctx context.Context, name string) error {
 			return err
 		}
 		for _, p := range []struct{ prefix, what string }{
-			{pUserKey, "access keys"}, {pUserPol, "policies"}, {pUserGrp, "groups"},
+			{pUserKey, "access keys"}, {pUserPol, "policies"}, {pUserGrp, "groups"}, {pAttach + "u/", "attached policies"},
 		} {
 			has, err := exists(ctx, txn, p.prefix+n+"/")
 			if err != nil {

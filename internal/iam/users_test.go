@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -15,7 +16,7 @@ func TestUsers(t *testing.T) {
 	_, err := f.svc.CreateUser(c, "alice", "")
 	wantErr(t, err, ErrEntityAlreadyExists)
 	got := must[*User](t)(f.svc.GetUser(c, "ALICE"))
-	if *got != *u {
+	if !reflect.DeepEqual(got, u) {
 		t.Fatalf("GetUser = %+v, want %+v", got, u)
 	}
 	_, err = f.svc.GetUser(c, "bob")

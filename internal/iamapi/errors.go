@@ -38,11 +38,13 @@ func apiErr(c errCode, format string, args ...any) *APIError {
 	return &APIError{Code: c.code, Status: c.status, Message: fmt.Sprintf(format, args...)}
 }
 
-// serviceCodes maps the identity service's sentinels.
-var serviceCodes = []struct {
+type serviceCode struct {
 	err  error
 	code errCode
-}{
+}
+
+// serviceCodes maps the identity service's sentinels.
+var serviceCodes = []serviceCode{
 	{iam.ErrNoSuchEntity, errCode{"NoSuchEntity", 404}},
 	{iam.ErrEntityAlreadyExists, errCode{"EntityAlreadyExists", 409}},
 	{iam.ErrDeleteConflict, errCode{"DeleteConflict", 409}},

@@ -100,6 +100,11 @@ func createRole(h *Handler, c *call) (any, error) {
 	in := iam.CreateRoleInput{
 		RoleName: c.get("RoleName"), Path: c.get("Path"),
 		AssumeRolePolicyDocument: c.get("AssumeRolePolicyDocument"), Description: c.get("Description"),
+		PermissionsBoundary: c.get("PermissionsBoundary"),
+	}
+	var err error
+	if in.Tags, err = c.tags(); err != nil {
+		return nil, err
 	}
 	if s := c.get("MaxSessionDuration"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 32)
@@ -112,7 +117,7 @@ func createRole(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return roleResult{toRole(r)}, nil
+	return roleResult{toFullRole(r)}, nil
 }
 
 func getRole(h *Handler, c *call) (any, error) {
@@ -120,7 +125,7 @@ func getRole(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return roleResult{toRole(r)}, nil
+	return roleResult{toFullRole(r)}, nil
 }
 
 func listRoles(h *Handler, c *call) (any, error) {

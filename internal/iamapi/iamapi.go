@@ -8,12 +8,11 @@
 // actions need a request signed for "iam" and STS actions one signed for
 // "sts", as AWS's endpoints do.
 //
-// Authorization, until identity policies govern these APIs: the account
-// root may call every IAM action with its own keys, other principals and
-// temporary credentials none; every authenticated principal may call STS
-// (AssumeRole is still subject to the role's trust policy and the
-// caller's policies; GetSessionToken and GetCallerIdentity need no
-// permission, as in AWS).
+// Authorization: IAM actions by the caller's policies (authz.go); STS's
+// AssumeRole by the role's trust policy and the caller's policies;
+// GetSessionToken and GetCallerIdentity need no permission, as in AWS;
+// AssumeRoleWithWebIdentity is unsigned and authorized by the identity
+// provider's token and the role's trust policy.
 package iamapi
 
 import (
@@ -48,8 +47,9 @@ const MaxBody = 256 << 10
 
 // Handler serves the IAM and STS APIs.
 type Handler struct {
-	svc *iam.Service
-	log *slog.Logger
+	svc      *iam.Service
+	log      *slog.Logger
+	accounts Accounts // nil: one account
 }
 
 // New returns the handler over svc.
@@ -150,15 +150,15 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (string,
 	if v := params.Get("Version"); v != "" && v != version {
 		return "", nil, apiErr(codeInvalidAction, "Could not find operation %s for version %s", clip(action), clip(v))
 	}
-	caller, err := h.svc.Principal(r.Context(), auth.AccessKey)
+	h, caller, err := h.forCaller(r.Context(), auth.AccessKey, params)
 	if err != nil {
 		return "", nil, err
 	}
 	c := &call{ctx: r.Context(), action: action, params: params, caller: &caller}
-	// Temporary credentials never call IAM: AWS refuses them without MFA,
-	// which Hoard does not have, and a role's have no IAM permissions here.
-	if auth.Service == "iam" && (!caller.IsRoot() || caller.Temporary) {
-		return "", nil, apiErr(codeAccessDenied, "User: %s is not authorized to perform: iam:%s", caller.ARN, action)
+	if auth.Service == "iam" {
+		if err := h.authorizeIAM(r, c); err != nil {
+			return "", nil, err
+		}
 	}
 	result, err := op(h, c)
 	return action, result, err

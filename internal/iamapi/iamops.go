@@ -22,14 +22,6 @@ var iamOps = map[string]opFunc{
 	"PutRolePolicy": putRolePolicy, "GetRolePolicy": getRolePolicy,
 	"ListRolePolicies": listRolePolicies, "DeleteRolePolicy": deleteRolePolicy,
 	"GetAccountSummary": getAccountSummary, "UpdateAssumeRolePolicy": updateAssumeRolePolicy,
-	"ListOpenIDConnectProviders": listOIDCProviders,
-}
-
-// listOIDCProviders: identity providers cannot be created here
-// (CreateOpenIDConnectProvider is not an operation), so the list is
-// always empty; tools that clean up an account list them first.
-func listOIDCProviders(h *Handler, c *call) (any, error) {
-	return listOIDCProvidersResult{Providers: []xmlOIDCProvider{}}, nil
 }
 
 // page decodes Marker and MaxItems.
@@ -58,11 +50,17 @@ func (c *call) userName() (string, error) {
 }
 
 func createUser(h *Handler, c *call) (any, error) {
-	u, err := h.svc.CreateUser(c.ctx, c.get("UserName"), c.get("Path"))
+	tags, err := c.tags()
 	if err != nil {
 		return nil, err
 	}
-	return userResult{toUser(u)}, nil
+	u, err := h.svc.CreateUserWith(c.ctx, iam.CreateUserInput{
+		UserName: c.get("UserName"), Path: c.get("Path"), Tags: tags, PermissionsBoundary: c.get("PermissionsBoundary"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return userResult{toFullUser(u)}, nil
 }
 
 func getUser(h *Handler, c *call) (any, error) {
@@ -77,7 +75,7 @@ func getUser(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return userResult{toUser(u)}, nil
+	return userResult{toFullUser(u)}, nil
 }
 
 func listUsers(h *Handler, c *call) (any, error) {

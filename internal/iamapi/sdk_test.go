@@ -172,6 +172,10 @@ func TestListOpenIDConnectProvidersEmpty(t *testing.T) {
 	if err != nil || out.OpenIDConnectProviderList == nil || len(out.OpenIDConnectProviderList) != 0 {
 		t.Fatalf("providers = %+v, %v", out, err)
 	}
-	_, err = root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://idp.example.com")})
-	wantCode(t, err, "InvalidAction", 400)
+	// No network is touched: the issuer's keys are fetched only when a
+	// token arrives.
+	p := must[*iam.CreateOpenIDConnectProviderOutput](t)(root.CreateOpenIDConnectProvider(c, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://idp.example.com/")}))
+	if aws.ToString(p.OpenIDConnectProviderArn) != "arn:aws:iam::"+acct+":oidc-provider/idp.example.com" {
+		t.Fatalf("provider ARN = %s", aws.ToString(p.OpenIDConnectProviderArn))
+	}
 }

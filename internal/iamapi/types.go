@@ -18,11 +18,13 @@ func encodeDoc(doc string) string {
 }
 
 type xmlUser struct {
-	Path       string `xml:",omitempty"`
-	UserName   string `xml:",omitempty"`
-	UserId     string
-	Arn        string
-	CreateDate string
+	Path                string `xml:",omitempty"`
+	UserName            string `xml:",omitempty"`
+	UserId              string
+	Arn                 string
+	CreateDate          string
+	PermissionsBoundary *xmlBoundary `xml:",omitempty"`
+	Tags                []xmlTag     `xml:"Tags>member,omitempty"`
 }
 
 func toUser(u *iam.User) xmlUser {
@@ -50,6 +52,8 @@ type xmlRole struct {
 	AssumeRolePolicyDocument string
 	Description              string `xml:",omitempty"`
 	MaxSessionDuration       int32
+	PermissionsBoundary      *xmlBoundary `xml:",omitempty"`
+	Tags                     []xmlTag     `xml:"Tags>member,omitempty"`
 }
 
 func toRole(r *iam.Role) xmlRole {
@@ -90,14 +94,6 @@ type getGroupResult struct {
 	Users       []xmlUser `xml:"Users>member"`
 	IsTruncated bool
 	Marker      string `xml:",omitempty"`
-}
-
-type listOIDCProvidersResult struct {
-	Providers []xmlOIDCProvider `xml:"OpenIDConnectProviderList>member"`
-}
-
-type xmlOIDCProvider struct {
-	Arn string
 }
 
 type listRolesResult struct {

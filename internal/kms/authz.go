@@ -44,7 +44,10 @@ func CallerFrom(ctx context.Context) *Caller {
 
 // NewCaller compiles a principal's stored identity policies (a user's and
 // its groups', or a role's) and its session policy.
-func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string) (*Caller, error) {
+//
+// Further limit documents (a permissions boundary) narrow it as the
+// session policy does.
+func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string, limitDocs ...string) (*Caller, error) {
 	c := &Caller{Principal: p}
 	for _, doc := range identityDocs {
 		// Stored documents were validated against their own kind's limit
@@ -61,6 +64,16 @@ func NewCaller(p policy.Principal, identityDocs []string, sessionDoc string) (*C
 			return nil, fmt.Errorf("session policy of %s: %w", p.ARN, err)
 		}
 		c.Session = pp
+	}
+	for _, doc := range limitDocs {
+		if doc == "" {
+			continue
+		}
+		pp, err := policy.ParseCached(doc, policy.KindRole)
+		if err != nil {
+			return nil, fmt.Errorf("permissions boundary of %s: %w", p.ARN, err)
+		}
+		c.Session = policy.Intersect(c.Session, pp)
 	}
 	return c, nil
 }
@@ -101,7 +114,7 @@ func (s *Service) authorize(ctx context.Context, a access) error {
 		return &AccessDeniedError{Msg: fmt.Sprintf("No caller is authorized to perform: %s on resource: %s", a.action, resource)}
 	}
 	req := &policy.Request{Principal: c.Principal, Action: a.action, Resource: resource, Context: s.conditions(c, a)}
-	d := policy.EvaluateKey(req, keyPolicy, c.Identity, c.Session)
+	d := policy.EvaluateKeyFor(req, s.acct, keyPolicy, c.Identity, c.Session)
 	if d == policy.Allowed {
 		return nil
 	}
@@ -178,7 +191,7 @@ func (s *Service) checkLockout(ctx context.Context, doc *policy.Policy, keyID st
 	}
 	a := access{action: "kms:PutKeyPolicy", rec: &keyRecord{ID: keyID}}
 	req := &policy.Request{Principal: c.Principal, Action: a.action, Resource: s.keyARN(keyID), Context: s.conditions(c, a)}
-	if policy.EvaluateKey(req, doc, c.Identity, c.Session) != policy.Allowed {
+	if policy.EvaluateKeyFor(req, s.acct, doc, c.Identity, c.Session) != policy.Allowed {
 		return lockout
 	}
 	return nil

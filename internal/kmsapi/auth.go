@@ -9,6 +9,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // ServeVerified answers a KMS request the wire layer has authenticated: auth
@@ -50,13 +51,13 @@ func (h *Handler) caller(r *http.Request, auth *sigv4.Auth) (*kms.Caller, error)
 	if err != nil {
 		return nil, fmt.Errorf("resolve principal: %w", err)
 	}
-	c, err := kms.NewCaller(p.Principal, p.Policies, p.SessionPolicy)
+	c, err := kms.NewCaller(p.Principal, p.Policies, p.SessionPolicy, p.Boundary)
 	if err != nil {
 		// A stored policy the parser now refuses: deny rather than guess.
 		h.log.ErrorContext(r.Context(), "stored policy does not parse; denying", "principal", p.ARN, "err", err)
 		return nil, &kms.AccessDeniedError{Msg: "User: " + p.ARN + " is not authorized: a policy of the caller cannot be read"}
 	}
-	c.Context = policy.GlobalKeys(time.Now(), r.RemoteAddr, r.TLS != nil, r.Header.Get("User-Agent"), r.Header.Get("Referer"))
+	c.Context = policy.GlobalKeys(time.Now(), r.RemoteAddr, tlsconf.Secure(r), r.Header.Get("User-Agent"), r.Header.Get("Referer"))
 	return c, nil
 }
 

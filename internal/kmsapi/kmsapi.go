@@ -53,9 +53,10 @@ type Identities interface {
 
 // Handler serves the KMS API.
 type Handler struct {
-	svc *kms.Service
-	ids Identities
-	log *slog.Logger
+	svc  *kms.Service
+	ids  Identities
+	log  *slog.Logger
+	keys KeyServices // nil: one account
 }
 
 // New returns the KMS API handler over svc (which also names the region
@@ -129,7 +130,7 @@ func (h *Handler) run(r *http.Request, body io.Reader) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op(h, r.Context(), raw)
+	return op(h.forRequest(r.Context(), raw), r.Context(), raw)
 }
 
 func checkContentType(ct string) error {

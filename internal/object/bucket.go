@@ -98,6 +98,9 @@ func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) (*ListBu
 		if err != nil {
 			return nil, err
 		}
+		if in.Keep != nil && !in.Keep(b) {
+			continue
+		}
 		res.Buckets = append(res.Buckets, *b)
 	}
 	if err := it.Error(); err != nil {

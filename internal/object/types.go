@@ -92,6 +92,9 @@ type ListBucketsInput struct {
 	Prefix string
 	After  string // exclusive: list names greater than this (decoded continuation token)
 	Max    int    // 0 means no limit
+	// Keep, when set, lists only the buckets it keeps (the caller's
+	// account's); Max counts kept buckets.
+	Keep func(*Bucket) bool
 }
 
 // ListBucketsResult is one page of buckets. Next is non-empty when more

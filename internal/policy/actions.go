@@ -105,7 +105,7 @@ func init() {
 		actionType[la] = t
 		actionIndex["s3"] = append(actionIndex["s3"], la)
 	}
-	for _, a := range identityActions {
+	for _, a := range append(identityActions, iamActions...) {
 		la := strings.ToLower(a)
 		svc := la[:strings.IndexByte(la, ':')]
 		actionIndex[svc] = append(actionIndex[svc], la)

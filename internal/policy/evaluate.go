@@ -24,6 +24,9 @@ type Principal struct {
 	RoleARN     string // assumed-role sessions: the role's arn:aws:iam::ACCOUNT:role/NAME
 	CanonicalID string
 	Provider    string // federated users: identity provider
+	OrgID       string // aws:PrincipalOrgID: the organization of the principal's account, if any
+	// Tags are the user's or role's tags (aws:PrincipalTag/KEY).
+	Tags map[string]string
 }
 
 // Request is one authorization question.
@@ -87,6 +90,9 @@ func (p *Policy) Evaluate(req *Request) Result {
 func (p *Policy) eval(e *evalCtx) Result {
 	if p == nil {
 		return NotApplicable
+	}
+	if p.all != nil {
+		return p.evalAll(e)
 	}
 	res := NotApplicable
 	for _, st := range p.Statements {
@@ -245,6 +251,8 @@ func (e *evalCtx) principalKey(key string) ([]string, bool) {
 		return one(pr.Account)
 	case strings.EqualFold(key, KeyPrincipalType):
 		return one(string(pr.Type))
+	case strings.EqualFold(key, KeyPrincipalOrgID):
+		return one(pr.OrgID)
 	}
-	return nil, false
+	return e.principalTag(key)
 }

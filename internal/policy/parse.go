@@ -58,7 +58,8 @@ type Policy struct {
 	ID         string
 	Statements []*Statement
 	Kind       Kind
-	vars       bool // policy variables are substituted (Version 2012-10-17)
+	vars       bool      // policy variables are substituted (Version 2012-10-17)
+	all        []*Policy // set by Intersect: every member must allow
 }
 
 // Statement is one compiled statement.

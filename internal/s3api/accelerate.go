@@ -12,6 +12,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/edgeauth"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // Transfer acceleration: edges (hoard edge) relay client requests to this
@@ -101,11 +102,15 @@ func (h *handler) admitEdge(req *request) error {
 		return nil
 	}
 	host, err := edgeauth.Verify(req.r, h.cfg.EdgeSecret, time.Now())
+	clientTLS := edgeauth.ClientTLS(req.r.Header)
 	edgeauth.Strip(req.r.Header)
 	if err != nil {
 		h.log.Warn("refused relayed request", "request_id", req.id, "remote", req.r.RemoteAddr, "err", err)
 		return fmt.Errorf("%w: %w", errUntrustedEdge, err)
 	}
+	// Secure only when both legs were: the client's to the edge and the
+	// edge's to here.
+	req.r = tlsconf.WithSecure(req.r, clientTLS && tlsconf.Secure(req.r))
 	req.r.Host = host
 	req.ctx = context.WithValue(req.ctx, viaEdgeKey{}, true)
 	return nil

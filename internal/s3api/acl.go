@@ -39,6 +39,9 @@ type grant struct {
 type acl struct {
 	Grants  []grant `json:"g,omitempty"`
 	NoOwner bool    `json:"n,omitempty"`
+	// Owner is the canonical id of an object's owner when another account
+	// than the bucket owner wrote it (objectowner.go); "" otherwise.
+	Owner string `json:"o,omitempty"`
 }
 
 func (a *acl) public() bool {
@@ -182,6 +185,9 @@ func (a *acl) allows(action string, c *caller, ignorePublic bool) bool {
 	want, ok := permGrants[action]
 	if a == nil || !ok {
 		return false
+	}
+	if a.Owner != "" && !a.NoOwner && c.canonicalID == a.Owner {
+		return true // the object's owner holds FULL_CONTROL
 	}
 	for _, g := range a.Grants {
 		if g.Perm != want && g.Perm != permFullControl {

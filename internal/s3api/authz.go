@@ -61,6 +61,9 @@ func (h *handler) accessOf(req *request, bucket string, full bool) (*bucketAcces
 	if err != nil {
 		return nil, err
 	}
+	if st.owner, err = h.ownerOfBucket(req, bucket); err != nil {
+		return nil, err
+	}
 	if req.authz.access == nil {
 		req.authz.access = make(map[string]*accessEntry, 1)
 	}
@@ -101,7 +104,9 @@ func (h *handler) resolveCaller(req *request) (*caller, error) {
 			return nil, errAccessDenied
 		}
 	}
-	c.canonicalID = ownerID(req)
+	if c.canonicalID = c.p.CanonicalID; c.canonicalID == "" {
+		c.canonicalID = ownerID(req)
+	}
 	req.authz = &authzState{who: c}
 	req.ctx = kms.WithCaller(req.ctx, h.kmsCaller(req, c))
 	return c, nil
@@ -143,6 +148,16 @@ func (c *caller) compile() error {
 		c.session = pp.p
 		c.tags = c.tags || pp.tags
 	}
+	if c.p.Boundary != "" {
+		// A permissions boundary caps the identity policies as a session
+		// policy does.
+		pp, err := cachedPolicy(c.p.Boundary, policy.KindRole)
+		if err != nil {
+			return err
+		}
+		c.session = policy.Intersect(c.session, pp.p)
+		c.tags = c.tags || pp.tags
+	}
 	return nil
 }
 
@@ -156,11 +171,14 @@ func (h *handler) authorize(req *request) error {
 	if perm.none {
 		return nil
 	}
+	who, err := h.resolveCaller(req)
+	if err != nil {
+		return err
+	}
 	if err := h.checkExpectedOwner(req); err != nil {
 		return err
 	}
-	who, err := h.resolveCaller(req)
-	if err != nil {
+	if err := h.createTaken(req); err != nil {
 		return err
 	}
 	if perm.inController {
@@ -203,7 +221,10 @@ func (h *handler) authorizeExtras(req *request) error {
 		if err := h.authorizeLockHeaders(req, req.r.Header); err != nil {
 			return err
 		}
-		return h.acceptObjectACL(req, req.r.Header)
+		if err := h.acceptObjectACL(req, req.r.Header); err != nil {
+			return err
+		}
+		return h.recordWriter(req, req.r.Header)
 	case opCreateBucket.name:
 		if hasACLHeaders(req.r.Header) {
 			if err := h.allow(req, "s3:PutBucketAcl", onBucket, req.bucket, ""); err != nil {
@@ -268,14 +289,28 @@ func (h *handler) allow(req *request, action string, sc scope, bucket, key strin
 // allowIn is allow with the given condition keys.
 func (h *handler) allowIn(req *request, cond map[string][]string, action string, sc scope, bucket, key string) error {
 	who := req.authz.who
-	// The owner's root may always manage the bucket policy, so that a
-	// policy denying everyone cannot lock the bucket for good (as in S3).
-	if who.root() && policyActions[action] && sc == onBucket {
-		return nil
-	}
-	st, err := h.accessOf(req, bucket, !who.root())
+	// The root needs only the bucket policy (its explicit Deny), unless the
+	// object may be another account's (objectowner.go).
+	foreignMayMatter := h.cfg.Accounts != nil && sc == onObject && objectReadActions[action]
+	st, err := h.accessOf(req, bucket, !who.root() || foreignMayMatter)
 	if err != nil {
 		return err
+	}
+	owner := st.owner.id
+	sameAccount := who.p.Account == owner || owner == ""
+	if who.root() && !sameAccount {
+		// Another account's root is governed by ACLs like anyone else.
+		if st, err = h.accessOf(req, bucket, true); err != nil {
+			return err
+		}
+	}
+	// The owner's root may always manage the bucket policy, so that a
+	// policy denying everyone cannot lock the bucket for good (as in S3).
+	if who.root() && sameAccount && policyActions[action] && sc == onBucket {
+		return nil
+	}
+	if h.cfg.Accounts != nil {
+		cond = withResourceAccount(cond, owner)
 	}
 	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(sc, bucket, key), Context: cond}
 	var bp *policy.Policy
@@ -287,7 +322,6 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 			return err
 		}
 	}
-	owner := h.ownerAccount()
 	d := policy.EvaluateWithSession(pr, who.identity, bp, who.session, owner)
 	// RestrictPublicBuckets: a public policy grants nothing outside the
 	// owner account (its explicit Deny still applies).
@@ -295,12 +329,27 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 		who.p.Type != policy.PrincipalService && (who.p.Account == "" || who.p.Account != owner) {
 		d = policy.EvaluateWithSession(pr, who.identity, nil, who.session, owner)
 	}
+	if sc == onObject && objectReadActions[action] {
+		foreign, err := h.foreignObject(req, st, bucket, key)
+		if err != nil {
+			return err
+		}
+		if foreign != nil {
+			if h.decideForeign(req, pr, d, foreign, action, st.pab.IgnorePublicAcls) != policy.Allowed {
+				return errAccessDenied
+			}
+			return nil
+		}
+	}
 	if d == policy.ImplicitDeny && st.aclsEnabled() {
 		ok, err := h.aclAllows(req, st, action, sc, bucket, key)
 		if err != nil {
 			return err
 		}
-		if ok {
+		// An ACL grant is a resource-based permission: across accounts
+		// the caller's own policies must allow the request too.
+		if ok && (sameAccount || who.root() || who.anonymous() ||
+			policy.EvaluateWithSession(pr, who.identity, nil, who.session, who.p.Account) == policy.Allowed) {
 			d = policy.Allowed
 		}
 	}

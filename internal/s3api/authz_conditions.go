@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // conditions builds the request's condition keys once. Keys whose source
@@ -18,7 +19,7 @@ func (h *handler) conditions(req *request) map[string][]string {
 	}
 	r := req.r
 	now := time.Now()
-	c := policy.GlobalKeys(now, r.RemoteAddr, r.TLS != nil, r.Header.Get("User-Agent"), r.Header.Get("Referer"))
+	c := policy.GlobalKeys(now, r.RemoteAddr, tlsconf.Secure(r), r.Header.Get("User-Agent"), r.Header.Get("Referer"))
 	set := func(k, v string) {
 		if v != "" {
 			c[k] = []string{v}

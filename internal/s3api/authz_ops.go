@@ -26,10 +26,13 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 		return err
 	}
 	if !st.aclsEnabled() {
-		if !ownerOnlyACL(&http.Request{Header: hdr}) {
+		if !ownerOnlyACL(&http.Request{Header: hdr}) || !h.privateIsBucketOwners(req, st, hdr) {
 			return errACLNotSupported
 		}
 		return nil
+	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return err
 	}
 	if a.public() && st.pab.BlockPublicAcls {
 		return errAccessDenied
@@ -117,16 +120,34 @@ func (h *handler) authorizeForm(req *request, hdr http.Header) error {
 	if err := h.authorizeLockHeaders(req, hdr); err != nil {
 		return err
 	}
-	return h.acceptObjectACL(req, hdr)
+	if err := h.acceptObjectACL(req, hdr); err != nil {
+		return err
+	}
+	return h.recordWriter(req, hdr)
 }
 
 // checkExpectedOwner applies x-amz-expected-bucket-owner (and, for copies,
 // x-amz-source-expected-bucket-owner): a request naming another account
 // as the owner fails with 403, before anything else is learned of it.
 func (h *handler) checkExpectedOwner(req *request) error {
-	acct := h.ownerAccount()
 	for _, name := range []string{"X-Amz-Expected-Bucket-Owner", "X-Amz-Source-Expected-Bucket-Owner"} {
-		if v, ok := req.r.Header[name]; ok && (acct == "" || v[0] != acct) {
+		v, ok := req.r.Header[name]
+		if !ok {
+			continue
+		}
+		bucket := req.bucket
+		if name == "X-Amz-Source-Expected-Bucket-Owner" {
+			b, _, _, err := parseCopySource(req.header("X-Amz-Copy-Source"))
+			if err != nil {
+				return err
+			}
+			bucket = b
+		}
+		acct, err := h.ownerOfBucket(req, bucket)
+		if err != nil {
+			return err
+		}
+		if acct.id == "" || v[0] != acct.id {
 			return errAccessDenied
 		}
 	}

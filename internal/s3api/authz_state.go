@@ -69,6 +69,7 @@ type bucketAccess struct {
 	pab       publicAccessBlock
 	ownership string // "" after DeleteBucketOwnershipControls (ACLs enabled)
 	acl       *acl   // nil: owner only
+	owner     acctRef
 }
 
 func (b *bucketAccess) aclsEnabled() bool { return b.ownership != ownerEnforced }

@@ -12,9 +12,14 @@ import (
 	"github.com/hoard-s3/hoard/internal/object"
 )
 
-// ownerID is the canonical user id of the requester: a stable 64-hex-digit
-// id derived from the access key, which itself is never disclosed.
+// ownerID is the canonical user id of the requester: its account's once
+// authorization named the caller, else (and for an identity service that
+// knows of no accounts) a stable 64-hex-digit id derived from the access
+// key, which itself is never disclosed.
 func ownerID(req *request) string {
+	if req.authz != nil && req.authz.who != nil && req.authz.who.canonicalID != "" {
+		return req.authz.who.canonicalID
+	}
 	if req.auth == nil {
 		return ""
 	}
@@ -55,11 +60,20 @@ func (h *handler) listBuckets(req *request) (*response, error) {
 		}
 		in.After = string(after)
 	}
+	keep, err := h.keepCallers(req)
+	if err != nil {
+		return nil, err
+	}
+	in.Keep = keep
 	res, err := h.svc.ListBuckets(req.ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	doc := &listAllMyBucketsResult{NS: s3NS, Owner: owner{ID: ownerID(req)}, Prefix: in.Prefix}
+	me, err := h.callerAccount(req)
+	if err != nil {
+		return nil, err
+	}
+	doc := &listAllMyBucketsResult{NS: s3NS, Owner: me.xml(), Prefix: in.Prefix}
 	doc.Buckets = make([]bucketEntry, 0, len(res.Buckets))
 	for _, b := range res.Buckets {
 		doc.Buckets = append(doc.Buckets, bucketEntry{Name: b.Name, CreationDate: s3Time(b.Created), BucketRegion: b.Region})
@@ -87,6 +101,9 @@ func (h *handler) createBucket(req *request) (*response, error) {
 		return nil, err
 	}
 	err = h.svc.CreateBucket(req.ctx, req.bucket, h.cfg.Region, ownerID(req), configs...)
+	if err = h.ownedByAnother(req, err); err != nil && !isAPIError(err, "BucketAlreadyOwnedByYou") {
+		return nil, err
+	}
 	created := err == nil
 	if err := h.createBucketStatus(req, err); err != nil {
 		return nil, err

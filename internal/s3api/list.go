@@ -95,7 +95,8 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 			ChecksumAlgorithm: string(o.ChecksumAlgorithm), ChecksumType: string(o.ChecksumType),
 		}
 		if withOwner {
-			e.Owner = &owner{ID: ownerID(req)}
+			o := h.bucketOwner(req)
+			e.Owner = &o
 		}
 		if p.restoreStatus {
 			e.RestoreStatus = restoreStatusOf(o.Restore)

@@ -50,12 +50,14 @@ func (h *handler) listParts(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	me := owner{ID: ownerID(req)}
+	// The object an upload makes is the bucket owner's (uploads record no
+	// writer of their own); the initiator is shown as the caller.
+	me := h.callerOwner(req)
 	up := res.Upload
 	doc := &listPartsResult{
 		NS: s3NS, Bucket: req.bucket, Key: req.key, UploadID: in.UploadID,
 		PartNumberMarker: res.PartNumberMarker, NextPartNumberMarker: res.NextPartNumberMarker,
-		MaxParts: res.MaxParts, IsTruncated: res.IsTruncated, Initiator: me, Owner: me,
+		MaxParts: res.MaxParts, IsTruncated: res.IsTruncated, Initiator: me, Owner: h.bucketOwner(req),
 		StorageClass: storageClass(up.StorageClass),
 	}
 	doc.ChecksumAlgorithm, doc.ChecksumType = uploadChecksum(up)
@@ -134,7 +136,9 @@ func (h *handler) listMultipartUploads(req *request) (*response, error) {
 		Delimiter: encode(in.Delimiter), Prefix: encode(in.Prefix), EncodingType: encType,
 		MaxUploads: in.MaxUploads, IsTruncated: res.IsTruncated,
 	}
-	me := owner{ID: ownerID(req)}
+	// Uploads record no initiator: they are shown as the bucket owner's,
+	// whose objects they make.
+	me := h.bucketOwner(req)
 	for _, u := range res.Uploads {
 		e := uploadEntry{
 			Key: encode(u.Key), UploadID: u.UploadID, Initiator: me, Owner: me,

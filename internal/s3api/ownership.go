@@ -134,7 +134,18 @@ func (h *handler) bucketOwnerID(req *request) (string, error) {
 	if b.Owner == "" {
 		return ownerID(req), nil
 	}
-	return b.Owner, nil
+	a, err := h.accountOf(req.ctx, b.Owner)
+	if err != nil || a.canonical == "" {
+		return b.Owner, err
+	}
+	return a.canonical, nil
+}
+
+// renderNamedACL is renderACL with the accounts' display names.
+func (h *handler) renderNamedACL(req *request, ownerID string, a *acl) *accessControlPolicy {
+	doc := renderACL(ownerID, a)
+	h.nameGrantees(req.ctx, doc)
+	return doc
 }
 
 func (h *handler) getBucketAcl(req *request) (*response, error) {
@@ -146,7 +157,7 @@ func (h *handler) getBucketAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xmlResponse(renderACL(owner, st.acl)), nil
+	return xmlResponse(h.renderNamedACL(req, owner, st.acl)), nil
 }
 
 func (h *handler) putBucketAcl(req *request) (*response, error) {
@@ -156,6 +167,9 @@ func (h *handler) putBucketAcl(req *request) (*response, error) {
 	}
 	a, err := requestACL(req, owner)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.checkGrantees(req, a); err != nil {
 		return nil, err
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
@@ -194,7 +208,10 @@ func (h *handler) getObjectAcl(req *request) (*response, error) {
 			a = decodeACL(doc)
 		}
 	}
-	return xmlResponse(renderACL(owner, a)), nil
+	if a != nil && a.Owner != "" {
+		owner = a.Owner
+	}
+	return xmlResponse(h.renderNamedACL(req, owner, a)), nil
 }
 
 func (h *handler) putObjectAcl(req *request) (*response, error) {
@@ -202,8 +219,23 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An object another account wrote stays its writer's.
+	prev, err := h.svc.ObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"))
+	if err != nil {
+		return nil, err
+	}
+	objOwner := ""
+	if prev != nil {
+		objOwner = decodeACL(prev).Owner
+	}
+	if objOwner != "" {
+		owner = objOwner
+	}
 	a, err := requestACL(req, owner)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.checkGrantees(req, a); err != nil {
 		return nil, err
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
@@ -213,6 +245,7 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if _, err := admitACL(st, a); err != nil {
 		return nil, err
 	}
+	a.Owner = objOwner
 	// Even an owner-only ACL is written: it replaces an earlier one.
 	if st.aclsEnabled() {
 		if err := h.svc.PutObjectACL(req.ctx, req.bucket, req.key, req.query.Get("versionId"), a.encode()); err != nil {

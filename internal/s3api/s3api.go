@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/adminapi"
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -30,9 +31,14 @@ type Config struct {
 	// IAM serves the IAM and STS query APIs at the same endpoint; nil
 	// leaves them off.
 	IAM *iamapi.Handler
+	// Admin serves the operator's admin API (accounts); nil leaves it off.
+	Admin *adminapi.Handler
 	// Identities resolves access keys to principals for authorization;
 	// nil treats every signed request as the account root's.
 	Identities Identities
+	// Accounts resolves bucket owners to accounts; nil means the one
+	// account of Identities owns every bucket.
+	Accounts Accounts
 	// BucketDefaults are the settings of buckets created from now on
 	// (SecureBucketDefaults unless set).
 	BucketDefaults BucketDefaults
@@ -42,6 +48,9 @@ type Config struct {
 	// Observe, when set, is told about every finished request, from the
 	// same place as the access log (metrics use it).
 	Observe func(op string, status int, bytesIn, bytesOut int64, d time.Duration)
+	// AllowSSECOverHTTP accepts customer keys (SSE-C) on requests that
+	// did not travel over TLS, which S3 refuses; for development only.
+	AllowSSECOverHTTP bool
 }
 
 // New returns the S3 API handler.

@@ -19,6 +19,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.serveIAM(w, r) {
 		return
 	}
+	if h.serveAdmin(w, r) {
+		return
+	}
 	continueEmptyBody(w, r)
 	start := time.Now()
 	req := newRequest(w, r)
@@ -41,6 +44,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // operation's controller.
 func (h *handler) serve(req *request) (*response, error) {
 	if err := h.admitEdge(req); err != nil {
+		return nil, err
+	}
+	if err := h.checkSSECTransport(req); err != nil {
 		return nil, err
 	}
 	req.bucket, req.key = h.resolve(req.r)

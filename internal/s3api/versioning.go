@@ -130,7 +130,7 @@ func (h *handler) listObjectVersions(req *request) (*response, error) {
 	if res.IsTruncated {
 		doc.NextKeyMarker, doc.NextVersionIdMarker = p.encode(res.NextKeyMarker), res.NextVersionIDMarker
 	}
-	who := owner{ID: ownerID(req)}
+	who := h.bucketOwner(req)
 	doc.Entries = make([]versionEntry, 0, len(res.Versions))
 	for i := range res.Versions {
 		e := versionXML(&res.Versions[i], p.encode, who)

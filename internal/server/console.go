@@ -17,6 +17,8 @@ import (
 type ConsoleConfig struct {
 	Address       string        // host:port; empty: no console
 	PartURLExpiry time.Duration // lifetime of presigned part URLs; 0 means 5 minutes
+	// OIDC offers "Sign in with …" (console.OIDCConfig); nil: keys only.
+	OIDC *console.OIDCConfig
 }
 
 // consoleServer is the running console.
@@ -43,18 +45,21 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		return nil, fmt.Errorf("console: listen on %s: %w", cc.Address, err)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	ln = s.listener(ln)
 	h := console.New(console.Config{
-		S3Addr: s.ln.Addr().String(), Region: s.cfg.Region,
-		Credentials: s.iam, Identities: s.iam,
+		S3Addr: s.ln.Addr().String(), S3TLS: s.certs != nil, HTTPClient: s.selfHTTPClient(), Region: s.cfg.Region,
+		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
+		OIDC: cc.OIDC,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
-		Handler:           h,
+		Handler:           s.front(h),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}}
+	s.protocols(s.console.http)
 	return console.AllowPresigned(port, s3), nil
 }
 

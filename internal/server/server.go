@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hoard-s3/hoard/internal/accounts"
+	"github.com/hoard-s3/hoard/internal/adminapi"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
@@ -28,6 +30,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // Config is what a server needs to start.
@@ -69,6 +72,11 @@ type Config struct {
 	BucketDefaults s3api.BucketDefaults
 	// Tiering places storage classes on tiers and times restores.
 	Tiering TierConfig
+	// TLS configures HTTPS on the S3 and console listeners.
+	TLS TLSConfig
+	// OIDCClient fetches OpenID Connect providers' discovery documents
+	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
+	OIDCClient *http.Client
 }
 
 // Server is a running Hoard server.
@@ -80,12 +88,17 @@ type Server struct {
 	keyring *sse.Keyring
 	kms     *kms.Service
 	iam     *iam.Service
-	ln      net.Listener
-	http    *http.Server
-	stop    context.CancelFunc
-	bg      sync.WaitGroup
-	metrics *metrics.Metrics
-	console *consoleServer
+	// accounts holds every account, the operator's (iam, kms) included.
+	accounts *accounts.Registry
+	ln       net.Listener
+	http     *http.Server
+	stop     context.CancelFunc
+	bg       sync.WaitGroup
+	metrics  *metrics.Metrics
+	console  *consoleServer
+	certs    *tlsconf.Store // nil without TLS
+	// acmeALPN offers the ACME challenge protocol in handshakes.
+	acmeALPN bool
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -146,39 +159,55 @@ func Open(cfg Config) (*Server, error) {
 	// Identities live in the metadata store, their secrets wrapped under
 	// the root keyring; the root key pair comes from the configuration.
 	s.iam = iam.New(s.meta, s.keyring, iam.Config{
-		AccountID: iam.DefaultAccountID,
-		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+		AccountID:  iam.DefaultAccountID,
+		Root:       sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+		OIDCClient: cfg.OIDCClient,
 	})
+	// Accounts: the operator's is the one above; others are created at
+	// run time through the admin API.
+	if s.accounts, err = accounts.New(context.Background(), s.meta, s.keyring, accounts.Config{
+		Region: cfg.Region, OperatorID: iam.DefaultAccountID, OperatorKMS: s.kms,
+		Root: sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
+	}, s.iam); err != nil {
+		return nil, err
+	}
 	s.service = object.New(s.meta, tiers, object.Config{
-		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		ClassTiers: cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
 	s.metrics = newMetrics(s.meta)
+	if err := s.openTLS(); err != nil {
+		return nil, fmt.Errorf("TLS: %w", err)
+	}
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
-		Verifier: sigv4.NewVerifier(cfg.Region, s.iam),
+		Verifier: sigv4.NewVerifier(cfg.Region, s.accounts),
 		Region:   cfg.Region,
 		Domain:   cfg.Domain,
 		Logger:   cfg.Logger,
-		KMS:      kmsapi.New(s.kms, s.iam, cfg.Logger),
-		IAM:      iamapi.New(s.iam, cfg.Logger),
+		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
+		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
+		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger),
 		// Every S3 request is authorized against these identities.
-		Identities: s.iam,
+		Identities: s.accounts,
+		Accounts:   s.accounts,
 
 		EdgeSecret:     cfg.EdgeSecret,
 		Observe:        s.metrics.Observe,
 		BucketDefaults: cfg.BucketDefaults,
+		// Customer keys are secrets in headers: plain HTTP exposes them.
+		AllowSSECOverHTTP: cfg.TLS.AllowSSECOverHTTP,
 	})
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Address, err)
 	}
-	s.ln = s3Listener{ln}
+	s.ln = s.listener(ln)
 	if handler, err = s.openConsole(handler); err != nil {
 		return nil, err
 	}
 	s.http = &http.Server{
-		Handler:           s.guard(withHealth(handler)),
+		Handler:           s.front(s.guard(withHealth(handler))),
 		ReadHeaderTimeout: 15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		// Go reads up to 4 KiB more; the exact limit is in limit.go, and
@@ -188,7 +217,7 @@ func Open(cfg Config) (*Server, error) {
 		ConnState:      connState,
 		ErrorLog:       slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
-	enableH2C(s.http, cfg.H2C)
+	s.protocols(s.http)
 	ok = true
 	return s, nil
 }
@@ -202,8 +231,12 @@ func (s *Server) Service() *object.Service { return s.service }
 // KeyService exposes the built-in key service (for the KMS API and tests).
 func (s *Server) KeyService() *kms.Service { return s.kms }
 
-// Identities exposes the identity service (for tools and tests in-process).
+// Identities exposes the operator account's identity service (for tools
+// and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
+
+// Accounts exposes the accounts (for tools and tests in-process).
+func (s *Server) Accounts() *accounts.Registry { return s.accounts }
 
 // Serve accepts requests until Shutdown. It reclaims orphans first and then
 // periodically in the background.
@@ -213,6 +246,7 @@ func (s *Server) Serve() error {
 	s.bg.Add(2)
 	go s.collectGarbage(ctx)
 	go s.runRestores(ctx)
+	s.watchCertificates(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -299,7 +333,7 @@ func (s *Server) reclaimCompletedUploads(ctx context.Context) {
 // purgeDeletedKeys removes KMS keys whose scheduled deletion date passed
 // (they are already unusable; this reclaims their records and aliases).
 func (s *Server) purgeDeletedKeys(ctx context.Context) {
-	n, err := s.kms.PurgeDeleted(ctx)
+	n, err := s.eachAccount(ctx, func(_ *iam.Service, k *kms.Service) (int, error) { return k.PurgeDeleted(ctx) })
 	switch {
 	case err != nil && ctx.Err() == nil:
 		s.cfg.Logger.Warn("removing deleted KMS keys failed", "err", err)
@@ -311,7 +345,7 @@ func (s *Server) purgeDeletedKeys(ctx context.Context) {
 // purgeExpiredSessions removes the records of expired temporary
 // credentials (they are already refused).
 func (s *Server) purgeExpiredSessions(ctx context.Context) {
-	n, err := s.iam.PurgeExpiredSessions(ctx)
+	n, err := s.eachAccount(ctx, func(i *iam.Service, _ *kms.Service) (int, error) { return i.PurgeExpiredSessions(ctx) })
 	switch {
 	case err != nil && ctx.Err() == nil:
 		s.cfg.Logger.Warn("removing expired STS sessions failed", "err", err)

@@ -83,8 +83,9 @@ func (v *Verifier) now() time.Time {
 }
 
 // allowedServices are the credential-scope services accepted at the S3
-// endpoint; the wire layer routes non-S3 APIs by Auth.Service.
-var allowedServices = map[string]bool{"s3": true, "iam": true, "sts": true, "kms": true}
+// endpoint; the wire layer routes non-S3 APIs by Auth.Service ("hoard" is
+// the operator's admin API).
+var allowedServices = map[string]bool{"s3": true, "iam": true, "sts": true, "kms": true, "hoard": true}
 
 // checkScope validates region and service; malformed is the sentinel of
 // the signature's form (header or query).

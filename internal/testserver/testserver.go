@@ -5,9 +5,12 @@ package testserver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/server"
+	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
 
 // Test credentials of the root account.
@@ -60,6 +64,29 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 // WithTiering places storage classes on tiers and times restores.
 func WithTiering(t server.TierConfig) Option { return func(c *server.Config) { c.Tiering = t } }
 
+// WithTLS serves HTTPS with the certificates of src; the server's
+// clients trust roots.
+func WithTLS(src tlsconf.Source, roots *x509.CertPool) Option {
+	return func(c *server.Config) {
+		c.TLS.Certificates = src
+		c.TLS.Poll = 100 * time.Millisecond
+		tlsRoots.Store(c, roots)
+	}
+}
+
+// tlsRoots carries the roots of WithTLS from the option to Start, keyed
+// by the configuration being built.
+var tlsRoots sync.Map
+
+// WithoutSSECOverHTTP refuses customer keys over plain HTTP as S3 does
+// (the default here accepts them, for the many tests of SSE-C itself).
+func WithoutSSECOverHTTP() Option {
+	return func(c *server.Config) { c.TLS.AllowSSECOverHTTP = false }
+}
+
+// WithConfig adjusts anything else of the configuration.
+func WithConfig(f func(*server.Config)) Option { return f }
+
 // WithDataDir reuses a data directory (for restart tests).
 func WithDataDir(dir string) Option { return func(c *server.Config) { c.DataDir = dir } }
 
@@ -74,12 +101,19 @@ func Start(t testing.TB, opts ...Option) *Server {
 		Root:      server.RootCredentials{AccessKey: AccessKey, SecretKey: SecretKey},
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		DrainTime: 5 * time.Second,
+		// Most tests exercise SSE-C over plain HTTP; the refusal S3
+		// makes there has tests of its own (WithoutSSECOverHTTP).
+		TLS: server.TLSConfig{AllowSSECOverHTTP: true},
 	}
 	if testing.Verbose() {
 		cfg.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	var roots *x509.CertPool
+	if v, ok := tlsRoots.LoadAndDelete(&cfg); ok {
+		roots = v.(*x509.CertPool)
 	}
 	srv, err := server.Open(cfg)
 	if err != nil {
@@ -90,8 +124,15 @@ func Start(t testing.TB, opts ...Option) *Server {
 		srv: srv, done: make(chan error, 1),
 		transport: http.DefaultTransport.(*http.Transport).Clone(),
 	}
+	scheme := "http://"
+	if srv.TLS() {
+		scheme = "https://"
+		s.transport.TLSClientConfig = &tls.Config{RootCAs: roots}
+		s.transport.ForceAttemptHTTP2 = true
+		s.URL = scheme + srv.Addr()
+	}
 	if a := srv.ConsoleAddr(); a != "" {
-		s.ConsoleURL = "http://" + a
+		s.ConsoleURL = scheme + a
 	}
 	go func() { s.done <- srv.Serve() }()
 	t.Cleanup(func() { s.Stop(t) })
@@ -158,3 +199,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+// WithOIDCClient sets the client that fetches identity providers' keys
+// (a test issuer's TLS client).
+func WithOIDCClient(c *http.Client) Option { return func(cfg *server.Config) { cfg.OIDCClient = c } }

@@ -15,6 +15,7 @@ type awsCLI struct {
 	t        testing.TB
 	env      []string
 	endpoint string
+	caBundle string
 }
 
 // awsConfig leaves the transfer settings at their defaults, so that cp and
@@ -49,7 +50,7 @@ func newAWSCLI(t testing.TB, p *proc) *awsCLI {
 		"AWS_MAX_ATTEMPTS=1", "AWS_RETRY_MODE=standard", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_PAGER=", "AWS_DEFAULT_REGION="+region)
 	if p != nil {
-		c.endpoint = p.URL
+		c.endpoint, c.caBundle = p.URL, p.CAFile
 		c.env = append(c.env, "AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey)
 	}
 	return c
@@ -76,7 +77,11 @@ func (c *awsCLI) run(args ...string) string {
 // try runs aws with the endpoint and returns its outcome.
 func (c *awsCLI) try(args ...string) (stdout, stderr string, err error) {
 	// A short read timeout turns a server hang into a quick failure.
-	full := append([]string{"--endpoint-url", c.endpoint, "--output", "json", "--cli-read-timeout", "20"}, args...)
+	full := []string{"--endpoint-url", c.endpoint, "--output", "json", "--cli-read-timeout", "20"}
+	if c.caBundle != "" {
+		full = append(full, "--ca-bundle", c.caBundle)
+	}
+	full = append(full, args...)
 	return c.exec(exec.Command("aws", full...))
 }
 

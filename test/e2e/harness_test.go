@@ -27,13 +27,14 @@ const (
 	stopTimeout  = 20 * time.Second // above the server's drain bound in tests
 )
 
-var listeningRE = regexp.MustCompile(`(?m)^hoard: listening on (http://(\S+))$`)
+var listeningRE = regexp.MustCompile(`(?m)^hoard: listening on (https?://(\S+))$`)
 
 // proc is a hoard server running as a subprocess.
 type proc struct {
-	URL     string // http://127.0.0.1:PORT
+	URL     string // http://127.0.0.1:PORT (https:// with TLS)
 	Addr    string // 127.0.0.1:PORT
 	DataDir string
+	CAFile  string // the CA clients trust, for a server with TLS
 	cmd     *exec.Cmd
 	stdout  *syncBuffer
 	stderr  *syncBuffer
@@ -46,6 +47,7 @@ type startOpts struct {
 	dataDir string   // reuse a data directory; empty means a new temp dir
 	noCreds bool     // leave the root credentials to the server (generated)
 	args    []string // extra flags
+	caFile  string   // CA of the server's certificate (with --tls-cert)
 }
 
 // startHoard starts a server and fails the test unless it listens. The
@@ -68,7 +70,7 @@ func launch(t testing.TB, o startOpts) (*proc, error) {
 	}
 	args := append([]string{"server", "--data", o.dataDir, "--address", "127.0.0.1:0", "--console-address", "127.0.0.1:0",
 		"--shutdown-timeout", "10s"}, o.args...)
-	p := &proc{DataDir: o.dataDir, stdout: newSyncBuffer(), stderr: newSyncBuffer(), done: make(chan struct{})}
+	p := &proc{DataDir: o.dataDir, CAFile: o.caFile, stdout: newSyncBuffer(), stderr: newSyncBuffer(), done: make(chan struct{})}
 	p.cmd = exec.Command(hoardBin, args...)
 	p.cmd.Env = serverEnv(o.noCreds)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr

@@ -20,7 +20,8 @@ func TestAWSCLISealedMetadataAndSSECETag(t *testing.T) {
 		t.Skip("aws CLI not on PATH; skipping (CI installs it)")
 	}
 	const marker = "sealedmarker4e2e"
-	p := startHoard(t, startOpts{})
+	// SSE-C over plain HTTP: the development setting (S3 refuses it).
+	p := startHoard(t, startOpts{args: []string{"--allow-sse-c-over-http=on"}})
 	cli := newAWSCLI(t, p)
 	cli.run("s3", "mb", "s3://sealed-meta")
 	src := filepath.Join(t.TempDir(), "doc.bin")

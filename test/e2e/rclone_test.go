@@ -55,8 +55,12 @@ func rcloneRunner(t *testing.T, p *proc, work string) func(args ...string) strin
 	)
 	return func(args ...string) string {
 		t.Helper()
-		full := append([]string{"--retries", "1", "--low-level-retries", "1",
-			"--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M"}, args...)
+		full := []string{"--retries", "1", "--low-level-retries", "1",
+			"--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M"}
+		if p.CAFile != "" {
+			full = append(full, "--ca-cert", p.CAFile)
+		}
+		full = append(full, args...)
 		cmd := exec.Command("rclone", full...)
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()

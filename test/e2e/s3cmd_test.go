@@ -58,7 +58,7 @@ func s3cmdObject(t *testing.T, run func(args ...string) string, b, key string, s
 }
 
 // s3cmdRunner writes a private s3cmd configuration for path-style access
-// to the server over plain HTTP.
+// to the server, over HTTPS verified by its CA when it has TLS.
 func s3cmdRunner(t *testing.T, p *proc, v2 bool) func(args ...string) string {
 	cfg := filepath.Join(t.TempDir(), "s3cfg")
 	conf := fmt.Sprintf(`[default]
@@ -67,13 +67,15 @@ secret_key = %s
 host_base = %s
 host_bucket = %s
 bucket_location = %s
-use_https = False
+use_https = %s
+check_ssl_certificate = True
+ca_certs_file = %s
 signature_v2 = %s
 enable_multipart = True
 multipart_chunk_size_mb = 5
 progress_meter = False
 max_retries = 0
-`, accessKey, secretKey, p.Addr, p.Addr, region, pyBool(v2))
+`, accessKey, secretKey, p.Addr, p.Addr, region, pyBool(p.CAFile != ""), p.CAFile, pyBool(v2))
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,11 @@
-// Hoard console: dependency-free modules (this one, and versions.js for
-// object versions). Everything the page shows comes from the console's
-// JSON API; object bytes go straight between the browser and the S3
-// endpoint through presigned URLs.
+// Hoard console: dependency-free modules (this one, versions.js for
+// object versions, accounts.js for the operator's accounts). Everything
+// the page shows comes from the console's JSON API; object bytes go
+// straight between the browser and the S3 endpoint through presigned URLs.
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 import { restoreState, restoreSection } from './archive.js';
+import { accountsView } from './accounts.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -99,7 +100,7 @@ export async function run(fn, okMsg) {
   }
 }
 
-function setView(title, ...content) {
+export function setView(title, ...content) {
   main.replaceChildren(h('h1', {}, title), ...content.filter(Boolean));
   document.title = title + ' · Hoard';
 }
@@ -133,6 +134,17 @@ function showLogin() {
   main.replaceChildren(form);
   document.title = 'Sign in · Hoard';
   ak.focus();
+  offerProviderSignIn(form);
+}
+
+// offerProviderSignIn adds "Sign in with …" when the operator configured
+// an OpenID Connect provider; the flow runs through the server (/oidc/login).
+async function offerProviderSignIn(form) {
+  let info = null;
+  try { info = await api('GET', 'oidc'); } catch { return; }
+  if (!info || !info.enabled || !form.isConnected) return;
+  form.append(h('div', { class: 'row provider' },
+    h('a', { class: 'button', id: 'oidc-signin', href: 'oidc/login' }, 'Sign in with ' + info.name)));
 }
 
 function signedIn(s) {
@@ -141,6 +153,8 @@ function signedIn(s) {
   $('#signout').hidden = false;
   $('#who').textContent = s.principal;
   $('#who').title = s.principal;
+  // Only a root may administer accounts (the admin API decides whose).
+  $('#nav-accounts').hidden = !s.root;
 }
 
 $('#signout').addEventListener('click', async () => {
@@ -160,6 +174,10 @@ function route() {
   if (parts[0] === 'users') {
     $('#nav-users').setAttribute('aria-current', 'page');
     return usersView();
+  }
+  if (parts[0] === 'accounts') {
+    $('#nav-accounts').setAttribute('aria-current', 'page');
+    return accountsView();
   }
   $('#nav-buckets').setAttribute('aria-current', 'page');
   if (parts[0] === 'b' && parts[1]) return browser.open(decodeURIComponent(parts[1]), decodeURIComponent(parts[2] || ''));
