@@ -42,6 +42,7 @@ type serverOptions struct {
 	notify         notifyOptions
 	meta           string
 	metaTimeout    time.Duration
+	tiering        tierOptions
 	tls            tlsOptions
 	consoleOIDC    consoleOIDCFlags
 }
@@ -140,6 +141,10 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	o.notify.register(fs)
 	fs.StringVar(&o.meta, "meta", "", "metadata database `url` (postgres://user@host:port/db, for PostgreSQL 15+, CockroachDB or YugabyteDB) shared by several gateways on one data directory (default $HOARD_META; none: the embedded engine in DATA/meta)")
 	fs.DurationVar(&o.metaTimeout, "meta-timeout", 10*time.Second, "with --meta: how long a metadata read or transaction may take, retries included, before the request gets 503 SlowDown")
+	fs.Var(&o.tiering.tiers, "tier", "a storage tier, repeatable as `NAME=WHERE`: dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
+	fs.Var(&o.tiering.classes, "class-tier", "the tier that holds a storage class's data, repeatable as `CLASS=TIER`; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
+	fs.Var(&o.tiering.delays, "restore-delay", "how long a restore takes, repeatable as `TIER=DURATION`, for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
+	fs.StringVar(&o.tiering.restoreDay, "restore-day", "", "length of a day of RestoreObject's Days, for tests and demonstrations (default $HOARD_RESTORE_DAY, else 24h)")
 	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
@@ -293,6 +298,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	tiering, err := o.tiering.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	logEvery, auditCfg, err := o.logs.resolve(a.getenv)
 	if err != nil {
 		return nil, err
@@ -310,6 +319,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults:   defaults,
+		Tiering:          tiering,
 		TLS:              tlsCfg,
 		LogDeliveryEvery: logEvery,
 		Audit:            auditCfg,

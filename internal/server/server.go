@@ -90,6 +90,8 @@ type Config struct {
 	Audit AuditConfig
 	// Notify configures the outbox and event notification targets.
 	Notify NotifyConfig
+	// Tiering places storage classes on tiers and times restores.
+	Tiering TierConfig
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
@@ -173,6 +175,10 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, openErr("open data files", cfg.DataDir, err)
 	}
+	tiers, err := openTiers(cfg.Tiering, cfg.DataDir, cfg.OrphanGrace, blobs)
+	if err != nil {
+		return nil, err
+	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
@@ -204,10 +210,11 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.service = object.New(s.meta, blobs, object.Config{
+	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
 		OrphanGrace: cfg.OrphanGrace,
+		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
@@ -304,9 +311,10 @@ func (s *Server) Accounts() *accounts.Registry { return s.accounts }
 func (s *Server) Serve() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.collectGarbage(ctx)
 	s.startOutbox(ctx)
+	go s.runRestores(ctx)
 	s.watchCertificates(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)

@@ -66,6 +66,9 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 	return func(c *server.Config) { c.BucketDefaults = d }
 }
 
+// WithTiering places storage classes on tiers and times restores.
+func WithTiering(t server.TierConfig) Option { return func(c *server.Config) { c.Tiering = t } }
+
 // WithTLS serves HTTPS with the certificates of src; the server's
 // clients trust roots.
 func WithTLS(src tlsconf.Source, roots *x509.CertPool) Option {
