@@ -52,9 +52,9 @@ type LifecycleRule struct {
 	// NoFilter: the rule had neither Filter nor Prefix (it applies to all).
 	NoFilter bool
 
-	Expiration            *LifecycleExpiration  `json:",omitempty"`
-	NoncurrentExpiration  *NoncurrentExpiration `json:",omitempty"`
-	Transitions           []LifecycleTransition `json:",omitempty"`
+	Expiration            *LifecycleExpiration   `json:",omitempty"`
+	NoncurrentExpiration  *NoncurrentExpiration  `json:",omitempty"`
+	Transitions           []LifecycleTransition  `json:",omitempty"`
 	NoncurrentTransitions []NoncurrentTransition `json:",omitempty"`
 	// AbortIncompleteDays is AbortIncompleteMultipartUpload's
 	// DaysAfterInitiation; 0 when the rule has none.

@@ -22,6 +22,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/lifecycle"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
 	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -67,6 +68,11 @@ type Config struct {
 	// BucketDefaults are the settings of buckets created from now on
 	// (S3's secure defaults unless set to s3api.LegacyBucketDefaults).
 	BucketDefaults s3api.BucketDefaults
+	// LifecycleDay is the length of a lifecycle rule's day (24 hours
+	// unless shortened for tests and demos).
+	LifecycleDay time.Duration
+	// Lifecycle tunes the lifecycle worker beyond its day (rates, period).
+	Lifecycle lifecycle.Config
 }
 
 // Server is a running Hoard server.
@@ -84,6 +90,7 @@ type Server struct {
 	bg      sync.WaitGroup
 	metrics *metrics.Metrics
 	console *consoleServer
+	lc      *lifecycle.Worker
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -146,6 +153,9 @@ func Open(cfg Config) (*Server, error) {
 	s.service = object.New(s.meta, blobs, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 	})
+	lcCfg := cfg.Lifecycle
+	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
+	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
 		Service:  s.service,
@@ -205,6 +215,11 @@ func (s *Server) Serve() error {
 	s.stop = cancel
 	s.bg.Add(1)
 	go s.collectGarbage(ctx)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.lc.Run(ctx)
+	}()
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {

@@ -57,6 +57,10 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 	return func(c *server.Config) { c.BucketDefaults = d }
 }
 
+// WithLifecycleDay shortens the lifecycle day (and so the worker's
+// period, a quarter of it).
+func WithLifecycleDay(d time.Duration) Option { return func(c *server.Config) { c.LifecycleDay = d } }
+
 // WithDataDir reuses a data directory (for restart tests).
 func WithDataDir(dir string) Option { return func(c *server.Config) { c.DataDir = dir } }
 
