@@ -4,6 +4,7 @@
 // endpoint through presigned URLs.
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
+import { lifecycleCard } from './lifecycle.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -212,6 +213,7 @@ const settingInfo = {
   versioning: 'Versioning', objectLock: 'Object lock',
   publicAccessBlock: 'Block Public Access', ownership: 'Object ownership',
   encryption: 'Default encryption', cors: 'CORS rules', policy: 'Bucket policy',
+  lifecycle: 'Lifecycle rules',
 };
 
 async function settingsView(bucket) {
@@ -241,6 +243,8 @@ function settingCard(bucket, name, title, st, all) {
     body = versioningCard(bucket, st, all, save);
   } else if (name === 'objectLock') {
     body = objectLockCard(bucket, st, all, save);
+  } else if (name === 'lifecycle') {
+    body = lifecycleCard(bucket, st, save);
   } else if (name === 'publicAccessBlock') {
     const v = st.value || {};
     const keys = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'];
