@@ -16,14 +16,15 @@ type pacer struct {
 
 func newPacer(perSecond int) *pacer { return &pacer{per: time.Second / time.Duration(perSecond)} }
 
-// wait blocks until n more units may go, or ctx ends.
-func (p *pacer) wait(ctx context.Context, n int) error {
-	now := time.Now()
-	if floor := now.Add(-100 * time.Millisecond); p.next.Before(floor) {
-		p.next = floor
-	}
-	p.next = p.next.Add(time.Duration(n) * p.per)
-	d := p.next.Sub(now)
+// yield sleeps factor times as long as the work that took since: a
+// worker that alternates work and yield holds at most 1/(factor+1) of
+// the engines' time, whatever the machine's load, and slows down by
+// itself when foreground requests make its own commits slower.
+func yield(ctx context.Context, since time.Time, factor int) error {
+	return sleep(ctx, time.Duration(factor)*time.Since(since))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
@@ -35,4 +36,14 @@ func (p *pacer) wait(ctx context.Context, n int) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// wait blocks until n more units may go, or ctx ends.
+func (p *pacer) wait(ctx context.Context, n int) error {
+	now := time.Now()
+	if floor := now.Add(-100 * time.Millisecond); p.next.Before(floor) {
+		p.next = floor
+	}
+	p.next = p.next.Add(time.Duration(n) * p.per)
+	return sleep(ctx, p.next.Sub(now))
 }

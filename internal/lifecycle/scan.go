@@ -75,9 +75,13 @@ func (w *Worker) scanVersions(ctx context.Context, bucket string, lc *object.Lif
 		if err := w.scan.wait(ctx, pageSize); err != nil {
 			return err
 		}
+		began := time.Now()
 		page, err := w.svc.ListObjectVersions(ctx, in)
 		if err != nil {
 			return fmt.Errorf("list versions of %q: %w", bucket, err)
+		}
+		if err := yield(ctx, began, w.cfg.Yield); err != nil {
+			return err
 		}
 		for _, v := range page.Versions {
 			if err := vs.visit(ctx, v); err != nil {
@@ -250,8 +254,12 @@ func (vs *versionScan) flush(ctx context.Context) error {
 		if err := vs.w.act.wait(ctx, n); err != nil {
 			return err
 		}
+		began := time.Now()
 		outcomes, err := vs.w.svc.ApplyLifecycle(ctx, vs.bucket, vs.batch)
 		if err != nil {
+			return err
+		}
+		if err := yield(ctx, began, vs.w.cfg.Yield); err != nil {
 			return err
 		}
 		for i, o := range outcomes {

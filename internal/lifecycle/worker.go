@@ -47,6 +47,10 @@ type Config struct {
 	ScanRate int
 	// Batch is the number of expirations committed together.
 	Batch int
+	// Yield is how many times as long as each batch and listing page
+	// took the worker then sleeps (so it holds at most 1/(Yield+1) of the
+	// engines' time); negative means not at all.
+	Yield int
 	// Lease is how long a bucket stays with one gateway without renewal.
 	Lease time.Duration
 	// Owner names this gateway in leases (random by default).
@@ -59,9 +63,10 @@ type Config struct {
 
 // Defaults.
 const (
-	DefaultRate     = 1000
+	DefaultRate     = 500
+	DefaultYield    = 2
 	DefaultScanRate = 20000
-	DefaultBatch    = 100
+	DefaultBatch    = 20
 	DefaultLease    = time.Minute
 	pageSize        = 1000
 )
@@ -81,6 +86,12 @@ func (c *Config) fill() {
 	}
 	if c.Batch <= 0 || c.Batch > object.MaxLifecycleBatch {
 		c.Batch = DefaultBatch
+	}
+	if c.Yield == 0 {
+		c.Yield = DefaultYield
+	}
+	if c.Yield < 0 {
+		c.Yield = 0
 	}
 	if c.Lease <= 0 {
 		c.Lease = DefaultLease

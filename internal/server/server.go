@@ -205,6 +205,9 @@ func (s *Server) Service() *object.Service { return s.service }
 // KeyService exposes the built-in key service (for the KMS API and tests).
 func (s *Server) KeyService() *kms.Service { return s.kms }
 
+// Lifecycle exposes the lifecycle worker (for benchmarks in-process).
+func (s *Server) Lifecycle() *lifecycle.Worker { return s.lc }
+
 // Identities exposes the identity service (for tools and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
 
