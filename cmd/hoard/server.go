@@ -38,6 +38,7 @@ type serverOptions struct {
 	bucketDefaults string
 	lifecycleDay   time.Duration
 	encryptMeta    onOffFlag
+	tiering        tierOptions
 }
 
 // onOffFlag is a flag that takes on or off and remembers whether it was
@@ -130,6 +131,10 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
+	fs.Var(&o.tiering.tiers, "tier", "`NAME=WHERE`, repeatable: a storage tier, dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
+	fs.Var(&o.tiering.classes, "class-tier", "`CLASS=TIER`, repeatable: the tier holding a storage class's data; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
+	fs.Var(&o.tiering.delays, "restore-delay", "`TIER=DURATION`, repeatable: how long a restore takes for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
+	fs.StringVar(&o.tiering.restoreDay, "restore-day", "", "length of a day of RestoreObject's Days, for tests and demonstrations (default $HOARD_RESTORE_DAY, else 24h)")
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
 }
@@ -275,9 +280,14 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	tiering, err := o.tiering.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults: defaults,
 		LifecycleDay:   lcDay,
+		Tiering:        tiering,
 		MaxRequests:    o.maxRequests,
 		MetricsToken:   metricsToken,
 		EdgeSecret:     edgeSecret,

@@ -17,9 +17,14 @@ const minTransitionSize = 128 << 10
 // varies_by_storage_class.
 var smallAllowed = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true}
 
+// coldness orders the classes as S3's transitions go: only ever colder.
+var coldness = map[string]int{
+	"STANDARD_IA": 1, "INTELLIGENT_TIERING": 1, "ONEZONE_IA": 2, "GLACIER_IR": 3, "GLACIER": 4, "DEEP_ARCHIVE": 5,
+}
+
 // transitionable reports whether v may move to class under rule r.
 func (vs *versionScan) transitionable(r *object.LifecycleRule, class string, v object.ListedVersion) bool {
-	if v.StorageClass == class {
+	if coldness[class] <= coldness[v.StorageClass] {
 		return false
 	}
 	if r.Filter.SizeGreaterThan != nil {
@@ -42,12 +47,14 @@ func (vs *versionScan) transition(ctx context.Context, v object.ListedVersion, c
 	if err := vs.w.act.wait(ctx, 1); err != nil {
 		return err
 	}
-	err := t.TransitionObject(ctx, vs.bucket, v.Key, v.VersionID, class)
+	err := t.TransitionObject(ctx, vs.bucket, v.Key, v.VersionID, class, v.LastModified)
 	switch {
 	case err == nil:
 		vs.st.Transitioned++
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case errors.Is(err, object.ErrPreconditionFailed), errors.Is(err, object.ErrNoSuchVersion), errors.Is(err, object.ErrNoSuchKey):
+		vs.st.Stale++ // replaced or removed since the listing
 	default:
 		// A tier that is away is retried by the next pass; the version
 		// stays whole where it is.

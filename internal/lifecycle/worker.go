@@ -28,10 +28,22 @@ import (
 
 // Transitioner moves one version to another storage class: copy to the
 // class's tier, verify, switch in one metadata commit, remove the source.
-// The object service of branch tiers provides it; without one the worker
-// leaves transitions undone and says so once per pass.
+// It must leave a version alone that is no longer the one written at
+// modTime. ServiceTransitioner is the object service's; without one the
+// worker leaves transitions undone and says so once per pass.
 type Transitioner interface {
-	TransitionObject(ctx context.Context, bucket, key, versionID, storageClass string) error
+	TransitionObject(ctx context.Context, bucket, key, versionID, storageClass string, modTime time.Time) error
+}
+
+// ServiceTransitioner is the object service's Transition, named as
+// lifecycle's doing (s3:LifecycleTransition).
+type ServiceTransitioner struct{ Svc *object.Service }
+
+// TransitionObject implements Transitioner.
+func (t ServiceTransitioner) TransitionObject(ctx context.Context, bucket, key, versionID, class string, modTime time.Time) error {
+	_, err := t.Svc.Transition(ctx, object.TransitionInput{Bucket: bucket, Key: key, VersionID: versionID,
+		StorageClass: class, IfModTime: modTime, EventName: object.EventLifecycleTransition})
+	return err
 }
 
 // Config tunes the worker. Zero values take the defaults.
@@ -63,7 +75,7 @@ type Config struct {
 
 // Defaults.
 const (
-	DefaultRate     = 500
+	DefaultRate     = 1000
 	DefaultYield    = 2
 	DefaultScanRate = 20000
 	DefaultBatch    = 20

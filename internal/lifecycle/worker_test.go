@@ -252,3 +252,29 @@ func TestObjectLockRespected(t *testing.T) {
 	e.must(body, err)
 	body.Body.Close()
 }
+
+// TestTransitionObserved: a Days rule moves a large enough object to
+// GLACIER through the object service's transition (after which a GET
+// needs a restore), and leaves a small one where it is.
+func TestTransitionObserved(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat("b", 200<<10)
+	e.put("cold/big", big)
+	e.put("cold/small", "tiny")
+	r := prefixRule("freeze", "cold/")
+	r.Transitions = []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassGlacier}}
+	e.rules(r)
+	e.eventually("transition of cold/big", func() bool {
+		h, err := e.c.HeadObject(e.ctx, &s3.HeadObjectInput{Bucket: &e.bucket, Key: aws.String("cold/big")})
+		return err == nil && h.StorageClass == types.StorageClassGlacier
+	})
+	_, err := e.c.GetObject(e.ctx, &s3.GetObjectInput{Bucket: &e.bucket, Key: aws.String("cold/big")})
+	if err == nil || !strings.Contains(err.Error(), "InvalidObjectState") {
+		t.Fatalf("GET of the archived object: %v", err)
+	}
+	h, err := e.c.HeadObject(e.ctx, &s3.HeadObjectInput{Bucket: &e.bucket, Key: aws.String("cold/small")})
+	e.must(h, err)
+	if h.StorageClass != "" && h.StorageClass != types.StorageClassStandard {
+		t.Fatalf("the object under 128 KiB moved to %s", h.StorageClass)
+	}
+}

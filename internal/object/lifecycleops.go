@@ -95,17 +95,10 @@ func (s *Service) applyOne(ctx context.Context, tx meta.Txn, b *Bucket, a Lifecy
 	if err := validKey(a.Key); err != nil {
 		return nil, err
 	}
+	var rec *record
 	switch a.Kind {
 	case ExpireCurrent:
-		kv, err := s.loadKey(ctx, tx, b, a.Key)
-		if err != nil {
-			return nil, err
-		}
-		if kv.cur == nil || !sameVersion(kv.cur, a) {
-			return nil, ErrLifecycleStale
-		}
-		_, freed, err := s.deleteLatest(ctx, tx, kv, s.cfg.Now().UnixNano(), lifecycleRemoval)
-		return freed, err
+		return s.expireCurrent(ctx, tx, b, a)
 	case ExpireNoncurrent:
 		loc, err := findVersion(ctx, tx, b, a.Key, a.VersionID, modeList)
 		if errors.Is(err, ErrNoSuchVersion) {
@@ -117,15 +110,43 @@ func (s *Service) applyOne(ctx context.Context, tx meta.Txn, b *Bucket, a Lifecy
 		if loc.current || !sameVersion(loc.rec, a) {
 			return nil, ErrLifecycleStale
 		}
+		rec = loc.rec
 	case ExpireDeleteMarker:
-		if err := loneMarker(ctx, tx, b, a); err != nil {
+		var err error
+		if rec, err = loneMarker(ctx, tx, b, a); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("lifecycle action %d: %w", a.Kind, ErrInvalidArgument)
 	}
 	_, freed, err := s.deleteVersion(ctx, tx, b, a.Key, a.VersionID, DeleteConditions{}, lifecycleRemoval)
-	return freed, err
+	if err != nil {
+		return nil, err
+	}
+	return freed, s.emit(ctx, tx, eventOf(EventLifecycleDelete, b.Name, a.Key, rec))
+}
+
+// expireCurrent expires the latest version: S3's
+// s3:LifecycleExpiration:DeleteMarkerCreated in a versioned bucket,
+// s3:LifecycleExpiration:Delete in an unversioned one.
+func (s *Service) expireCurrent(ctx context.Context, tx meta.Txn, b *Bucket, a LifecycleAction) ([]string, error) {
+	kv, err := s.loadKey(ctx, tx, b, a.Key)
+	if err != nil {
+		return nil, err
+	}
+	if kv.cur == nil || !sameVersion(kv.cur, a) {
+		return nil, ErrLifecycleStale
+	}
+	cur := kv.cur
+	res, freed, err := s.deleteLatest(ctx, tx, kv, s.cfg.Now().UnixNano(), lifecycleRemoval)
+	if err != nil {
+		return nil, err
+	}
+	ev := eventOf(EventLifecycleDelete, b.Name, a.Key, cur)
+	if res.DeleteMarker {
+		ev = Event{Name: EventLifecycleMarkerCreated, Bucket: b.Name, Key: a.Key, VersionID: res.VersionID}
+	}
+	return freed, s.emit(ctx, tx, ev)
 }
 
 func sameVersion(rec *record, a LifecycleAction) bool {
@@ -134,34 +155,34 @@ func sameVersion(rec *record, a LifecycleAction) bool {
 
 // loneMarker checks that a's delete marker is the only version of its key
 // (S3's "expired object delete marker").
-func loneMarker(ctx context.Context, tx meta.Reader, b *Bucket, a LifecycleAction) error {
+func loneMarker(ctx context.Context, tx meta.Reader, b *Bucket, a LifecycleAction) (*record, error) {
 	if _, err := tx.Get(ctx, objectKey(b.Name, a.Key)); err == nil {
-		return ErrLifecycleStale
+		return nil, ErrLifecycleStale
 	} else if !errors.Is(err, meta.ErrNotFound) {
-		return err
+		return nil, err
 	}
 	lower := versionsOf(b.Name, a.Key)
 	it, err := tx.NewIter(ctx, lower, meta.PrefixEnd(lower))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer it.Close()
 	if !it.First() {
 		if err := it.Error(); err != nil {
-			return err
+			return nil, err
 		}
-		return ErrLifecycleStale
+		return nil, ErrLifecycleStale
 	}
 	v, err := it.Value()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var head record
+	head := &record{}
 	if err := head.decode(v, modeList); err != nil {
-		return fmt.Errorf("%s/%s version: %w", b.Name, a.Key, err)
+		return nil, fmt.Errorf("%s/%s version: %w", b.Name, a.Key, err)
 	}
-	if !head.DeleteMarker || !sameVersion(&head, a) || it.Next() {
-		return ErrLifecycleStale
+	if !head.DeleteMarker || !sameVersion(head, a) || it.Next() {
+		return nil, ErrLifecycleStale
 	}
-	return it.Error()
+	return head, it.Error()
 }

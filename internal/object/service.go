@@ -44,12 +44,29 @@ type Config struct {
 	// zero value), EncryptionOff stores them in plaintext. Records written
 	// either way read whatever the setting.
 	MetadataEncryption EncryptionSwitch
+	// ClassTiers maps a storage class to the tier (of the blob store, see
+	// blob.Tiered) that holds its data; classes not named, and every class
+	// without a configuration, live in the data directory.
+	ClassTiers map[string]string
+	// RestoreDelays is how long a restore of each retrieval tier
+	// (Expedited, Standard, Bulk) takes; missing tiers take
+	// DefaultRestoreDelays.
+	RestoreDelays map[string]time.Duration
+	// RestoreDay is the length of a day of RestoreObject's Days (24h when
+	// zero; tests shorten it).
+	RestoreDay time.Duration
+	// Events receives restore and transition events inside their
+	// metadata commit (nil: none).
+	Events EventSink
 }
 
 // Service is the object service.
 type Service struct {
 	meta  meta.Store
 	blobs blob.Store
+	// tiers routes blobs to the tiers; blobs is tiers unless a test
+	// wraps it.
+	tiers *blob.Tiered
 	cfg   Config
 	// keyring is cfg.Keyring or the in-memory fallback.
 	keyring *sse.Keyring
@@ -66,7 +83,11 @@ func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{meta: m, blobs: b, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
+	t, ok := b.(*blob.Tiered)
+	if !ok {
+		t, _ = blob.NewTiered(b, nil) // no tiers: no name to refuse
+	}
+	s := &Service{meta: m, blobs: t, tiers: t, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
 	if s.keyring == nil {
 		kr, err := sse.NewKeyring()
 		if err != nil {

@@ -78,6 +78,7 @@ var permissions = map[string]permission{
 	"GetObjectLockConfiguration": bkt("s3:GetBucketObjectLockConfiguration"),
 	"PutObjectLockConfiguration": bkt("s3:PutBucketObjectLockConfiguration"),
 	"GetObjectRetention":         obj("s3:GetObjectRetention"),
+	"RestoreObject":              obj("s3:RestoreObject"),
 	"GetObjectLegalHold":         obj("s3:GetObjectLegalHold"),
 	// The lock condition keys of these two come from their bodies.
 	"PutObjectRetention": {scope: onObject, actions: []string{"s3:PutObjectRetention"}, inController: true},

@@ -58,6 +58,9 @@ func decodeCopy(req *request) (object.CopyInput, error) {
 	if err := checkWriteHeaders(req.r); err != nil {
 		return in, err
 	}
+	if in.StorageClass, err = storageClassHeader(req.r); err != nil {
+		return in, err
+	}
 	if in.SSE, err = writeSSE(req.r.Header); err != nil {
 		return in, err
 	}

@@ -115,6 +115,10 @@ var errorTable = []struct {
 	{sse.ErrKeyDisabled, newErr("KMS.DisabledException", 400, "The KMS key is disabled.")},
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
+	{object.ErrInvalidStorageClass, errInvalidStorageClass},
+	{object.ErrInvalidObjectState, errInvalidObjectState},
+	{object.ErrRestoreInProgress, errRestoreInProgress},
+	{object.ErrTierUnavailable, errTierUnavailable},
 	{object.ErrInvalidBucketName, errInvalidBucketName},
 	{object.ErrNoSuchBucket, errNoSuchBucket},
 	{object.ErrBucketAlreadyOwned, newErr("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")},
@@ -158,6 +162,7 @@ var errorTable = []struct {
 	// would make every client hammer a server that cannot take writes),
 	// with a code of our own that names the cause.
 	{blob.ErrNoSpace, errStorageFull},
+	{blob.ErrTierUnavailable, errTierUnavailable},
 
 	// A client that hangs up mid-body.
 	{io.ErrUnexpectedEOF, errIncompleteBody},

@@ -51,7 +51,7 @@ func decodeCreateMultipart(req *request) (object.CreateMultipartInput, error) {
 	if err := decodePutHeaders(req.r, &put); err != nil {
 		return in, err
 	}
-	in.Metadata, in.Tags, in.SSE, in.Lock = put.Metadata, put.Tags, put.SSE, put.Lock
+	in.Metadata, in.Tags, in.SSE, in.Lock, in.StorageClass = put.Metadata, put.Tags, put.SSE, put.Lock, put.StorageClass
 	var err error
 	if in.ChecksumAlgorithm, err = copyChecksum(req.r); err != nil {
 		return in, err

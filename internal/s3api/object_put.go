@@ -63,6 +63,9 @@ func decodePutHeaders(r *http.Request, in *object.PutInput) error {
 	if in.Tags, err = parseTaggingHeader(r); err != nil {
 		return err
 	}
+	if in.StorageClass, err = storageClassHeader(r); err != nil {
+		return err
+	}
 	in.Lock, err = lockFromHeaders(r.Header)
 	return err
 }

@@ -73,6 +73,8 @@ type Config struct {
 	LifecycleDay time.Duration
 	// Lifecycle tunes the lifecycle worker beyond its day (rates, period).
 	Lifecycle lifecycle.Config
+	// Tiering places storage classes on tiers and times restores.
+	Tiering TierConfig
 }
 
 // Server is a running Hoard server.
@@ -135,6 +137,10 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, openErr("open data files", cfg.DataDir, err)
 	}
+	tiers, err := openTiers(cfg.Tiering, cfg.DataDir, cfg.OrphanGrace, blobs)
+	if err != nil {
+		return nil, err
+	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
@@ -150,11 +156,15 @@ func Open(cfg Config) (*Server, error) {
 		AccountID: iam.DefaultAccountID,
 		Root:      sigv4.Credential{AccessKey: cfg.Root.AccessKey, Secret: cfg.Root.SecretKey},
 	})
-	s.service = object.New(s.meta, blobs, object.Config{
+	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.kms, Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
+		ClassTiers: cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
+	if lcCfg.Transitioner == nil {
+		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
+	}
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
 	s.metrics = newMetrics(s.meta)
 	handler := s3api.New(s3api.Config{
@@ -216,8 +226,9 @@ func (s *Server) Identities() *iam.Service { return s.iam }
 func (s *Server) Serve() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.collectGarbage(ctx)
+	go s.runRestores(ctx)
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()

@@ -61,6 +61,9 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 // period, a quarter of it).
 func WithLifecycleDay(d time.Duration) Option { return func(c *server.Config) { c.LifecycleDay = d } }
 
+// WithTiering places storage classes on tiers and times restores.
+func WithTiering(t server.TierConfig) Option { return func(c *server.Config) { c.Tiering = t } }
+
 // WithDataDir reuses a data directory (for restart tests).
 func WithDataDir(dir string) Option { return func(c *server.Config) { c.DataDir = dir } }
 
