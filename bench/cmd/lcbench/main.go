@@ -43,7 +43,7 @@ type options struct {
 	objects, loaders, putters int
 	window                    time.Duration
 	dir                       string
-	rate                      int
+	rate, rounds              int
 }
 
 func main() {
@@ -53,6 +53,7 @@ func main() {
 	flag.IntVar(&o.putters, "putters", 16, "concurrent 4 KiB PUTs in the PUT measurement")
 	flag.DurationVar(&o.window, "window", 10*time.Second, "length of one throughput measurement")
 	flag.StringVar(&o.dir, "dir", "", "data directory (default: a new temporary one, removed at the end)")
+	flag.IntVar(&o.rounds, "rounds", 8, "rounds of the worker running and paused before it runs to the end")
 	flag.IntVar(&o.rate, "rate", 0, "worker's changes per second (default lifecycle.DefaultRate)")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -114,42 +115,56 @@ func run(o options) error {
 		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{rule}}}); err != nil {
 		return err
 	}
-	// The worker alternates with itself paused: each window with the
-	// pass running is compared with the windows without it on either
-	// side, which cancels the drift of a shared machine's load. A paused
-	// pass resumes from its cursor in the metadata store.
+	// First the worker alternates with itself paused for -rounds rounds:
+	// each window with the pass running is compared with the windows
+	// without it on either side, which cancels the drift of a shared
+	// machine's load. A paused pass resumes from its cursor in the
+	// metadata store. Then the pass runs to the end undisturbed.
 	passStart := time.Now()
 	var active time.Duration
 	var lists, puts []float64
 	offList, offPut := baseList, basePut
-	for round := 0; ; round++ {
+	w := srv.Lifecycle()
+	for round := 0; round < o.rounds; round++ {
 		on := time.Now()
 		passCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			srv.Lifecycle().Pass(passCtx)
+			w.Pass(passCtx)
 		}()
 		l := measureList(ctx, cl, o.window)
 		p := measurePut(ctx, cl, o, o.window, fmt.Sprint("on", round))
 		stop()
 		<-done
 		active += time.Since(on)
-		left, err := remaining(ctx, cl)
-		if err != nil {
-			return err
-		}
 		l2 := measureList(ctx, cl, o.window)
 		p2 := measurePut(ctx, cl, o, o.window, fmt.Sprint("off", round))
 		refL, refP := (offList+l2)/2, (offPut+p2)/2
 		offList, offPut = l2, p2
 		lists, puts = append(lists, l/refL), append(puts, p/refP)
-		fmt.Printf("  round %d (worker active %s): list %.0f keys/s vs %.0f paused (%.0f%%), PUT %.0f/s vs %.0f paused (%.0f%%)\n",
-			round, active.Round(time.Second), l, refL, 100*l/refL, p, refP, 100*p/refP)
-		if left == 0 {
+		_, at, _ := w.Cursor(ctx, bucket)
+		fmt.Printf("  round %d (worker active %s, at %s): list %.0f keys/s vs %.0f paused (%.0f%%), PUT %.0f/s vs %.0f paused (%.0f%%)\n",
+			round, active.Round(time.Second), at, l, refL, 100*l/refL, p, refP, 100*p/refP)
+	}
+	fmt.Printf("with the pass running: list mean %.0f%% min %.0f%%, PUT mean %.0f%% min %.0f%% of the paused figures\n",
+		100*mean(lists), 100*minOf(lists), 100*mean(puts), 100*minOf(puts))
+	rest := time.Now()
+	for {
+		st, err := w.Pass(ctx)
+		if err != nil {
+			return err
+		}
+		if left, err := remaining(ctx, cl); err != nil || left == 0 {
+			if err != nil {
+				return err
+			}
+			fmt.Printf("  the rest of the pass: %d scanned, %d expired in %s\n", st.Scanned, st.Expired, time.Since(rest).Round(time.Second))
 			break
 		}
+		time.Sleep(time.Second) // a pass just finished by the loop above
 	}
+	active += time.Since(rest)
 	passMem := mem.reset()
 	// The same measurements with the worker idle again: what remains of
 	// the difference is the engine's (tombstones of the deleted keys that
@@ -160,8 +175,6 @@ func run(o options) error {
 		afterList, 100*afterList/baseList, afterPut, 100*afterPut/basePut)
 	fmt.Printf("pass over %d objects: worker active %s (%.0f objects/s), wall %s with the pauses\n", o.objects,
 		active.Round(time.Second), float64(o.objects)/active.Seconds(), time.Since(passStart).Round(time.Second))
-	fmt.Printf("with the pass running: list mean %.0f%% min %.0f%%, PUT mean %.0f%% min %.0f%% of the paused figures\n",
-		100*mean(lists), 100*minOf(lists), 100*mean(puts), 100*minOf(puts))
 	fmt.Printf("memory during the pass: RSS max %d MiB (before %d MiB), heap max %d MiB (before %d MiB)\n",
 		passMem.rss>>20, baseMem.rss>>20, passMem.heap>>20, baseMem.heap>>20)
 	return nil
