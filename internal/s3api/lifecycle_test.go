@@ -202,6 +202,11 @@ func TestExpirationHeaders(t *testing.T) {
 	wantNoErr(t, err)
 	checkExpiration(t, aws.ToString(get.Expiration), "week", want)
 
+	cp, err := e.c.CopyObject(e.ctx, &s3.CopyObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("tmp/copy"),
+		CopySource: aws.String(e.bucket + "/tmp/a")})
+	wantNoErr(t, err)
+	checkExpiration(t, aws.ToString(cp.Expiration), "week", want)
+
 	// A tag filter: only the tagged object, and the earlier rule wins.
 	e.put("tmp/b", "x", func(in *s3.PutObjectInput) { in.Tagging = aws.String("gone=soon") })
 	head, err = e.c.HeadObject(e.ctx, &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("tmp/b")})
