@@ -63,4 +63,3 @@ func (vs *versionScan) transition(ctx context.Context, v object.ListedVersion, c
 	}
 	return nil
 }
-
