@@ -15,7 +15,7 @@ func TestAWSCLILifecycleRules(t *testing.T) {
 	if !haveAWS() {
 		t.Skip("aws CLI not on PATH; skipping (CI installs it)")
 	}
-	p := startHoard(t, startOpts{args: []string{"--lifecycle-day", "1s"}})
+	p := startHoard(t, startOpts{args: []string{"--lifecycle-day", "5s"}})
 	cli := newAWSCLI(t, p)
 	cli.run("s3api", "create-bucket", "--bucket", "rules")
 	doc := filepath.Join(t.TempDir(), "lc.json")
@@ -49,7 +49,7 @@ func TestAWSCLILifecycleRules(t *testing.T) {
 	if !strings.Contains(head.Expiration, `rule-id="tmp"`) {
 		t.Fatalf("head-object Expiration = %q", head.Expiration)
 	}
-	waitFor(t, 15*time.Second, "expiry of tmp/x", func() bool {
+	waitFor(t, 60*time.Second, "expiry of tmp/x", func() bool {
 		_, _, err := cli.try("s3api", "head-object", "--bucket", "rules", "--key", "tmp/x")
 		return err != nil
 	})
