@@ -28,22 +28,38 @@ func (w *Worker) bucketPass(ctx context.Context, bucket string) (Stats, error) {
 		return st, err
 	}
 	st.Buckets = 1
+	err = w.runPass(ctx, bucket, lc, cur, &st)
+	if err != nil && ctx.Err() != nil {
+		// A shutdown: hand the bucket back at once, so that a restarted
+		// server (or another gateway) resumes from the cursor without
+		// waiting for the lease to run out. A crash leaves the lease to
+		// expire instead.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if rerr := w.release(rctx, bucket); rerr != nil {
+			w.cfg.Logger.Warn("releasing the lifecycle lease", "bucket", bucket, "err", rerr)
+		}
+	}
+	return st, err
+}
+
+func (w *Worker) runPass(ctx context.Context, bucket string, lc *object.LifecycleConfiguration, cur cursor, st *Stats) error {
 	if cur.Phase == phaseIdle {
 		cur = cursor{Phase: phaseVersions, Started: w.cfg.Now().UnixNano()}
 	}
 	if cur.Phase == phaseVersions {
-		if err := w.scanVersions(ctx, bucket, lc, &cur, &st); err != nil {
-			return st, err
+		if err := w.scanVersions(ctx, bucket, lc, &cur, st); err != nil {
+			return err
 		}
 		cur.Phase, cur.Key = phaseUploads, ""
 		if err := w.checkpoint(ctx, bucket, cur); err != nil {
-			return st, err
+			return err
 		}
 	}
-	if err := w.scanUploads(ctx, bucket, lc, &cur, &st); err != nil {
-		return st, err
+	if err := w.scanUploads(ctx, bucket, lc, &cur, st); err != nil {
+		return err
 	}
-	return st, w.checkpoint(ctx, bucket, cursor{Finished: w.cfg.Now().UnixNano()})
+	return w.checkpoint(ctx, bucket, cursor{Finished: w.cfg.Now().UnixNano()})
 }
 
 // keyScan is what the scan remembers of the key it is in: its versions

@@ -106,6 +106,17 @@ func (w *Worker) checkpoint(ctx context.Context, bucket string, cur cursor) erro
 	return nil
 }
 
+// release gives the bucket's lease up, if it is still this gateway's.
+func (w *Worker) release(ctx context.Context, bucket string) error {
+	return w.store.Update(ctx, func(tx meta.Txn) error {
+		l, err := readJSON[lease](ctx, tx, leaseKey(bucket))
+		if err != nil || l.Owner != w.cfg.Owner {
+			return err
+		}
+		return tx.Delete(leaseKey(bucket))
+	})
+}
+
 // forget drops the records of a bucket that no longer exists.
 func (w *Worker) forget(ctx context.Context, bucket string) error {
 	return w.store.Update(ctx, func(tx meta.Txn) error {
