@@ -157,6 +157,9 @@ const (
 	EventRestoreCompleted    = event.ObjectRestoreDone
 	EventRestoreDelete       = event.ObjectRestoreDelete
 	EventLifecycleTransition = event.LifecycleTransition
+	// Lifecycle expirations (lifecycleops.go).
+	EventLifecycleDelete        = event.LifecycleExpiration
+	EventLifecycleMarkerCreated = event.LifecycleMarker
 )
 
 // versionEvent is a change of one stored version (a restore or a

@@ -115,8 +115,11 @@ var permissions = map[string]permission{
 	"PutBucketTagging":    bkt("s3:PutBucketTagging"),
 	"DeleteBucketTagging": bkt("s3:PutBucketTagging"),
 
+	"GetBucketLifecycleConfiguration": bkt("s3:GetLifecycleConfiguration"),
+	"PutBucketLifecycleConfiguration": bkt("s3:PutLifecycleConfiguration"),
+	"DeleteBucketLifecycle":           bkt("s3:PutLifecycleConfiguration"),
+
 	// Reads of configurations not built yet (bucket_unset.go).
-	"GetBucketLifecycleConfiguration":    bkt("s3:GetLifecycleConfiguration"),
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),

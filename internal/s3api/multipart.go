@@ -35,6 +35,7 @@ func (h *handler) createMultipartUpload(req *request) (*response, error) {
 	resp := xmlResponse(&initiateMultipartUploadResult{NS: s3NS, Bucket: req.bucket, Key: req.key, UploadID: up.UploadID})
 	setSSEHeaders(resp.header, up.SSE, true)
 	req.applied(up.SSE)
+	h.setAbortHeaders(req, resp.header, req.key, up.Initiated)
 	if up.ChecksumAlgorithm != checksum.None {
 		resp.header.Set("X-Amz-Checksum-Algorithm", string(up.ChecksumAlgorithm))
 		resp.header.Set("X-Amz-Checksum-Type", string(up.ChecksumType))

@@ -23,6 +23,7 @@ func (h *handler) putObject(req *request) (*response, error) {
 	setVersionHeader(resp.header, info.VersionID)
 	setSSEHeaders(resp.header, info.SSE, true)
 	req.applied(info.SSE)
+	h.setExpirationHeader(req, resp.header, info)
 	return resp, nil
 }
 

@@ -5,6 +5,7 @@
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 import { notificationsCard } from './notifications.js';
+import { lifecycleCard } from './lifecycle.js';
 import { restoreState, restoreSection } from './archive.js';
 import { accountsView } from './accounts.js';
 
@@ -232,6 +233,7 @@ const settingInfo = {
   versioning: 'Versioning', objectLock: 'Object lock',
   publicAccessBlock: 'Block Public Access', ownership: 'Object ownership',
   encryption: 'Default encryption', cors: 'CORS rules', policy: 'Bucket policy',
+  lifecycle: 'Lifecycle rules',
 };
 
 async function settingsView(bucket) {
@@ -262,6 +264,8 @@ function settingCard(bucket, name, title, st, all) {
     body = versioningCard(bucket, st, all, save);
   } else if (name === 'objectLock') {
     body = objectLockCard(bucket, st, all, save);
+  } else if (name === 'lifecycle') {
+    body = lifecycleCard(bucket, st, save);
   } else if (name === 'publicAccessBlock') {
     const v = st.value || {};
     const keys = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'];
