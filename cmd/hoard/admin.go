@@ -28,9 +28,10 @@ Commands:
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
   notify status [--endpoint URL] [--token-file FILE] [--json]
-                               health and backlog of the event notification
-                               targets of a running server (the token is its
-                               metrics token, default $HOARD_METRICS_TOKEN)
+                               (server running) health and backlog of the
+                               event notification targets (the token is
+                               the server's metrics token, default
+                               $HOARD_METRICS_TOKEN)
 `)
 }
 

@@ -37,11 +37,13 @@ type serverOptions struct {
 	console        server.ConsoleConfig
 	encryption     encryptionFlag
 	bucketDefaults string
+	lifecycleDay   time.Duration
 	encryptMeta    onOffFlag
 	logs           logOptions
 	notify         notifyOptions
 	meta           string
 	metaTimeout    time.Duration
+	tiering        tierOptions
 	tls            tlsOptions
 	consoleOIDC    consoleOIDCFlags
 }
@@ -133,6 +135,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.DurationVar(&o.console.PartURLExpiry, "console-part-url-expiry", 5*time.Minute, "lifetime of the presigned URLs the console hands out for uploads")
 	o.consoleOIDC.register(fs)
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
+	fs.DurationVar(&o.lifecycleDay, "lifecycle-day", 0, "length of a lifecycle rule's day, for tests and demos (default $HOARD_LIFECYCLE_DAY, else 24h)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
@@ -140,6 +143,10 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	o.notify.register(fs)
 	fs.StringVar(&o.meta, "meta", "", "metadata database `url` (postgres://user@host:port/db, for PostgreSQL 15+, CockroachDB or YugabyteDB) shared by several gateways on one data directory (default $HOARD_META; none: the embedded engine in DATA/meta)")
 	fs.DurationVar(&o.metaTimeout, "meta-timeout", 10*time.Second, "with --meta: how long a metadata read or transaction may take, retries included, before the request gets 503 SlowDown")
+	fs.Var(&o.tiering.tiers, "tier", "a storage tier, repeatable as `NAME=WHERE`: dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
+	fs.Var(&o.tiering.classes, "class-tier", "the tier that holds a storage class's data, repeatable as `CLASS=TIER`; other classes stay in the data directory (default $HOARD_CLASS_TIERS)")
+	fs.Var(&o.tiering.delays, "restore-delay", "how long a restore takes, repeatable as `TIER=DURATION`, for Expedited (default 1s), Standard (5s) or Bulk (15s) (default $HOARD_RESTORE_DELAYS)")
+	fs.StringVar(&o.tiering.restoreDay, "restore-day", "", "length of a day of RestoreObject's Days, for tests and demonstrations (default $HOARD_RESTORE_DAY, else 24h)")
 	o.tls.register(fs)
 	fs.Usage = func() { serverUsage(w) }
 	return fs, o
@@ -293,6 +300,14 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	lcDay, err := lifecycleDay(o.lifecycleDay, a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	tiering, err := o.tiering.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	logEvery, auditCfg, err := o.logs.resolve(a.getenv)
 	if err != nil {
 		return nil, err
@@ -310,6 +325,8 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	}
 	srv, err := server.Open(server.Config{
 		BucketDefaults:   defaults,
+		LifecycleDay:     lcDay,
+		Tiering:          tiering,
 		TLS:              tlsCfg,
 		LogDeliveryEvery: logEvery,
 		Audit:            auditCfg,
@@ -419,6 +436,26 @@ func bucketDefaults(flagValue string, getenv func(string) string) (s3api.BucketD
 	d, err := s3api.ParseBucketDefaults(v)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", from, err)
+	}
+	return d, nil
+}
+
+// lifecycleDay resolves --lifecycle-day, then $HOARD_LIFECYCLE_DAY, else
+// S3's 24 hours.
+func lifecycleDay(flagValue time.Duration, getenv func(string) string) (time.Duration, error) {
+	if flagValue != 0 {
+		if flagValue < 0 {
+			return 0, fmt.Errorf("--lifecycle-day %s: want a positive duration", flagValue)
+		}
+		return flagValue, nil
+	}
+	v := getenv("HOARD_LIFECYCLE_DAY")
+	if v == "" {
+		return 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("HOARD_LIFECYCLE_DAY=%q: want a positive duration such as 10s or 24h", v)
 	}
 	return d, nil
 }

@@ -53,3 +53,11 @@ type Store interface {
 	// be on its way.
 	GC(ctx context.Context, referenced func(ctx context.Context, id string) (bool, error)) (removed int, err error)
 }
+
+// IDCreator is a store that can create a blob under an id it issued
+// elsewhere: a blob copied between tiers keeps its id, since the keys of
+// encrypted parts are derived from it. Writing an id that exists already
+// replaces the blob, which is harmless for a copy of the same bytes.
+type IDCreator interface {
+	CreateID(ctx context.Context, id string) (Writer, error)
+}

@@ -3,6 +3,7 @@ package blob
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"sync"
 )
@@ -28,16 +29,37 @@ func (d *Dir) Create(ctx context.Context) (Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.create(id, d.tmpPath(id))
+}
+
+// CreateID starts a blob that will have the given id: the copy of a
+// blob from another tier, which keeps its id. Its temporary file has a
+// name of its own, so two copies of one id may be in flight at once.
+func (d *Dir) CreateID(ctx context.Context, id string) (Writer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !validID(id) {
+		return nil, fmt.Errorf("create %q: %w", id, ErrInvalidID)
+	}
+	tmp, err := newID()
+	if err != nil {
+		return nil, err
+	}
+	return d.create(id, d.tmpPath(id+"."+tmp))
+}
+
+func (d *Dir) create(id, tmp string) (Writer, error) {
 	if err := d.checkSpace(id, 0); err != nil {
 		return nil, err
 	}
-	f, err := d.fs.Create(d.tmpPath(id))
+	f, err := d.fs.Create(tmp)
 	if err != nil {
 		return nil, wrapErr("create", id, err)
 	}
 	_, direct := f.(fdFile)
 	direct = direct && directWrites
-	return &writer{d: d, id: id, f: f, canDirect: direct}, nil
+	return &writer{d: d, id: id, tmp: tmp, f: f, canDirect: direct}, nil
 }
 
 // writer buffers writes to a temporary file. Any failure removes the file
@@ -45,7 +67,8 @@ func (d *Dir) Create(ctx context.Context) (Writer, error) {
 type writer struct {
 	d   *Dir
 	id  string
-	f   File // nil once closed
+	tmp string // path of the temporary file
+	f   File   // nil once closed
 	buf *[]byte
 	err error // sticky: errCommitted, errAborted or the first failure
 	// canDirect: the file may switch to O_DIRECT; direct: it has.
@@ -161,7 +184,7 @@ func (w *writer) Commit(ctx context.Context) error {
 	if err := w.d.ensureBlobDir(w.id); err != nil {
 		return w.fail("mkdir", err)
 	}
-	if err := w.d.fs.Rename(w.d.tmpPath(w.id), w.d.blobPath(w.id)); err != nil {
+	if err := w.d.fs.Rename(w.tmp, w.d.blobPath(w.id)); err != nil {
 		return w.fail("rename", err)
 	}
 	if err := w.d.fs.SyncDir(w.d.blobDir(w.id)); err != nil {
@@ -203,7 +226,7 @@ func (w *writer) discard() error {
 		err = w.f.Close()
 		w.f = nil
 	}
-	if rerr := w.d.fs.Remove(w.d.tmpPath(w.id)); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) && err == nil {
+	if rerr := w.d.fs.Remove(w.tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) && err == nil {
 		err = rerr
 	}
 	return err

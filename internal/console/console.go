@@ -147,6 +147,7 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("GET /api/object", c.withSession(c.objectDetails))
 	m.HandleFunc("POST /api/objects/delete", c.withSession(c.deleteObjects))
 	m.HandleFunc("POST /api/objects/restore", c.withSession(c.restoreObject))
+	m.HandleFunc("POST /api/objects/archive-restore", c.withSession(c.restoreArchived))
 	m.HandleFunc("GET /api/versions", c.withSession(c.listVersions))
 	m.HandleFunc("POST /api/versions/delete", c.withSession(c.deleteVersions))
 	m.HandleFunc("POST /api/folders", c.withSession(c.createFolder))

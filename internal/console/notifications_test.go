@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/chromedp/chromedp"
 
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/testserver"
@@ -86,4 +88,40 @@ func TestNotificationsCard(t *testing.T) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestBrowserNotifications: the settings page of a bucket shows its rule
+// and the target's health.
+func TestBrowserNotifications(t *testing.T) {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer hook.Close()
+	spec, err := notify.ParseSpec("pager=" + hook.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := testserver.Start(t, testserver.WithConsole(), testserver.WithNotifyTargets(spec))
+	ctx := newBrowser(t)
+	signIn(t, ctx, ts)
+	createBucketInPage(t, ctx, "alerts")
+	_, err = ts.Client().PutBucketNotificationConfiguration(testserver.Context(t), &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("alerts"),
+		NotificationConfiguration: &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{{
+			Id: aws.String("page-me"), QueueArn: aws.String("arn:aws:sqs:us-east-1:123456789012:pager"),
+			Events: []types.Event{"s3:ObjectRemoved:*"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, 20*time.Second, "open settings",
+		chromedp.Click(chromedp.CSS("#nav-buckets")),
+		chromedp.WaitVisible(chromedp.CSS(`a.btn[href="#/settings/alerts"]`)),
+		chromedp.Click(chromedp.CSS(`a.btn[href="#/settings/alerts"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table[aria-label="Notification targets"]`)))
+	rules := poll[string](t, ctx, 10*time.Second, "the rule", `document.querySelector('table[aria-label="Notification rules"] tbody')?.textContent || ''`)
+	if !strings.Contains(rules, "page-me") || !strings.Contains(rules, "s3:ObjectRemoved:*") || !strings.Contains(rules, "arn:aws:sqs:us-east-1:123456789012:pager") {
+		t.Fatalf("rules shown %q", rules)
+	}
+	targets := poll[string](t, ctx, 10*time.Second, "the target", `document.querySelector('table[aria-label="Notification targets"] tbody')?.textContent || ''`)
+	if !strings.Contains(targets, "pager") || !strings.Contains(targets, "webhook") || !strings.Contains(targets, "ok") {
+		t.Fatalf("targets shown %q", targets)
+	}
+	screenshot(t, ctx, "settings-notifications.png")
 }

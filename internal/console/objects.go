@@ -21,6 +21,7 @@ type objectJSON struct {
 	Size     int64  `json:"size"`
 	Modified string `json:"modified,omitempty"`
 	ETag     string `json:"etag,omitempty"`
+	Class    string `json:"storageClass,omitempty"`
 }
 
 // listObjects returns one page of a listing (never the whole bucket): the
@@ -51,7 +52,7 @@ func (c *Console) listObjects(w http.ResponseWriter, r *http.Request, s *session
 	}
 	objects := []objectJSON{}
 	for _, o := range out.Contents {
-		oj := objectJSON{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag)}
+		oj := objectJSON{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag), Class: string(o.StorageClass)}
 		if o.LastModified != nil {
 			oj.Modified = o.LastModified.UTC().Format(time.RFC3339)
 		}
@@ -96,7 +97,7 @@ func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *sessi
 		"contentType": aws.ToString(h.ContentType), "metadata": h.Metadata,
 		"encryption": string(h.ServerSideEncryption), "kmsKeyId": aws.ToString(h.SSEKMSKeyId),
 		"storageClass": string(h.StorageClass), "versionId": aws.ToString(h.VersionId),
-		"checksums": checksums(h),
+		"checksums": checksums(h), "restore": aws.ToString(h.Restore),
 	}
 	if h.LastModified != nil {
 		d["modified"] = h.LastModified.UTC().Format(time.RFC3339)

@@ -23,10 +23,21 @@ type MessageRecord struct {
 	EventTime         string            `json:"eventTime"`
 	EventName         string            `json:"eventName"`
 	UserIdentity      Identity          `json:"userIdentity"`
-	RequestParameters map[string]string `json:"requestParameters"`
-	ResponseElements  map[string]string `json:"responseElements"`
+	RequestParameters RequestParameters `json:"requestParameters"`
+	ResponseElements  ResponseElements  `json:"responseElements"`
 	S3                S3Entity          `json:"s3"`
 	GlacierEventData  *GlacierEventData `json:"glacierEventData,omitempty"`
+}
+
+// RequestParameters is the "requestParameters" member.
+type RequestParameters struct {
+	SourceIPAddress string `json:"sourceIPAddress"`
+}
+
+// ResponseElements is the "responseElements" member.
+type ResponseElements struct {
+	RequestID string `json:"x-amz-request-id"`
+	HostID    string `json:"x-amz-id-2"`
 }
 
 // Identity is a principal.
@@ -104,8 +115,8 @@ func (r *Record) entry(seq uint64) MessageRecord {
 		EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: r.Region,
 		EventTime: r.Time.UTC().Format(timeFormat), EventName: r.Name,
 		UserIdentity:      Identity{PrincipalID: r.Request.PrincipalID},
-		RequestParameters: map[string]string{"sourceIPAddress": r.Request.SourceIP},
-		ResponseElements:  map[string]string{"x-amz-request-id": r.Request.RequestID, "x-amz-id-2": r.Request.HostID},
+		RequestParameters: RequestParameters{SourceIPAddress: r.Request.SourceIP},
+		ResponseElements:  ResponseElements{RequestID: r.Request.RequestID, HostID: r.Request.HostID},
 		S3: S3Entity{
 			SchemaVersion: "1.0", ConfigurationID: r.ConfigID,
 			Bucket: BucketEntity{Name: r.Bucket, OwnerIdentity: Identity{PrincipalID: r.Owner}, ARN: "arn:aws:s3:::" + r.Bucket},

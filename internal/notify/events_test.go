@@ -35,10 +35,10 @@ func checkEvent(t *testing.T, got event.MessageRecord, w want, bucket, config st
 	if ts, err := event.ParseTime(got.EventTime); err != nil || time.Since(ts) > time.Minute || time.Until(ts) > time.Second {
 		t.Errorf("%s: eventTime %q (%v)", w.name, got.EventTime, err)
 	}
-	if got.UserIdentity.PrincipalID == "" || got.RequestParameters["sourceIPAddress"] != "127.0.0.1" {
+	if got.UserIdentity.PrincipalID == "" || got.RequestParameters.SourceIPAddress != "127.0.0.1" {
 		t.Errorf("%s: identity %+v parameters %v", w.name, got.UserIdentity, got.RequestParameters)
 	}
-	if w.requestID != "" && got.ResponseElements["x-amz-request-id"] != w.requestID || got.ResponseElements["x-amz-id-2"] == "" {
+	if w.requestID != "" && got.ResponseElements.RequestID != w.requestID || got.ResponseElements.HostID == "" {
 		t.Errorf("%s: response elements %v, want request id %s", w.name, got.ResponseElements, w.requestID)
 	}
 	s := got.S3

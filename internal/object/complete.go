@@ -189,15 +189,16 @@ func moveParts(tx meta.Txn, in CompleteMultipartInput, stored []storedPart, okey
 // object record: part table, multipart ETag and the object's checksum.
 func (s *Service) assemble(up *uploadRec, stored []storedPart, in CompleteMultipartInput) (*record, error) {
 	rec := &record{
-		VersionID:   NullVersion,
-		ModTime:     s.cfg.Now().UnixNano(),
-		Parts:       len(in.Parts),
-		ChecksumAlg: up.Alg,
-		Composite:   up.Composite,
-		Meta:        up.Meta,
-		Tags:        up.Tags,
-		Enc:         up.Enc,
-		sealedMeta:  up.sealedMeta,
+		VersionID:    NullVersion,
+		ModTime:      s.cfg.Now().UnixNano(),
+		Parts:        len(in.Parts),
+		ChecksumAlg:  up.Alg,
+		Composite:    up.Composite,
+		Meta:         up.Meta,
+		Tags:         up.Tags,
+		Enc:          up.Enc,
+		sealedMeta:   up.sealedMeta,
+		StorageClass: up.Class,
 	}
 	etag := md5.New()
 	comp := up.Alg.New()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/checksum"
@@ -55,6 +56,9 @@ func validateCopy(in CopyInput) error {
 			return err
 		}
 	}
+	if err := ValidStorageClass(in.StorageClass); err != nil {
+		return err
+	}
 	if in.Checksum != checksum.None && in.Checksum.New() == nil {
 		return fmt.Errorf("checksum algorithm %q: %w", in.Checksum, ErrInvalidArgument)
 	}
@@ -78,6 +82,10 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 	if err := checkCopySource(in.SrcCond, src.etag(), src.info("", "").LastModified); err != nil {
 		return nil, err
 	}
+	data, err := s.readableData(in.SrcBucket, in.SrcKey, src)
+	if err != nil {
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
 	if src.Size > MaxCopySourceSize {
 		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", src.Size, int64(MaxCopySourceSize), ErrInvalidArgument)
 	}
@@ -94,8 +102,14 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
 	if self && sameData && !reseal {
-		if !in.ReplaceMetadata && !in.ReplaceTags {
+		newClass := storedClass(in.StorageClass) != src.StorageClass
+		if !in.ReplaceMetadata && !in.ReplaceTags && !newClass {
 			return nil, fmt.Errorf("copy %s/%s onto itself: %w", in.SrcBucket, in.SrcKey, ErrCopyToSelf)
+		}
+		if newClass {
+			if err := s.transitionInPlace(ctx, in, src); err != nil && !errors.Is(err, errNewVersion) {
+				return nil, err
+			}
 		}
 		info, err := s.rewriteMetadata(ctx, in)
 		if err == nil {
@@ -109,9 +123,9 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 	if err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
-	body, err := s.openData(ctx, src, dk, 0, src.Size)
+	body, err := s.openData(ctx, data, dk, 0, src.Size)
 	if err != nil {
-		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
+		return nil, tierErr(fmt.Sprintf("open copy source %s/%s", in.SrcBucket, in.SrcKey), err)
 	}
 	defer body.Close()
 	put := PutInput{
@@ -125,6 +139,8 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		Cond:     in.Cond,
 		SSE:      in.SSE,
 		Lock:     in.Lock,
+
+		StorageClass: in.StorageClass,
 	}
 	if in.ReplaceMetadata {
 		put.Metadata = in.Metadata
@@ -137,6 +153,24 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		info.CopySourceVersionID = src.VersionID
 	}
 	return info, err
+}
+
+// transitionInPlace moves the data of an object copied onto itself with
+// a new storage class, in a bucket without versioning, to the class's
+// tier without reading it through the copy (ciphertext moves as it is);
+// rewriteMetadata then stamps the copy. In a versioned bucket the copy
+// is a new version, written in the class's tier: errNewVersion.
+func (s *Service) transitionInPlace(ctx context.Context, in CopyInput, src *record) error {
+	b, err := s.bucket(ctx, s.meta, in.DstBucket)
+	if err != nil {
+		return err
+	}
+	if b.Versioning != VersioningOff {
+		return errNewVersion
+	}
+	_, err = s.Transition(ctx, TransitionInput{Bucket: in.DstBucket, Key: in.DstKey, VersionID: src.VersionID,
+		StorageClass: in.StorageClass, IfModTime: time.Unix(0, src.ModTime)})
+	return err
 }
 
 // errNewVersion says that a copy onto itself must write a new version

@@ -64,6 +64,18 @@ var (
 	// ErrUploadKeyMismatch is a part sent under another SSE-C key than its
 	// upload's (S3's 400 InvalidArgument, not the 403 of a read).
 	ErrUploadKeyMismatch = errors.New("the customer key differs from the upload's")
+
+	// Storage classes and archives.
+	ErrInvalidStorageClass = errors.New("invalid storage class")
+	// ErrInvalidObjectState is a read of an archived object that is not
+	// restored, or a restore of an object whose class has no archive
+	// (S3's 403 InvalidObjectState).
+	ErrInvalidObjectState = errors.New("object is archived")
+	// ErrRestoreInProgress is a RestoreObject while one is running (409).
+	ErrRestoreInProgress = errors.New("restore already in progress")
+	// ErrTierUnavailable is a tier that cannot be reached now (S3's 503
+	// ServiceUnavailable): nothing changed, and a retry may succeed.
+	ErrTierUnavailable = errors.New("storage tier unavailable")
 )
 
 // isRequestError reports whether err is the outcome of one request's own

@@ -41,8 +41,8 @@ type EventObject struct {
 // its own name; lifecycle expiry and transitions and restores call it
 // with theirs (event.LifecycleExpiration, event.ObjectRestoreDone, ...).
 func (s *Service) recordEvent(ctx context.Context, tx meta.Txn, b *Bucket, name string, obj EventObject) error {
-	if s.cfg.Events == nil || s.cfg.Events.Outbox == nil {
-		return nil
+	if s.cfg.Events == nil || s.cfg.Events.Outbox == nil || len(s.cfg.Events.Targets) == 0 {
+		return nil // no bucket can have a rule: not even the read
 	}
 	cfg, err := s.notification(ctx, tx, b.Name)
 	if err != nil || cfg == nil {
@@ -109,7 +109,7 @@ func (s *Service) notification(ctx context.Context, tx meta.Reader, bucket strin
 // changeEvent raises name about a version whose tags, ACL or lock
 // changed, reading the bucket through tx.
 func (s *Service) changeEvent(ctx context.Context, tx meta.Txn, bucket, name, key string, rec *record) error {
-	if s.cfg.Events == nil {
+	if s.cfg.Events == nil || len(s.cfg.Events.Targets) == 0 {
 		return nil
 	}
 	b, err := s.bucket(ctx, tx, bucket)
@@ -148,4 +148,49 @@ func (s *Service) removalEvent(ctx context.Context, tx meta.Txn, b *Bucket, res 
 		name = event.ObjectRemovedMarker
 	}
 	return s.recordEvent(ctx, tx, b, name, EventObject{Key: res.Key, VersionID: eventVersion(b, res.VersionID)})
+}
+
+// Event names of the storage-class work (restores, transitions), for
+// callers outside this package (the lifecycle worker).
+const (
+	EventRestorePost         = event.ObjectRestorePost
+	EventRestoreCompleted    = event.ObjectRestoreDone
+	EventRestoreDelete       = event.ObjectRestoreDelete
+	EventLifecycleTransition = event.LifecycleTransition
+	// Lifecycle expirations (lifecycleops.go).
+	EventLifecycleDelete        = event.LifecycleExpiration
+	EventLifecycleMarkerCreated = event.LifecycleMarker
+)
+
+// versionEvent is a change of one stored version (a restore or a
+// transition) about to be raised through recordEvent.
+type versionEvent struct {
+	name, bucket, key string
+	rec               *record
+	RestoreExpiry     time.Time
+}
+
+// eventOf describes a version for an event.
+func eventOf(name, bucket, key string, rec *record) versionEvent {
+	return versionEvent{name: name, bucket: bucket, key: key, rec: rec}
+}
+
+// emit raises e inside tx, the transaction of the change.
+func (s *Service) emit(ctx context.Context, tx meta.Txn, e versionEvent) error {
+	if e.name == "" || s.cfg.Events == nil || len(s.cfg.Events.Targets) == 0 {
+		return nil
+	}
+	b, err := s.bucket(ctx, tx, e.bucket)
+	if err != nil {
+		return err
+	}
+	obj := eventObject(b, e.key, e.rec)
+	obj.RestoreExpiry = e.RestoreExpiry
+	if e.name == EventRestoreCompleted {
+		obj.RestoreStorageClass = e.rec.StorageClass
+		if obj.RestoreStorageClass == "" {
+			obj.RestoreStorageClass = ClassStandard
+		}
+	}
+	return s.recordEvent(ctx, tx, b, e.name, obj)
 }

@@ -15,6 +15,12 @@ import (
 // dispatcher that collects them.
 func eventsEnv(t *testing.T) (*testEnv, func(n int) []*event.Record) {
 	e := newEnv(t)
+	return e, collectEvents(t, e)
+}
+
+// collectEvents makes e queue events for target "t" and returns a
+// function that waits for n of them.
+func collectEvents(t *testing.T, e *testEnv) func(n int) []*event.Record {
 	ob := outbox.New(e.meta, outbox.Options{Shards: 2})
 	e.cfg.Events = &Events{Outbox: ob, Targets: map[string]bool{"t": true}, Region: "eu-west-3"}
 	var mu sync.Mutex
@@ -50,7 +56,7 @@ func eventsEnv(t *testing.T) (*testEnv, func(n int) []*event.Record) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	return e, wait
+	return wait
 }
 
 // TestEventHook: the name a caller sets with event.WithName is the one

@@ -73,11 +73,28 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if in.HeadOnly {
 		return out, nil
 	}
-	out.Body, err = s.openData(ctx, rec, dk, out.Offset, out.Length)
+	data, err := s.readableData(in.Bucket, in.Key, rec)
 	if err != nil {
-		return nil, fmt.Errorf("open %s/%s: %w", in.Bucket, in.Key, err)
+		return out, err
+	}
+	out.Body, err = s.openData(ctx, data, dk, out.Offset, out.Length)
+	if err != nil {
+		return nil, tierErr(fmt.Sprintf("open %s/%s", in.Bucket, in.Key), err)
 	}
 	return out, nil
+}
+
+// readableData is the record to read the data of: rec itself, or for an
+// archived version its restored copy; ErrInvalidObjectState when an
+// archived version has no readable copy.
+func (s *Service) readableData(bucket, key string, rec *record) (*record, error) {
+	if !rec.readable(s.cfg.Now()) {
+		return nil, errArchived(bucket, key)
+	}
+	if rec.Restore == nil || len(rec.Restore.Copies) == 0 {
+		return rec, nil
+	}
+	return rec.withBlobIDs(rec.Restore.Copies)
 }
 
 // selectBytes applies a Range or partNumber to the object.

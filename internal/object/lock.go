@@ -14,6 +14,8 @@ type removal struct {
 	// the null version of an unversioned or suspended bucket) rather than
 	// deleted.
 	Overwrite bool
+	// Cause is who asked: a client, or a lifecycle rule.
+	Cause Cause
 }
 
 // checkRemovable is the object-lock hook: every path that removes a

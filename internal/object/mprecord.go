@@ -60,6 +60,7 @@ type uploadRec struct {
 	// carries sealedMetaFlag then.
 	sealedMeta []byte
 	Lock       *ObjectLock // the object lock CreateMultipartUpload asked for
+	Class      string      // the storage class ("" for STANDARD)
 }
 
 // Version 2 upload records end with the length-prefixed key envelope of
@@ -68,10 +69,14 @@ type uploadRec struct {
 // uploadExt, or'ed into the version byte, says that the object lock the
 // upload asked for follows it (see appendLock); uploads that asked for
 // none encode as before.
+//
+// uploadClass, or'ed into the version byte, says that the storage class
+// (a length-prefixed string) follows the lock; STANDARD uploads omit it.
 const (
-	uploadV1  = 1
-	uploadV2  = 2
-	uploadExt = 0x10
+	uploadV1    = 1
+	uploadV2    = 2
+	uploadExt   = 0x10
+	uploadClass = 0x20
 )
 
 func (u *uploadRec) encode() []byte {
@@ -83,10 +88,16 @@ func (u *uploadRec) encode() []byte {
 	if u.sealedMeta != nil {
 		v |= sealedMetaFlag
 	}
+	if u.Class != "" {
+		v |= uploadClass
+	}
 	if u.Lock != nil {
 		b = appendLock(append(b, v|uploadExt), *u.Lock)
 	} else {
 		b = append(b, v)
+	}
+	if u.Class != "" {
+		b = appendString(b, u.Class)
 	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
@@ -101,7 +112,7 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	if len(buf) == 0 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
-	version, sealed := buf[0]&^(sealedMetaFlag|uploadExt), buf[0]&sealedMetaFlag != 0
+	version, sealed := buf[0]&^(sealedMetaFlag|uploadExt|uploadClass), buf[0]&sealedMetaFlag != 0
 	if version != uploadV1 && version != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
@@ -109,6 +120,9 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	u := &uploadRec{}
 	if buf[0]&uploadExt != 0 {
 		u.Lock = decodeLock(&d)
+	}
+	if buf[0]&uploadClass != 0 {
+		u.Class = d.str()
 	}
 	u.Initiated = d.varint()
 	if c := d.byte(); c > 0 && int(c) < len(algCodes) {
@@ -149,7 +163,7 @@ func (u *uploadRec) info(bucket, key, id string) MultipartUpload {
 		Key:               key,
 		UploadID:          id,
 		Initiated:         time.Unix(0, u.Initiated).UTC(),
-		StorageClass:      "STANDARD",
+		StorageClass:      storageClass(u.Class),
 		ChecksumAlgorithm: u.Alg,
 		ChecksumType:      u.checksumType(),
 		SSE:               sseInfo(u.Enc),

@@ -24,10 +24,14 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 	if err := validTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if err := ValidStorageClass(in.StorageClass); err != nil {
+		return nil, err
+	}
 	up, err := newUploadRec(in.ChecksumAlgorithm, in.ChecksumType)
 	if err != nil {
 		return nil, err
 	}
+	up.Class = storedClass(in.StorageClass)
 	if up.Lock, err = s.uploadLock(ctx, in.Bucket, in.Lock); err != nil {
 		return nil, err
 	}
@@ -139,7 +143,7 @@ func (s *Service) UploadPart(ctx context.Context, in UploadPartInput) (*PartInfo
 	if err != nil {
 		return nil, err
 	}
-	p, w, err := s.ingestPart(ctx, up.Alg, in, dk)
+	p, w, err := s.ingestPart(ctx, up.Alg, s.tierOf(up.Class), in, dk)
 	if err != nil {
 		return nil, fmt.Errorf("part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}
@@ -176,7 +180,7 @@ func (t teeHash) Write(p []byte) (int, error) {
 // same pass, and verifies the client's digests. With the upload's data key
 // dk the part is sealed under its own key derived from dk, the part number
 // and the blob id. The blob is not committed.
-func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in UploadPartInput, dk []byte) (*partRec, blob.Writer, error) {
+func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, tier string, in UploadPartInput, dk []byte) (*partRec, blob.Writer, error) {
 	md := md5.New()
 	ck := alg.New()
 	var other hash.Hash
@@ -184,16 +188,16 @@ func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in Upl
 		other = a.New()
 		ck = teeHash{Hash: ck, also: other}
 	}
-	sk := &sink{limit: -1, create: func() (blob.Writer, error) { return s.blobs.Create(ctx) }}
+	sk := &sink{limit: -1, create: func() (blob.Writer, error) { return s.createIn(ctx, tier) }}
 	var key []byte
 	if dk != nil {
 		// The part key depends on the blob id: create the blob first.
-		w, err := s.blobs.Create(ctx)
+		w, err := s.createIn(ctx, tier)
 		if err != nil {
 			return nil, nil, fmt.Errorf("create blob: %w", err)
 		}
 		sk.w = w
-		if key, err = sse.PartKey(dk, in.PartNumber, w.ID()); err != nil {
+		if key, err = sse.PartKey(dk, in.PartNumber, blob.LocalID(w.ID())); err != nil {
 			s.discard(w)
 			return nil, nil, err
 		}
@@ -202,7 +206,7 @@ func (s *Service) ingestPart(ctx context.Context, alg checksum.Algorithm, in Upl
 	if err == nil && sk.w == nil {
 		// An empty part still gets its own (empty) blob, so every part is
 		// a blob and readers need no special case.
-		sk.w, err = s.blobs.Create(ctx)
+		sk.w, err = s.createIn(ctx, tier)
 	}
 	p := &partRec{Size: n, MD5: md.Sum(nil), Sum: ck.Sum(nil)}
 	if err == nil {
@@ -329,12 +333,16 @@ func (s *Service) copyPartOnce(ctx context.Context, in UploadPartCopyInput, up *
 	if n > MaxPartSize {
 		return nil, fmt.Errorf("copy source of %d bytes exceeds %d: %w", n, int64(MaxPartSize), ErrInvalidRequest)
 	}
-	body, err := s.openData(ctx, src, srcKey, off, n)
+	data, err := s.readableData(in.SrcBucket, in.SrcKey, src)
 	if err != nil {
-		return nil, fmt.Errorf("open copy source %s/%s: %w", in.SrcBucket, in.SrcKey, err)
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	body, err := s.openData(ctx, data, srcKey, off, n)
+	if err != nil {
+		return nil, tierErr(fmt.Sprintf("open copy source %s/%s", in.SrcBucket, in.SrcKey), err)
 	}
 	defer body.Close()
-	p, w, err := s.ingestPart(ctx, up.Alg, UploadPartInput{Body: body, Size: n, PartNumber: in.PartNumber}, dst)
+	p, w, err := s.ingestPart(ctx, up.Alg, s.tierOf(up.Class), UploadPartInput{Body: body, Size: n, PartNumber: in.PartNumber}, dst)
 	if err != nil {
 		return nil, fmt.Errorf("copy part %d of %s/%s: %w", in.PartNumber, in.Bucket, in.Key, err)
 	}

@@ -43,6 +43,9 @@ type CreateMultipartInput struct {
 	// Lock is applied to the object at Complete; nil: the bucket's
 	// default retention then.
 	Lock *ObjectLock
+	// StorageClass of the object ("" means STANDARD); its parts are
+	// stored in the class's tier.
+	StorageClass string
 }
 
 // MultipartUpload describes an upload in progress.

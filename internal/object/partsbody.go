@@ -59,7 +59,7 @@ func (b *partsBody) advance() error {
 		var key []byte
 		if b.dk != nil {
 			want = sse.CiphertextSize(e.Size)
-			if key, err = sse.PartKey(b.dk, e.Number, e.BlobID); err != nil {
+			if key, err = sse.PartKey(b.dk, e.Number, blob.LocalID(e.BlobID)); err != nil {
 				br.Close()
 				return err
 			}

@@ -108,8 +108,53 @@ func (r *record) setPartTable(raw []byte, mode decodeMode) error {
 	return nil
 }
 
-// blobIDs lists every data file a record references.
+// blobIDs lists every data file a record references: its data and the
+// restored copy of an archived version.
 func (r *record) blobIDs() []string {
+	ids := r.dataBlobIDs()
+	if r.Restore != nil {
+		ids = append(ids, r.Restore.Copies...)
+	}
+	return ids
+}
+
+// withBlobIDs returns a copy of r whose data is in the blobs ids, which
+// replace dataBlobIDs one for one (a transition, or the restored copy).
+func (r *record) withBlobIDs(ids []string) (*record, error) {
+	c := *r
+	if r.BlobID != "" {
+		if len(ids) != 1 {
+			return nil, fmt.Errorf("%d blob ids for a single-blob record: %w", len(ids), errCorrupt)
+		}
+		c.BlobID = ids[0]
+		return &c, nil
+	}
+	if !r.multipart() {
+		if len(ids) != 0 {
+			return nil, fmt.Errorf("%d blob ids for inline data: %w", len(ids), errCorrupt)
+		}
+		return &c, nil
+	}
+	table := make([]byte, 0, len(r.PartTable)+len(ids)*8)
+	it := r.parts()
+	i := 0
+	for e, ok := it.next(); ok; e, ok = it.next() {
+		if i >= len(ids) {
+			return nil, fmt.Errorf("%d blob ids for %d parts: %w", len(ids), r.Parts, errCorrupt)
+		}
+		e.BlobID = ids[i]
+		table = appendPartEntry(table, e)
+		i++
+	}
+	if it.err != nil || i != len(ids) {
+		return nil, fmt.Errorf("%d blob ids for %d parts: %w", len(ids), r.Parts, errCorrupt)
+	}
+	c.PartTable = string(table)
+	return &c, nil
+}
+
+// dataBlobIDs lists the data files of a record's data, in part order.
+func (r *record) dataBlobIDs() []string {
 	if r.BlobID != "" {
 		return []string{r.BlobID}
 	}

@@ -45,6 +45,9 @@ func validatePut(in *PutInput) error {
 	if err := validExpected(in.Checksum); err != nil {
 		return err
 	}
+	if err := ValidStorageClass(in.StorageClass); err != nil {
+		return err
+	}
 	return validWriteConditions(in.Cond)
 }
 
@@ -115,16 +118,17 @@ func (s *Service) write(ctx context.Context, in PutInput) (*ObjectInfo, error) {
 		return nil, err
 	}
 	rec := &record{
-		VersionID:   NullVersion,
-		Size:        st.size,
-		ModTime:     s.cfg.Now().UnixNano(),
-		ETag:        etag,
-		ChecksumAlg: st.alg,
-		ChecksumRaw: st.sum,
-		Meta:        in.Metadata,
-		Tags:        in.Tags,
-		Inline:      st.inline,
-		Enc:         sl.env,
+		VersionID:    NullVersion,
+		Size:         st.size,
+		ModTime:      s.cfg.Now().UnixNano(),
+		ETag:         etag,
+		ChecksumAlg:  st.alg,
+		ChecksumRaw:  st.sum,
+		Meta:         in.Metadata,
+		Tags:         in.Tags,
+		Inline:       st.inline,
+		Enc:          sl.env,
+		StorageClass: storedClass(in.StorageClass),
 	}
 	rec.applyLock(lock)
 	if st.blob != nil {
@@ -177,7 +181,8 @@ func (s *Service) ingest(ctx context.Context, in PutInput, key []byte) (*staged,
 	if key != nil {
 		stored = sse.CiphertextSize
 	}
-	sk := &sink{limit: stored(s.cfg.InlineThreshold), create: func() (blob.Writer, error) { return s.blobs.Create(ctx) }}
+	tier := s.tierOf(in.StorageClass)
+	sk := &sink{limit: stored(s.cfg.InlineThreshold), create: func() (blob.Writer, error) { return s.createIn(ctx, tier) }}
 	if in.Size > s.cfg.InlineThreshold {
 		sk.limit = -1 // known to be large: straight to a blob
 	} else if in.Size >= 0 {

@@ -23,6 +23,9 @@ import (
 // the trailing bytes. Single-blob objects keep the version 1 encoding, so
 // records written before multipart existed read unchanged.
 //
+// restoreFlag (restorerec.go) marks a restore block after the version
+// block.
+//
 // Versions 3 and 4 are versions 1 and 2 of encrypted objects: after the
 // blob id comes the length-prefixed key envelope (sse.Envelope), and the
 // inline data or the part blobs hold sealed packages. Plaintext records
@@ -84,6 +87,8 @@ type record struct {
 	LegalHold   bool
 	// LegalHoldSet: a legal hold (ON or OFF) was ever set.
 	LegalHoldSet bool
+	// Restore is the restore of an archived version (restorerec.go).
+	Restore *restoreState
 }
 
 // hasExt reports whether the record needs the version block.
@@ -163,11 +168,17 @@ func (r *record) encode() []byte {
 	if r.sealedMeta != nil {
 		v |= sealedMetaFlag
 	}
+	if r.Restore != nil {
+		v |= restoreFlag
+	}
 	if r.hasExt() {
 		b = append(b, v|recordExt)
 		b = r.appendExt(b)
 	} else {
 		b = append(b, v)
+	}
+	if r.Restore != nil {
+		b = r.Restore.append(b)
 	}
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
@@ -228,7 +239,7 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
 	sealed := buf[0]&sealedMetaFlag != 0
-	v := buf[0] &^ (recordExt | sealedMetaFlag)
+	v := buf[0] &^ (recordExt | sealedMetaFlag | restoreFlag)
 	if v < recordV1 || v > recordV4 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
@@ -237,6 +248,9 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	d := decoder{buf: buf[1:]}
 	if buf[0]&recordExt != 0 {
 		r.decodeExt(&d)
+	}
+	if buf[0]&restoreFlag != 0 {
+		r.Restore = decodeRestore(&d)
 	}
 	list := mode == modeList
 	byteField := d.bytes
@@ -329,6 +343,7 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		SSE:          sseInfo(r.Enc),
 		DeleteMarker: r.DeleteMarker,
 		Lock:         r.lock(),
+		Restore:      r.Restore.status(),
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"
@@ -353,6 +368,7 @@ func (r *record) listed(key string) ListedObject {
 	if r.ChecksumAlg != checksum.None {
 		o.ChecksumType = r.checksumType()
 	}
+	o.Restore = r.Restore.status()
 	return o
 }
 

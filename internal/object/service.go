@@ -52,12 +52,26 @@ type Config struct {
 	// orphan collector first records it in the metadata (gc.go); 0 means
 	// blob.DefaultGrace.
 	OrphanGrace time.Duration
+	// ClassTiers maps a storage class to the tier (of the blob store, see
+	// blob.Tiered) that holds its data; classes not named, and every class
+	// without a configuration, live in the data directory.
+	ClassTiers map[string]string
+	// RestoreDelays is how long a restore of each retrieval tier
+	// (Expedited, Standard, Bulk) takes; missing tiers take
+	// DefaultRestoreDelays.
+	RestoreDelays map[string]time.Duration
+	// RestoreDay is the length of a day of RestoreObject's Days (24h when
+	// zero; tests shorten it).
+	RestoreDay time.Duration
 }
 
 // Service is the object service.
 type Service struct {
 	meta  meta.Store
 	blobs blob.Store
+	// tiers routes blobs to the tiers; blobs is tiers unless a test
+	// wraps it.
+	tiers *blob.Tiered
 	cfg   Config
 	// keyring is cfg.Keyring or the in-memory fallback.
 	keyring *sse.Keyring
@@ -79,7 +93,11 @@ func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{meta: m, blobs: b, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
+	t, ok := b.(*blob.Tiered)
+	if !ok {
+		t, _ = blob.NewTiered(b, nil) // no tiers: no name to refuse
+	}
+	s := &Service{meta: m, blobs: t, tiers: t, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
 	if s.keyring == nil {
 		kr, err := sse.NewKeyring()
 		if err != nil {

@@ -140,6 +140,9 @@ type ObjectInfo struct {
 	Lock         ObjectLock
 	// CopySourceVersionID is, for a copy, the version that was copied.
 	CopySourceVersionID string
+	// Restore is the restore of an archived version; nil when none was
+	// asked for (or the restored copy has expired).
+	Restore *RestoreStatus
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an
@@ -184,6 +187,8 @@ type PutInput struct {
 	// LockNeedsDigest: the write is a PutObject, whose new version S3
 	// lets have a retention only with Content-MD5 or a checksum.
 	LockNeedsDigest bool
+	// StorageClass of the new version ("" means STANDARD).
+	StorageClass string
 }
 
 // Range is a byte range request. Suffix > 0 means the last Suffix bytes;
@@ -269,6 +274,9 @@ type CopyInput struct {
 	// Lock is the destination's object lock (never the source's); nil:
 	// the destination bucket's default retention, if any.
 	Lock *ObjectLock
+	// StorageClass of the copy ("" means STANDARD, whatever the
+	// source's, as on S3).
+	StorageClass string
 }
 
 // ListInput lists current objects in key order. After is exclusive (marker,
@@ -291,6 +299,8 @@ type ListedObject struct {
 	ChecksumAlgorithm checksum.Algorithm // None when the object has no checksum
 	ChecksumType      ChecksumType       // set when ChecksumAlgorithm is
 	StorageClass      string
+	// Restore is the restore of an archived object (nil when none).
+	Restore *RestoreStatus
 }
 
 // ListResult is one page. When IsTruncated, NextMarker is the last key or

@@ -78,6 +78,7 @@ var permissions = map[string]permission{
 	"GetObjectLockConfiguration": bkt("s3:GetBucketObjectLockConfiguration"),
 	"PutObjectLockConfiguration": bkt("s3:PutBucketObjectLockConfiguration"),
 	"GetObjectRetention":         obj("s3:GetObjectRetention"),
+	"RestoreObject":              obj("s3:RestoreObject"),
 	"GetObjectLegalHold":         obj("s3:GetObjectLegalHold"),
 	// The lock condition keys of these two come from their bodies.
 	"PutObjectRetention": {scope: onObject, actions: []string{"s3:PutObjectRetention"}, inController: true},
@@ -114,8 +115,11 @@ var permissions = map[string]permission{
 	"PutBucketTagging":    bkt("s3:PutBucketTagging"),
 	"DeleteBucketTagging": bkt("s3:PutBucketTagging"),
 
+	"GetBucketLifecycleConfiguration": bkt("s3:GetLifecycleConfiguration"),
+	"PutBucketLifecycleConfiguration": bkt("s3:PutLifecycleConfiguration"),
+	"DeleteBucketLifecycle":           bkt("s3:PutLifecycleConfiguration"),
+
 	// Reads of configurations not built yet (bucket_unset.go).
-	"GetBucketLifecycleConfiguration":    bkt("s3:GetLifecycleConfiguration"),
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),

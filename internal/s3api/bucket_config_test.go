@@ -89,7 +89,6 @@ func TestUnsetBucketConfigs(t *testing.T) {
 		status    int
 		body      string
 	}{
-		{"lifecycle", "NoSuchLifecycleConfiguration", 404, ""},
 		{"website", "NoSuchWebsiteConfiguration", 404, ""},
 		{"replication", "ReplicationConfigurationNotFoundError", 404, ""},
 	} {
@@ -116,6 +115,4 @@ func TestUnsetBucketConfigs(t *testing.T) {
 	if err != nil || l.LoggingEnabled != nil {
 		t.Fatalf("logging = %+v, %v", l, err)
 	}
-	_, err = e.c.GetBucketLifecycleConfiguration(e.ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(e.bucket)})
-	wantCode(t, err, "NoSuchLifecycleConfiguration")
 }

@@ -131,7 +131,7 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	for _, sub := range []string{"torrent"} {
 		e.signedDo("GET", "/"+e.bucket+"/k?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
-	for _, sub := range []string{"restore", "select&select-type=2"} {
+	for _, sub := range []string{"select&select-type=2"} {
 		e.signedDo("POST", "/"+e.bucket+"/k?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}
 	e.signedDo("PATCH", "/"+e.bucket+"/k", nil, nil).wantError(t, 405, "MethodNotAllowed")

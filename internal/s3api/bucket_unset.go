@@ -6,22 +6,23 @@ package s3api
 // that); the writes still answer 501 NotImplemented.
 
 var (
-	opGetBucketLifecycle   = operation{"GetBucketLifecycleConfiguration", unsetConfig(errNoSuchLifecycle)}
 	opGetBucketWebsite     = operation{"GetBucketWebsite", unsetConfig(errNoSuchWebsite)}
 	opGetBucketReplication = operation{"GetBucketReplication", unsetConfig(errNoReplication)}
 
-	errNoSuchLifecycle = newErr("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist")
-	errNoSuchWebsite   = newErr("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration")
-	errNoReplication   = newErr("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found")
+	errNoSuchWebsite = newErr("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration")
+	errNoReplication = newErr("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found")
 )
 
 // configBucketOps are the routes of the bucket configurations above and
-// of bucket tagging, notifications and logging, consulted by the router.
+// of bucket tagging, lifecycle, notifications and logging, consulted by
+// the router.
 var configBucketOps = map[string]operation{
 	"GET tagging":      opGetBucketTagging,
 	"PUT tagging":      opPutBucketTagging,
 	"DELETE tagging":   opDeleteBucketTagging,
 	"GET lifecycle":    opGetBucketLifecycle,
+	"PUT lifecycle":    opPutBucketLifecycle,
+	"DELETE lifecycle": opDeleteBucketLifecycle,
 	"GET website":      opGetBucketWebsite,
 	"GET replication":  opGetBucketReplication,
 	"GET notification": opGetBucketNotificationConfig,

@@ -40,6 +40,7 @@ func (h *handler) copyObject(req *request) (*response, error) {
 	setVersionHeader(resp.header, info.VersionID)
 	setSSEHeaders(resp.header, info.SSE, true)
 	req.applied(info.SSE)
+	h.setExpirationHeader(req, resp.header, info)
 	if v := info.CopySourceVersionID; in.SrcVersionID != "" || v != object.NullVersion && v != "" {
 		resp.header.Set("X-Amz-Copy-Source-Version-Id", v)
 	}
@@ -56,6 +57,9 @@ func decodeCopy(req *request) (object.CopyInput, error) {
 		return in, errKeyTooLong
 	}
 	if err := checkWriteHeaders(req.r); err != nil {
+		return in, err
+	}
+	if in.StorageClass, err = storageClassHeader(req.r); err != nil {
 		return in, err
 	}
 	if in.SSE, err = writeSSE(req.r.Header); err != nil {

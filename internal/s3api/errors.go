@@ -118,6 +118,10 @@ var errorTable = []struct {
 	{sse.ErrKeyDisabled, newErr("KMS.DisabledException", 400, "The KMS key is disabled.")},
 	{sse.ErrInvalidCiphertext, newErr("KMS.InvalidCiphertextException", 400, "The data key could not be decrypted with the given encryption context.")},
 
+	{object.ErrInvalidStorageClass, errInvalidStorageClass},
+	{object.ErrInvalidObjectState, errInvalidObjectState},
+	{object.ErrRestoreInProgress, errRestoreInProgress},
+	{object.ErrTierUnavailable, errTierUnavailable},
 	{object.ErrInvalidBucketName, errInvalidBucketName},
 	{object.ErrLogTargetRetention, errInvalidTargetBucket.withMessage("The target bucket for logging must not have a default Object Lock retention period")},
 	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},
@@ -171,6 +175,7 @@ var errorTable = []struct {
 	// would make every client hammer a server that cannot take writes),
 	// with a code of our own that names the cause.
 	{blob.ErrNoSpace, errStorageFull},
+	{blob.ErrTierUnavailable, errTierUnavailable},
 
 	// A client that hangs up mid-body.
 	{io.ErrUnexpectedEOF, errIncompleteBody},

@@ -124,6 +124,7 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		h.Set("X-Amz-Storage-Class", info.StorageClass)
 	}
+	setRestoreHeader(h, info.Restore)
 	setVersionHeader(h, info.VersionID)
 	setSSEHeaders(h, info.SSE, false)
 }

@@ -37,6 +37,7 @@ type listEntry struct {
 	Size              int64
 	Owner             *owner `xml:",omitempty"`
 	StorageClass      string
+	RestoreStatus     *restoreStatusXML `xml:",omitempty"`
 }
 
 type commonPrefix struct {
@@ -48,6 +49,8 @@ type listParams struct {
 	in      object.ListInput
 	encode  func(string) string
 	encType string
+	// restoreStatus: x-amz-optional-object-attributes asked for it.
+	restoreStatus bool
 }
 
 func decodeListParams(req *request) (*listParams, error) {
@@ -64,6 +67,9 @@ func decodeListParams(req *request) (*listParams, error) {
 	}
 	var err error
 	if p.encode, p.encType, err = encodingType(req); err != nil {
+		return nil, err
+	}
+	if p.restoreStatus, err = optionalAttributes(req.r); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -91,6 +97,9 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 		if withOwner {
 			o := h.bucketOwner(req)
 			e.Owner = &o
+		}
+		if p.restoreStatus {
+			e.RestoreStatus = restoreStatusOf(o.Restore)
 		}
 		doc.Contents = append(doc.Contents, e)
 	}

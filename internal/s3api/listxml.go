@@ -92,6 +92,7 @@ func (e *listEntry) appendXML(b []byte) []byte {
 		b = append(b, "</Owner>"...)
 	}
 	b = appendElem(b, "StorageClass", e.StorageClass)
+	b = e.RestoreStatus.appendXML(b)
 	return append(b, "</Contents>"...)
 }
 

@@ -35,6 +35,7 @@ func (h *handler) createMultipartUpload(req *request) (*response, error) {
 	resp := xmlResponse(&initiateMultipartUploadResult{NS: s3NS, Bucket: req.bucket, Key: req.key, UploadID: up.UploadID})
 	setSSEHeaders(resp.header, up.SSE, true)
 	req.applied(up.SSE)
+	h.setAbortHeaders(req, resp.header, req.key, up.Initiated)
 	if up.ChecksumAlgorithm != checksum.None {
 		resp.header.Set("X-Amz-Checksum-Algorithm", string(up.ChecksumAlgorithm))
 		resp.header.Set("X-Amz-Checksum-Type", string(up.ChecksumType))
@@ -50,7 +51,7 @@ func decodeCreateMultipart(req *request) (object.CreateMultipartInput, error) {
 	if err := decodePutHeaders(req.r, &put); err != nil {
 		return in, err
 	}
-	in.Metadata, in.Tags, in.SSE, in.Lock = put.Metadata, put.Tags, put.SSE, put.Lock
+	in.Metadata, in.Tags, in.SSE, in.Lock, in.StorageClass = put.Metadata, put.Tags, put.SSE, put.Lock, put.StorageClass
 	var err error
 	if in.ChecksumAlgorithm, err = copyChecksum(req.r); err != nil {
 		return in, err

@@ -55,6 +55,7 @@ func (h *handler) completeMultipartUpload(req *request) (*response, error) {
 	setVersionHeader(resp.header, info.VersionID)
 	setSSEHeaders(resp.header, info.SSE, false)
 	req.applied(info.SSE)
+	h.setExpirationHeader(req, resp.header, info)
 	return resp, nil
 }
 

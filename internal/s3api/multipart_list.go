@@ -24,6 +24,8 @@ type listPartsResult struct {
 	StorageClass         string
 	ChecksumAlgorithm    string `xml:",omitempty"`
 	ChecksumType         string `xml:",omitempty"`
+	AbortDate            string `xml:",omitempty"`
+	AbortRuleID          string `xml:"AbortRuleId,omitempty"`
 }
 
 type partEntry struct {
@@ -67,7 +69,11 @@ func (h *handler) listParts(req *request) (*response, error) {
 			Size: p.Size, checksumFields: typedChecksumXML(p.Checksum, ""),
 		})
 	}
-	return xmlResponse(doc), nil
+	resp := xmlResponse(doc)
+	if exp, ok := h.setAbortHeaders(req, resp.header, req.key, up.Initiated); ok {
+		doc.AbortDate, doc.AbortRuleID = s3Time(exp.At), exp.RuleID
+	}
+	return resp, nil
 }
 
 func uploadChecksum(up object.MultipartUpload) (alg, typ string) {

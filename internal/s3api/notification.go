@@ -116,7 +116,7 @@ func (h *handler) putBucketNotification(req *request) (*response, error) {
 		{object.DestLambda, doc.Lambdas, func(d destinationXML) string { return d.CloudFunction }},
 	} {
 		for _, d := range group.list {
-			rule, err := ruleFromXML(group.typ, group.arn(d), d)
+			rule, err := notifyRuleFromXML(group.typ, group.arn(d), d)
 			if err != nil {
 				return nil, err
 			}
@@ -129,7 +129,7 @@ func (h *handler) putBucketNotification(req *request) (*response, error) {
 	return newResponse(http.StatusOK), nil
 }
 
-func ruleFromXML(typ, arn string, d destinationXML) (object.NotificationRule, error) {
+func notifyRuleFromXML(typ, arn string, d destinationXML) (object.NotificationRule, error) {
 	r := object.NotificationRule{ID: d.ID, Type: typ, ARN: strings.TrimSpace(arn), Events: d.Events}
 	if d.Filter == nil {
 		return r, nil

@@ -30,6 +30,9 @@ func (h *handler) readObject(req *request, headOnly bool) (*response, error) {
 	resp := newResponse(http.StatusOK)
 	setObjectHeaders(resp.header, &rd.Info)
 	h.setLockHeaders(req, resp.header, rd.Info.Lock)
+	if in.VersionID == "" {
+		h.setExpirationHeader(req, resp.header, &rd.Info)
+	}
 	applyOverrides(req, resp.header)
 	h.setReadHeaders(req, in, rd, resp)
 	if rd.Body != nil {

@@ -23,6 +23,7 @@ func (h *handler) putObject(req *request) (*response, error) {
 	setVersionHeader(resp.header, info.VersionID)
 	setSSEHeaders(resp.header, info.SSE, true)
 	req.applied(info.SSE)
+	h.setExpirationHeader(req, resp.header, info)
 	return resp, nil
 }
 
@@ -60,6 +61,9 @@ func decodePutHeaders(r *http.Request, in *object.PutInput) error {
 		return err
 	}
 	if in.Tags, err = parseTaggingHeader(r); err != nil {
+		return err
+	}
+	if in.StorageClass, err = storageClassHeader(r); err != nil {
 		return err
 	}
 	in.Lock, err = lockFromHeaders(r.Header)

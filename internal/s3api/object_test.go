@@ -317,10 +317,9 @@ func TestStorageClassAndPartsOnGetAttributes(t *testing.T) {
 func TestUnsupportedWriteHeaders(t *testing.T) {
 	e := newEnv(t)
 	path := "/" + e.bucket + "/k"
-	for h, v := range map[string]string{
-		"X-Amz-Storage-Class": "GLACIER", "X-Amz-Website-Redirect-Location": "/x",
-	} {
-		e.signedDo("PUT", path, []byte("x"), map[string]string{h: v}).wantError(t, 501, "NotImplemented")
+	e.signedDo("PUT", path, []byte("x"), map[string]string{"X-Amz-Website-Redirect-Location": "/x"}).wantError(t, 501, "NotImplemented")
+	for _, c := range []string{"COLD", "glacier", "OUTPOSTS", "EXPRESS_ONEZONE", "SNOW"} {
+		e.signedDo("PUT", path, []byte("x"), map[string]string{"X-Amz-Storage-Class": c}).wantError(t, 400, "InvalidStorageClass")
 	}
 	e.signedDo("PUT", path, []byte("x"), map[string]string{"X-Amz-Acl": "public-read"}).wantError(t, 400, "AccessControlListNotSupported")
 	e.signedDo("PUT", path, []byte("x"), map[string]string{"X-Amz-Grant-Read": "id=x"}).wantError(t, 400, "AccessControlListNotSupported")

@@ -196,6 +196,8 @@ func objectOp(r *http.Request, sub string) operation {
 		return opGetObjectLegalHold
 	case "PUT legal-hold":
 		return opPutObjectLegalHold
+	case "POST restore":
+		return opRestoreObject
 	}
 	if op, ok := accessObjectOps[r.Method+" "+sub]; ok {
 		return op

@@ -22,8 +22,8 @@ func checkWriteHeaders(r *http.Request) error {
 			return errNotImplemented.withMessage("A header you provided implies functionality that is not implemented: %s", strings.ToLower(h))
 		}
 	}
-	if sc := r.Header.Get("X-Amz-Storage-Class"); sc != "" && sc != "STANDARD" {
-		return errNotImplemented.withMessage("Storage class %s is not implemented; only STANDARD is.", sc)
+	if _, err := storageClassHeader(r); err != nil {
+		return err
 	}
 	// ACL headers were checked by authorization (acceptObjectACL) against
 	// the bucket's Object Ownership and Block Public Access.

@@ -95,7 +95,8 @@ type versionEntry struct {
 	ChecksumAlgorithm string    `xml:",omitempty"`
 	ChecksumType      string    `xml:",omitempty"`
 	Owner             owner
-	StorageClass      string `xml:",omitempty"`
+	StorageClass      string            `xml:",omitempty"`
+	RestoreStatus     *restoreStatusXML `xml:",omitempty"`
 }
 
 // listObjectVersions serves GET Bucket ?versions, versioned or not.
@@ -132,7 +133,11 @@ func (h *handler) listObjectVersions(req *request) (*response, error) {
 	who := h.bucketOwner(req)
 	doc.Entries = make([]versionEntry, 0, len(res.Versions))
 	for i := range res.Versions {
-		doc.Entries = append(doc.Entries, versionXML(&res.Versions[i], p.encode, who))
+		e := versionXML(&res.Versions[i], p.encode, who)
+		if p.restoreStatus {
+			e.RestoreStatus = restoreStatusOf(res.Versions[i].Restore)
+		}
+		doc.Entries = append(doc.Entries, e)
 	}
 	for _, cp := range res.CommonPrefixes {
 		doc.CommonPrefixes = append(doc.CommonPrefixes, commonPrefix{Prefix: p.encode(cp)})

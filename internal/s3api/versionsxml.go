@@ -82,6 +82,7 @@ func (e *versionEntry) appendXML(b []byte) []byte {
 	b = appendElemOmit(b, "DisplayName", e.Owner.DisplayName)
 	b = append(b, "</Owner>"...)
 	b = appendElemOmit(b, "StorageClass", e.StorageClass)
+	b = e.RestoreStatus.appendXML(b)
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, '>')

@@ -25,6 +25,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/iamapi"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
+	"github.com/hoard-s3/hoard/internal/lifecycle"
 	"github.com/hoard-s3/hoard/internal/logdelivery"
 	"github.com/hoard-s3/hoard/internal/meta"
 	"github.com/hoard-s3/hoard/internal/meta/pebblemeta"
@@ -90,6 +91,13 @@ type Config struct {
 	Audit AuditConfig
 	// Notify configures the outbox and event notification targets.
 	Notify NotifyConfig
+	// LifecycleDay is the length of a lifecycle rule's day (24 hours
+	// unless shortened for tests and demos).
+	LifecycleDay time.Duration
+	// Lifecycle tunes the lifecycle worker beyond its day (rates, period).
+	Lifecycle lifecycle.Config
+	// Tiering places storage classes on tiers and times restores.
+	Tiering TierConfig
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
@@ -126,6 +134,7 @@ type Server struct {
 	batchers   logBatchers // the outbox consumers of log records
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
+	lc              *lifecycle.Worker
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -173,6 +182,10 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, openErr("open data files", cfg.DataDir, err)
 	}
+	tiers, err := openTiers(cfg.Tiering, cfg.DataDir, cfg.OrphanGrace, blobs)
+	if err != nil {
+		return nil, err
+	}
 	// The root keyring is loaded (and on first start generated and saved)
 	// before anything can be written, so no object is ever sealed under a
 	// key that is not on disk.
@@ -204,11 +217,18 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.service = object.New(s.meta, blobs, object.Config{
+	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
 		OrphanGrace: cfg.OrphanGrace,
+		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
+	lcCfg := cfg.Lifecycle
+	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
+	if lcCfg.Transitioner == nil {
+		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
+	}
+	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	if err := s.openLogDelivery(); err != nil {
@@ -292,6 +312,9 @@ func (s *Server) Service() *object.Service { return s.service }
 // KeyService exposes the built-in key service (for the KMS API and tests).
 func (s *Server) KeyService() *kms.Service { return s.kms }
 
+// Lifecycle exposes the lifecycle worker (for benchmarks in-process).
+func (s *Server) Lifecycle() *lifecycle.Worker { return s.lc }
+
 // Identities exposes the operator account's identity service (for tools
 // and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
@@ -304,10 +327,16 @@ func (s *Server) Accounts() *accounts.Registry { return s.accounts }
 func (s *Server) Serve() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.collectGarbage(ctx)
 	s.startOutbox(ctx)
+	go s.runRestores(ctx)
 	s.watchCertificates(ctx)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.lc.Run(ctx)
+	}()
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {

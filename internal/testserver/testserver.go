@@ -66,6 +66,13 @@ func WithBucketDefaults(d s3api.BucketDefaults) Option {
 	return func(c *server.Config) { c.BucketDefaults = d }
 }
 
+// WithLifecycleDay shortens the lifecycle day (and so the worker's
+// period, a quarter of it).
+func WithLifecycleDay(d time.Duration) Option { return func(c *server.Config) { c.LifecycleDay = d } }
+
+// WithTiering places storage classes on tiers and times restores.
+func WithTiering(t server.TierConfig) Option { return func(c *server.Config) { c.Tiering = t } }
+
 // WithTLS serves HTTPS with the certificates of src; the server's
 // clients trust roots.
 func WithTLS(src tlsconf.Source, roots *x509.CertPool) Option {

@@ -5,6 +5,8 @@
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 import { notificationsCard } from './notifications.js';
+import { lifecycleCard } from './lifecycle.js';
+import { restoreState, restoreSection } from './archive.js';
 import { accountsView } from './accounts.js';
 
 const MiB = 1024 * 1024;
@@ -231,6 +233,7 @@ const settingInfo = {
   versioning: 'Versioning', objectLock: 'Object lock',
   publicAccessBlock: 'Block Public Access', ownership: 'Object ownership',
   encryption: 'Default encryption', cors: 'CORS rules', policy: 'Bucket policy',
+  lifecycle: 'Lifecycle rules',
 };
 
 async function settingsView(bucket) {
@@ -261,6 +264,8 @@ function settingCard(bucket, name, title, st, all) {
     body = versioningCard(bucket, st, all, save);
   } else if (name === 'objectLock') {
     body = objectLockCard(bucket, st, all, save);
+  } else if (name === 'lifecycle') {
+    body = lifecycleCard(bucket, st, save);
   } else if (name === 'publicAccessBlock') {
     const v = st.value || {};
     const keys = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'];
@@ -378,7 +383,7 @@ const browser = {
         this.load();
       }
     });
-    const table = h('table', { id: 'objects' }, h('thead'), h('tbody', {}, h('tr', {}, h('td', { colspan: 4 }, 'Loading…'))));
+    const table = h('table', { id: 'objects' }, h('thead'), h('tbody', {}, h('tr', {}, h('td', { colspan: 5 }, 'Loading…'))));
     const pager = h('div', { class: 'row', id: 'pager' });
     const actions = h('div', { class: 'row' },
       confirmButton('Delete selected', () => this.deleteSelected(), { id: 'delete-selected' }),
@@ -416,12 +421,12 @@ const browser = {
       for (const o of this.data.objects) all.checked ? this.selected.add(o.key) : this.selected.delete(o.key);
       this.renderTable();
     });
-    table.tHead.replaceChildren(h('tr', {}, h('th', {}, all), sortBtn('key', 'Name'), sortBtn('size', 'Size', 'num'), sortBtn('modified', 'Last modified')));
+    table.tHead.replaceChildren(h('tr', {}, h('th', {}, all), sortBtn('key', 'Name'), sortBtn('size', 'Size', 'num'), sortBtn('modified', 'Last modified'), h('th', {}, 'Class')));
     const { folders, objs } = this.sorted();
     const rows = [];
     const strip = (k) => k.slice(this.prefix.length);
     for (const f of folders) {
-      rows.push(h('tr', {}, h('td', {}), h('td', {}, h('a', { href: bucketHref(this.bucket, f), class: 'folder' }, '📁 ' + strip(f))), h('td', { class: 'num' }, '—'), h('td', {})));
+      rows.push(h('tr', {}, h('td', {}), h('td', {}, h('a', { href: bucketHref(this.bucket, f), class: 'folder' }, '📁 ' + strip(f))), h('td', { class: 'num' }, '—'), h('td', {}), h('td', {})));
     }
     for (const o of objs) {
       if (o.key === this.prefix) continue; // the folder's own marker
@@ -429,9 +434,9 @@ const browser = {
       box.addEventListener('change', () => { box.checked ? this.selected.add(o.key) : this.selected.delete(o.key); this.countSelected(); });
       rows.push(h('tr', { class: this.detailKey === o.key ? 'selected' : '' }, h('td', {}, box),
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => this.details(o.key) }, strip(o.key))),
-        h('td', { class: 'num' }, fmtBytes(o.size)), h('td', {}, fmtTime(o.modified))));
+        h('td', { class: 'num' }, fmtBytes(o.size)), h('td', {}, fmtTime(o.modified)), h('td', { class: 'class' }, o.storageClass || '')));
     }
-    if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 4 }, this.filter ? 'Nothing matches the filter.' : 'This folder is empty.')));
+    if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 5 }, this.filter ? 'Nothing matches the filter.' : 'This folder is empty.')));
     table.tBodies[0].replaceChildren(...rows);
     table.tBodies[0].removeAttribute('aria-busy');
     const pager = $('#pager');
@@ -516,12 +521,13 @@ const browser = {
       }, { id: 'delete-object' });
     pane.replaceChildren(h('h2', {}, 'Details'),
       kv([['Key', d.key], ['Size', fmtBytes(d.size) + ' (' + d.size.toLocaleString() + ' bytes)'], ['ETag', d.etag], ['Content type', d.contentType],
-        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Version', d.versionId],
+        ['Last modified', fmtTime(d.modified)], ['Encryption', d.encryption || 'none'], ['KMS key', d.kmsKeyId], ['Storage class', d.storageClass], ['Restore', restoreState(d)], ['Version', d.versionId],
         ['Retention', d.lockMode ? d.lockMode + ' until ' + fmtTime(d.retainUntil) : ''], ['Legal hold', d.legalHold]]),
       h('h2', {}, 'Checksums'), Object.keys(d.checksums).length ? kv(map(d.checksums)) : h('p', { class: 'muted' }, 'None stored.'),
       h('h2', {}, 'Metadata'), Object.keys(d.metadata || {}).length ? kv(map(d.metadata)) : h('p', { class: 'muted' }, 'None.'),
       h('h2', {}, 'Tags'), Object.keys(d.tags).length ? kv(map(d.tags)) : h('p', { class: 'muted' }, 'None.'),
       h('div', { class: 'row' }, dl, del),
+      restoreSection(this.bucket, key, versionId, d, () => this.details(key, versionId)) || '',
       h('h2', {}, 'Share'), h('div', { class: 'row' }, h('label', { for: 'share-expiry' }, 'Valid for'), expiry, shareBtn), link);
   },
 };
