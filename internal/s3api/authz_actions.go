@@ -119,6 +119,11 @@ var permissions = map[string]permission{
 	"PutBucketLifecycleConfiguration": bkt("s3:PutLifecycleConfiguration"),
 	"DeleteBucketLifecycle":           bkt("s3:PutLifecycleConfiguration"),
 
+	"GetBucketIntelligentTieringConfiguration":    bkt("s3:GetIntelligentTieringConfiguration"),
+	"ListBucketIntelligentTieringConfigurations":  bkt("s3:GetIntelligentTieringConfiguration"),
+	"PutBucketIntelligentTieringConfiguration":    bkt("s3:PutIntelligentTieringConfiguration"),
+	"DeleteBucketIntelligentTieringConfiguration": bkt("s3:PutIntelligentTieringConfiguration"),
+
 	// Reads of configurations not built yet (bucket_unset.go).
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
