@@ -47,6 +47,12 @@ func (vs *versionScan) transition(ctx context.Context, v object.ListedVersion, c
 		return err
 	}
 	err := t.TransitionObject(ctx, vs.bucket, v.Key, v.VersionID, class, v.LastModified)
+	return vs.transitionOutcome(ctx, v, class, err)
+}
+
+// transitionOutcome counts what a transition (or a move into an archive
+// tier) did.
+func (vs *versionScan) transitionOutcome(ctx context.Context, v object.ListedVersion, class string, err error) error {
 	switch {
 	case err == nil:
 		vs.st.Transitioned++

@@ -184,6 +184,9 @@ func (s *Service) completeRestore(ctx context.Context, j restoreJob) error {
 	if loc == nil || !restoreDue(loc.rec, j) {
 		return s.dropJob(ctx, j)
 	}
+	if loc.rec.itArchived() {
+		return s.completeITRestore(ctx, j, loc.rec)
+	}
 	src := loc.rec.dataBlobIDs()
 	moved, err := s.copyBlobs(ctx, loc.rec, "")
 	if err != nil {
@@ -238,7 +241,7 @@ var errStaleJob = errors.New("restore entry no longer matches its version")
 // completes a restore requires it to be ongoing.
 func restoreDue(rec *record, j restoreJob) bool {
 	r := rec.Restore
-	return r != nil && r.Ongoing && j.due >= r.ReadyAt && ArchiveClass(rec.StorageClass)
+	return r != nil && r.Ongoing && j.due >= r.ReadyAt && (ArchiveClass(rec.StorageClass) || rec.itArchived())
 }
 
 // expireRestore removes a restored copy whose time is up; the archived

@@ -63,6 +63,9 @@ type Config struct {
 	// RestoreDay is the length of a day of RestoreObject's Days (24h when
 	// zero; tests shorten it).
 	RestoreDay time.Duration
+	// LifecycleDay is the length of a lifecycle day, which also times the
+	// access tiers of INTELLIGENT_TIERING (24h when zero).
+	LifecycleDay time.Duration
 }
 
 // Service is the object service.
