@@ -58,7 +58,8 @@ func (vs *versionScan) transitionOutcome(ctx context.Context, v object.ListedVer
 		vs.st.Transitioned++
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case errors.Is(err, object.ErrPreconditionFailed), errors.Is(err, object.ErrNoSuchVersion), errors.Is(err, object.ErrNoSuchKey):
+	case errors.Is(err, object.ErrPreconditionFailed), errors.Is(err, object.ErrNoSuchVersion), errors.Is(err, object.ErrNoSuchKey),
+		errors.Is(err, object.ErrMoveInProgress):
 		vs.st.Stale++ // replaced or removed since the listing
 	default:
 		// A tier that is away is retried by the next pass; the version

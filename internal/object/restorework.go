@@ -148,6 +148,14 @@ func (s *Service) postpone(ctx context.Context, j restoreJob) error {
 }
 
 func (s *Service) runRestoreJob(ctx context.Context, j restoreJob) error {
+	if j.kind == jobRestore || j.kind == jobExpire {
+		// Both make or remove copies that keep their sources' ids.
+		release, err := s.claimMove(ctx, j.bucket, j.key)
+		if err != nil {
+			return err // retried by the next pass
+		}
+		defer release()
+	}
 	switch j.kind {
 	case jobRestore:
 		return s.completeRestore(ctx, j)

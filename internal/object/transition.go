@@ -60,6 +60,11 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (*ObjectIn
 	if err := ValidStorageClass(in.StorageClass); err != nil {
 		return nil, err
 	}
+	release, err := s.claimMove(ctx, in.Bucket, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	loc, err := s.findToRead(ctx, s.meta, in.Bucket, in.Key, in.VersionID, modeParts)
 	if err != nil {
 		return nil, err
@@ -225,11 +230,9 @@ func (s *Service) verifyBlob(ctx context.Context, id string, size int64, sum []b
 // the data directory may have overwritten (with the same bytes) the
 // restored copy of the same version, which must stay; and a blob freed
 // by a transition may at once be the target of the next transition of
-// the same version back (parts of multipart objects keep their ids). The
-// check narrows that second case to the instant between the read and the
-// removal (a second transition of the version would have to commit in
-// it); closing it for good needs the keys of parts to be derived from an
-// id of their own.
+// the same version back (parts of multipart objects keep their ids):
+// the move lease (movelease.go) keeps that second transition from
+// starting before this removal is done.
 func (s *Service) deleteNew(src, moved []string) {
 	for i, id := range moved {
 		if i < len(src) && id == src[i] {
