@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -379,10 +380,17 @@ func TestSSECPartWithAnotherKey(t *testing.T) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(other.key), aws.String(other.md5)
 	})
 	wantStatusCode(t, err, 400, "InvalidArgument")
-	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+	done, err := e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
 	})
 	wantNoErr(t, err)
+	// As every answer to a request that carried the key, Complete's echoes
+	// the key's MD5.
+	raw := awsmiddleware.GetRawResponse(done.ResultMetadata).(*smithyhttp.Response)
+	if raw.Header.Get("X-Amz-Server-Side-Encryption-Customer-Key-Md5") != k.md5 ||
+		raw.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
+		t.Fatalf("Complete answered SSE-C headers %v", raw.Header)
+	}
 	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
 	})
