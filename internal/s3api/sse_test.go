@@ -398,3 +398,24 @@ func TestSSECPartWithAnotherKey(t *testing.T) {
 		t.Fatalf("read back %q, %v", body, err)
 	}
 }
+
+// TestSSECPartOutOfRange: a part the SSE-C object does not have is
+// InvalidPart, with or without the key; a part it has needs the key.
+func TestSSECPartOutOfRange(t *testing.T) {
+	e := newEnv(t)
+	k := newSSECKey(5)
+	e.put("enc", "secret", func(in *s3.PutObjectInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	_, _, err := e.get("enc", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(5) })
+	wantStatusCode(t, err, 400, "InvalidPart")
+	_, _, err = e.get("enc", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(1) })
+	wantStatusCode(t, err, 400, "InvalidRequest")
+	_, body, err := e.get("enc", func(in *s3.GetObjectInput) {
+		in.PartNumber = aws.Int32(1)
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	if err != nil || body != "secret" {
+		t.Fatalf("part 1 with the key: %q %v", body, err)
+	}
+}
