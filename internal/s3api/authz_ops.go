@@ -44,9 +44,6 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 	if len(a.Grants) == 0 {
 		return nil
 	}
-	if req.op.name == opCreateMultipartUpload.name {
-		return errNotImplemented.withMessage("ACL grants on multipart uploads are not implemented.")
-	}
 	req.authz.pendingACL = a
 	return nil
 }
