@@ -114,6 +114,9 @@ func (s *Service) Principal(ctx context.Context, accessKey string) (Principal, e
 	if err != nil {
 		return Principal{}, err
 	}
+	if rec.Root {
+		return s.rootPrincipal(accessKey), nil
+	}
 	return s.userPrincipal(ctx, rec.UserName, accessKey)
 }
 
