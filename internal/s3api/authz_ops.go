@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/event"
@@ -77,6 +78,29 @@ func (h *handler) withExistingTags(req *request, ctx map[string][]string, bucket
 	}
 	for _, t := range tags {
 		out[policy.KeyS3ExistingObjectTag+t.Key] = []string{t.Value}
+	}
+	return out, nil
+}
+
+// keyResourceTag prefixes the bucket's tags as conditions see them.
+const keyResourceTag = "aws:ResourceTag/"
+
+// withBucketTags adds aws:ResourceTag/<key> for the bucket's tags: S3
+// evaluates a bucket's tags for the requests on it and its objects.
+func (h *handler) withBucketTags(req *request, ctx map[string][]string, bucket string) (map[string][]string, error) {
+	tags, err := h.svc.GetBucketTagging(req.ctx, bucket)
+	if err != nil {
+		if errors.Is(err, object.ErrNoSuchBucketConfig) || errors.Is(err, object.ErrNoSuchBucket) {
+			return ctx, nil
+		}
+		return nil, err
+	}
+	out := make(map[string][]string, len(ctx)+len(tags))
+	for k, v := range ctx {
+		out[k] = v
+	}
+	for _, t := range tags {
+		out[keyResourceTag+t.Key] = []string{t.Value}
 	}
 	return out, nil
 }
