@@ -53,13 +53,15 @@ var permissions = map[string]permission{
 	"PreflightCORS":       {none: true},
 	"MethodNotAllowed":    {none: true},
 
-	"PutObject":           obj("s3:PutObject"),
-	"CopyObject":          obj("s3:PutObject"), // + s3:GetObject on the source (copySourceCheck)
-	"GetObject":           objV("s3:GetObject", "s3:GetObjectVersion"),
-	"HeadObject":          objV("s3:GetObject", "s3:GetObjectVersion"),
-	"DeleteObject":        objV("s3:DeleteObject", "s3:DeleteObjectVersion"),
-	"GetObjectTagging":    objV("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
-	"PutObjectTagging":    objV("s3:PutObjectTagging", "s3:PutObjectVersionTagging"),
+	"PutObject":        obj("s3:PutObject"),
+	"CopyObject":       obj("s3:PutObject"), // + s3:GetObject on the source (copySourceCheck)
+	"GetObject":        objV("s3:GetObject", "s3:GetObjectVersion"),
+	"HeadObject":       objV("s3:GetObject", "s3:GetObjectVersion"),
+	"DeleteObject":     objV("s3:DeleteObject", "s3:DeleteObjectVersion"),
+	"GetObjectTagging": objV("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
+	// PutObjectTagging authorizes once its body is read: the tags it sets
+	// are s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys.
+	"PutObjectTagging":    {scope: onObject, actions: []string{"s3:PutObjectTagging"}, versioned: []string{"s3:PutObjectVersionTagging"}, inController: true},
 	"DeleteObjectTagging": objV("s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"),
 	// GetObjectAttributes needs both read permissions (S3 API reference).
 	"GetObjectAttributes": {scope: onObject, actions: []string{"s3:GetObject", "s3:GetObjectAttributes"},
