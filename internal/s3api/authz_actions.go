@@ -119,6 +119,11 @@ var permissions = map[string]permission{
 	"PutBucketLifecycleConfiguration": bkt("s3:PutLifecycleConfiguration"),
 	"DeleteBucketLifecycle":           bkt("s3:PutLifecycleConfiguration"),
 
+	"GetBucketInventoryConfiguration":    bkt("s3:GetInventoryConfiguration"),
+	"ListBucketInventoryConfigurations":  bkt("s3:GetInventoryConfiguration"),
+	"PutBucketInventoryConfiguration":    bkt("s3:PutInventoryConfiguration"),
+	"DeleteBucketInventoryConfiguration": bkt("s3:PutInventoryConfiguration"),
+
 	// Reads of configurations not built yet (bucket_unset.go).
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
