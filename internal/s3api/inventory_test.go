@@ -101,7 +101,9 @@ func TestInventoryConfigErrors(t *testing.T) {
 		{"bad versions", "x", func(c *types.InventoryConfiguration) { c.IncludedObjectVersions = "Some" }, 400, "MalformedXML"},
 		{"bad frequency", "x", func(c *types.InventoryConfiguration) { c.Schedule.Frequency = "Hourly" }, 400, "MalformedXML"},
 		{"bad field", "x", func(c *types.InventoryConfiguration) { c.OptionalFields = []types.InventoryOptionalField{"Colour"} }, 400, "MalformedXML"},
-		{"duplicate field", "x", func(c *types.InventoryConfiguration) { c.OptionalFields = []types.InventoryOptionalField{"Size", "Size"} }, 400, "InvalidArgument"},
+		{"duplicate field", "x", func(c *types.InventoryConfiguration) {
+			c.OptionalFields = []types.InventoryOptionalField{"Size", "Size"}
+		}, 400, "InvalidArgument"},
 		{"not an arn", "x", func(c *types.InventoryConfiguration) { c.Destination.S3BucketDestination.Bucket = aws.String(dest) }, 400, "InvalidS3DestinationBucket"},
 		{"namespace", "x", func(c *types.InventoryConfiguration) {
 			c.Destination.S3BucketDestination.Bucket = aws.String("arn:aws:s3::123456789012:" + dest)
