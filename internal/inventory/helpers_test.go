@@ -288,3 +288,18 @@ func compare(t *testing.T, got, want []row) {
 }
 
 func fmtRows(rows []row) string { return fmt.Sprint(rows) }
+
+// parquetColumns names a Parquet file's columns in file order, mapped
+// back to field names, joined as a CSV fileSchema is.
+func parquetColumns(t *testing.T, b []byte) string {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, fld := range f.Schema().Fields() {
+		names = append(names, parquetNames[fld.Name()])
+	}
+	return strings.Join(names, ", ")
+}

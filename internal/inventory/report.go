@@ -35,8 +35,13 @@ type Config struct {
 	TempDir string
 	// RowsPerFile starts a new data file after this many rows.
 	RowsPerFile int
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// AsOwner returns ctx acting as the source bucket's owner (the
+	// canonical id), so an SSE-KMS key of the report is used on its
+	// behalf, as S3 uses it on behalf of the account that configured
+	// the inventory; nil leaves ctx unchanged.
+	AsOwner func(ctx context.Context, owner string) (context.Context, error)
+	Logger  *slog.Logger
+	Now     func() time.Time
 }
 
 // DefaultRowsPerFile keeps data files near S3's sizes (tens of MB).
@@ -92,6 +97,15 @@ func (g *Generator) Run(ctx context.Context, bucket string, c *object.InventoryC
 		return nil, fmt.Errorf("inventory %q of %q: %s reports: %w", c.ID, bucket, c.Destination.Format, object.ErrNotImplemented)
 	}
 	created := g.cfg.Now().UTC().Truncate(time.Millisecond)
+	if g.cfg.AsOwner != nil {
+		b, err := g.svc.HeadBucket(ctx, bucket)
+		if err != nil {
+			return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
+		}
+		if ctx, err = g.cfg.AsOwner(ctx, b.Owner); err != nil {
+			return nil, fmt.Errorf("inventory %q of %q: act as the bucket owner: %w", c.ID, bucket, err)
+		}
+	}
 	r := &run{g: g, bucket: bucket, c: c, cols: columnsFor(c), base: reportBase(bucket, c), ctx: ctx}
 	rep := &Report{Created: created}
 	err := g.svc.ScanInventory(ctx, object.InventoryScanInput{Bucket: bucket, Prefix: c.Prefix,

@@ -1,11 +1,13 @@
 package inventory_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoard-s3/hoard/internal/inventory"
 	"github.com/hoard-s3/hoard/internal/object"
@@ -22,6 +24,26 @@ func (e *env) fill(bucket string) {
 	e.put(bucket, "a.txt", "second version")
 	e.put(bucket, "z/z/z", "2")
 	if _, err := e.c.DeleteObject(e.ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/b c.txt")}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.multipart(bucket, "mp/one")
+}
+
+func (e *env) multipart(bucket, key string) {
+	e.t.Helper()
+	up, err := e.c.CreateMultipartUpload(e.ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	part, err := e.c.UploadPart(e.ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part one")})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, err = e.c.CompleteMultipartUpload(e.ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+			{PartNumber: aws.Int32(1), ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32}}}})
+	if err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -59,7 +81,7 @@ func TestReportEachFormat(t *testing.T) {
 					t.Errorf("keys %s %s", rep.SymlinkKey, rep.ManifestKey)
 				}
 				for _, r := range rows {
-					if r["IsMultipartUploaded"] == "true" || (r["IsDeleteMarker"] != "true" && r["EncryptionStatus"] != "SSE-S3") ||
+					if (r["IsDeleteMarker"] != "true" && r["IsMultipartUploaded"] != strconv.FormatBool(strings.Contains(r["ETag"], "-"))) || (r["IsDeleteMarker"] != "true" && r["EncryptionStatus"] != "SSE-S3") ||
 						(r["IsDeleteMarker"] != "true" && r["ObjectOwner"] == "") {
 						t.Errorf("row %v", r)
 					}
@@ -70,6 +92,9 @@ func TestReportEachFormat(t *testing.T) {
 				}
 				if format == "CSV" && m.FileSchema != wantSchema {
 					t.Errorf("fileSchema %q", m.FileSchema)
+				}
+				if format == "Parquet" && parquetColumns(t, e.read("dst", m.Files[0].Key)) != wantSchema {
+					t.Errorf("Parquet columns %q, want %q", parquetColumns(t, e.read("dst", m.Files[0].Key)), wantSchema)
 				}
 				if format == "Parquet" && !strings.HasPrefix(m.FileSchema, "message s3.inventory { required binary bucket (STRING); required binary key (STRING);") {
 					t.Errorf("fileSchema %q", m.FileSchema)

@@ -234,7 +234,8 @@ func Open(cfg Config) (*Server, error) {
 		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
 	}
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
-	s.inventory = inventory.NewScheduler(s.service, s.meta, inventory.SchedulerConfig{Day: cfg.InventoryDay, Logger: cfg.Logger})
+	s.inventory = inventory.NewScheduler(s.service, s.meta, inventory.SchedulerConfig{Day: cfg.InventoryDay, Logger: cfg.Logger,
+		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	if err := s.openLogDelivery(); err != nil {
