@@ -63,5 +63,6 @@ func (g *Generator) writeManifest(ctx context.Context, bucket string, c *object.
 
 func (g *Generator) putBytes(ctx context.Context, c *object.InventoryConfiguration, key, ctype string, b []byte) error {
 	sum := md5.Sum(b)
-	return g.put(ctx, c, key, ctype, bytes.NewReader(b), int64(len(b)), sum[:])
+	_, err := g.put(ctx, c, key, ctype, bytes.NewReader(b), int64(len(b)), sum[:])
+	return err
 }

@@ -21,7 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,6 +79,9 @@ type File struct {
 	Key         string `json:"key"`
 	Size        int64  `json:"size"`
 	MD5Checksum string `json:"MD5checksum"`
+	// versionID is the version written, removed again when the report
+	// fails after it.
+	versionID string
 }
 
 // Report is what one run wrote.
@@ -97,36 +100,60 @@ func (g *Generator) Run(ctx context.Context, bucket string, c *object.InventoryC
 		return nil, fmt.Errorf("inventory %q of %q: %s reports: %w", c.ID, bucket, c.Destination.Format, object.ErrNotImplemented)
 	}
 	created := g.cfg.Now().UTC().Truncate(time.Millisecond)
+	b, err := g.svc.HeadBucket(ctx, bucket)
+	if err != nil {
+		return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
+	}
+	// The destination was checked when the configuration was stored; it
+	// may since have been deleted and created again by someone else.
+	if d, err := g.svc.HeadBucket(ctx, c.Destination.Bucket); err != nil {
+		return nil, fmt.Errorf("inventory %q of %q: destination: %w", c.ID, bucket, err)
+	} else if d.Owner != b.Owner {
+		return nil, fmt.Errorf("inventory %q of %q: destination %q has another owner: %w", c.ID, bucket, d.Name, object.ErrAccessDenied)
+	}
 	if g.cfg.AsOwner != nil {
-		b, err := g.svc.HeadBucket(ctx, bucket)
-		if err != nil {
-			return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
-		}
 		if ctx, err = g.cfg.AsOwner(ctx, b.Owner); err != nil {
 			return nil, fmt.Errorf("inventory %q of %q: act as the bucket owner: %w", c.ID, bucket, err)
 		}
 	}
 	r := &run{g: g, bucket: bucket, c: c, cols: columnsFor(c), base: reportBase(bucket, c), ctx: ctx}
 	rep := &Report{Created: created}
-	err := g.svc.ScanInventory(ctx, object.InventoryScanInput{Bucket: bucket, Prefix: c.Prefix,
+	err = g.svc.ScanInventory(ctx, object.InventoryScanInput{Bucket: bucket, Prefix: c.Prefix,
 		AllVersions: c.Versions == object.InventoryAll}, r.add)
 	if err == nil {
 		err = r.finish(ctx)
 	}
 	r.discard()
-	if err != nil {
-		return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
+	if err == nil {
+		rep.Files, rep.Rows = r.files, r.rows
+		err = g.writeManifest(ctx, bucket, c, r.cols, rep)
 	}
-	rep.Files, rep.Rows = r.files, r.rows
-	if err := g.writeManifest(ctx, bucket, c, r.cols, rep); err != nil {
+	if err != nil {
+		g.removeFiles(context.WithoutCancel(ctx), c, r.files)
 		return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
 	}
 	return rep, nil
 }
 
-// reportBase is DEST-PREFIX/SOURCE-BUCKET/CONFIG-ID, S3's layout.
+// removeFiles takes back the data files of a report that failed, so a
+// destination holds only files some manifest names.
+func (g *Generator) removeFiles(ctx context.Context, c *object.InventoryConfiguration, files []File) {
+	for _, f := range files {
+		_, err := g.svc.DeleteObject(ctx, object.DeleteInput{Bucket: c.Destination.Bucket, Key: f.Key, VersionID: f.versionID})
+		if err != nil {
+			g.cfg.Logger.Warn("removing a data file of a failed inventory report", "bucket", c.Destination.Bucket, "key", f.Key, "err", err)
+		}
+	}
+}
+
+// reportBase is DEST-PREFIX/SOURCE-BUCKET/CONFIG-ID, S3's layout. It is
+// joined by hand: path.Join would clean an id such as "..".
 func reportBase(bucket string, c *object.InventoryConfiguration) string {
-	return path.Join(c.Destination.Prefix, bucket, c.ID)
+	base := bucket + "/" + c.ID
+	if p := strings.TrimSuffix(c.Destination.Prefix, "/"); p != "" {
+		base = p + "/" + base
+	}
+	return base
 }
 
 // rowWriter is one format's encoder.
@@ -213,10 +240,11 @@ func (r *run) deliver(ctx context.Context) error {
 		return err
 	}
 	md := r.sum.Sum(nil)
-	if err := r.g.put(ctx, r.c, key, ctype, r.tmp, r.count.n, md); err != nil {
+	vid, err := r.g.put(ctx, r.c, key, ctype, r.tmp, r.count.n, md)
+	if err != nil {
 		return err
 	}
-	r.files = append(r.files, File{Key: key, Size: r.count.n, MD5Checksum: hex.EncodeToString(md)})
+	r.files = append(r.files, File{Key: key, Size: r.count.n, MD5Checksum: hex.EncodeToString(md), versionID: vid})
 	r.discard()
 	return nil
 }
@@ -245,7 +273,7 @@ func (r *run) discard() {
 
 // put writes one report object with the configuration's encryption (the
 // destination bucket's default when the configuration names none).
-func (g *Generator) put(ctx context.Context, c *object.InventoryConfiguration, key, ctype string, body io.Reader, size int64, md []byte) error {
+func (g *Generator) put(ctx context.Context, c *object.InventoryConfiguration, key, ctype string, body io.Reader, size int64, md []byte) (string, error) {
 	in := object.PutInput{Bucket: c.Destination.Bucket, Key: key, Body: body, Size: size, ContentMD5: md,
 		Metadata: object.Metadata{ContentType: ctype}}
 	switch c.Destination.Encryption {
@@ -254,8 +282,9 @@ func (g *Generator) put(ctx context.Context, c *object.InventoryConfiguration, k
 	case object.InventorySSEKMS:
 		in.SSE.Mode, in.SSE.KMSKeyID = object.SSEKMS, c.Destination.KMSKeyID
 	}
-	if _, err := g.svc.PutObject(ctx, in); err != nil {
-		return fmt.Errorf("write %s to %q: %w", key, c.Destination.Bucket, err)
+	info, err := g.svc.PutObject(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("write %s to %q: %w", key, c.Destination.Bucket, err)
 	}
-	return nil
+	return info.VersionID, nil
 }

@@ -96,7 +96,8 @@ func (s *Service) PutBucketInventory(ctx context.Context, bucket, id string, c *
 	if err := validInventory(id, c); err != nil {
 		return fmt.Errorf("inventory %q of %q: %w", id, bucket, err)
 	}
-	if _, err := s.bucket(ctx, s.meta, c.Destination.Bucket); errors.Is(err, ErrNoSuchBucket) {
+	dest, err := s.bucket(ctx, s.meta, c.Destination.Bucket)
+	if errors.Is(err, ErrNoSuchBucket) {
 		return fmt.Errorf("inventory %q of %q: %w", id, bucket, invDest("The destination bucket does not exist."))
 	} else if err != nil {
 		return err
@@ -106,8 +107,14 @@ func (s *Service) PutBucketInventory(ctx context.Context, bucket, id string, c *
 		return fmt.Errorf("encode inventory %q of %q: %w", id, bucket, err)
 	}
 	err = s.meta.Update(ctx, func(tx meta.Txn) error {
-		if _, err := s.bucket(ctx, tx, bucket); err != nil {
+		src, err := s.bucket(ctx, tx, bucket)
+		if err != nil {
 			return err
+		}
+		// Reports are written without a bucket policy to grant it, so
+		// only into the source owner's own buckets.
+		if src.Owner != dest.Owner {
+			return invDest("The destination bucket must belong to the owner of the source bucket.")
 		}
 		key := configKey(bucket, inventoryName(id))
 		if _, err := tx.Get(ctx, key); errors.Is(err, meta.ErrNotFound) {

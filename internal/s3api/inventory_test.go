@@ -6,8 +6,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/hoard-s3/hoard/internal/accounts"
 )
 
 func (e *env) putInventory(id string, c *types.InventoryConfiguration) error {
@@ -181,4 +184,21 @@ func TestInventoryConfigLimitAndPaging(t *testing.T) {
 	_, err := e.c.ListBucketInventoryConfigurations(e.ctx, &s3.ListBucketInventoryConfigurationsInput{
 		Bucket: aws.String(e.bucket), ContinuationToken: aws.String("!!")})
 	wantStatusCode(t, err, 400, "InvalidArgument")
+}
+
+// TestInventoryForeignDestination: reports go only into buckets of the
+// source bucket's owner (no bucket policy grants the writes).
+func TestInventoryForeignDestination(t *testing.T) {
+	e := newEnv(t)
+	created, err := e.srv.Server().Accounts().Create(e.ctx, accounts.CreateInput{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := e.srv.Client(func(o *s3.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider(created.RootAccessKey, created.RootSecretKey, "")
+	})
+	if _, err := other.CreateBucket(e.ctx, &s3.CreateBucketInput{Bucket: aws.String("foreign-reports")}); err != nil {
+		t.Fatal(err)
+	}
+	wantStatusCode(t, e.putInventory("x", inventoryConfig("x", "foreign-reports")), 400, "InvalidS3DestinationBucket")
 }
