@@ -2,17 +2,21 @@ package inventory
 
 import (
 	"bufio"
-	"compress/gzip"
+
 	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
+
 	"github.com/hoard-s3/hoard/internal/object"
 )
 
 // csvWriter writes S3's inventory CSV: no header, every field in double
-// quotes (an inner quote doubled), keys URL-encoded, gzip-compressed.
+// quotes (an inner quote doubled), keys URL-encoded, gzip-compressed
+// (klauspost's gzip: the same format, at several times the standard
+// library's speed).
 type csvWriter struct {
 	bucket string
 	cols   []column
