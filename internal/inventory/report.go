@@ -100,21 +100,9 @@ func (g *Generator) Run(ctx context.Context, bucket string, c *object.InventoryC
 		return nil, fmt.Errorf("inventory %q of %q: %s reports: %w", c.ID, bucket, c.Destination.Format, object.ErrNotImplemented)
 	}
 	created := g.cfg.Now().UTC().Truncate(time.Millisecond)
-	b, err := g.svc.HeadBucket(ctx, bucket)
+	ctx, err := g.asOwner(ctx, bucket, c)
 	if err != nil {
 		return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
-	}
-	// The destination was checked when the configuration was stored; it
-	// may since have been deleted and created again by someone else.
-	if d, err := g.svc.HeadBucket(ctx, c.Destination.Bucket); err != nil {
-		return nil, fmt.Errorf("inventory %q of %q: destination: %w", c.ID, bucket, err)
-	} else if d.Owner != b.Owner {
-		return nil, fmt.Errorf("inventory %q of %q: destination %q has another owner: %w", c.ID, bucket, d.Name, object.ErrAccessDenied)
-	}
-	if g.cfg.AsOwner != nil {
-		if ctx, err = g.cfg.AsOwner(ctx, b.Owner); err != nil {
-			return nil, fmt.Errorf("inventory %q of %q: act as the bucket owner: %w", c.ID, bucket, err)
-		}
 	}
 	r := &run{g: g, bucket: bucket, c: c, cols: columnsFor(c), base: reportBase(bucket, c), ctx: ctx}
 	rep := &Report{Created: created}
@@ -133,6 +121,31 @@ func (g *Generator) Run(ctx context.Context, bucket string, c *object.InventoryC
 		return nil, fmt.Errorf("inventory %q of %q: %w", c.ID, bucket, err)
 	}
 	return rep, nil
+}
+
+// asOwner checks that the destination still belongs to the source
+// bucket's owner (it was checked when the configuration was stored, but
+// may since have been deleted and created again by someone else) and
+// returns ctx acting as that owner.
+func (g *Generator) asOwner(ctx context.Context, bucket string, c *object.InventoryConfiguration) (context.Context, error) {
+	b, err := g.svc.HeadBucket(ctx, bucket)
+	if err != nil {
+		return nil, err
+	}
+	d, err := g.svc.HeadBucket(ctx, c.Destination.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("destination: %w", err)
+	}
+	if d.Owner != b.Owner {
+		return nil, fmt.Errorf("destination %q has another owner: %w", d.Name, object.ErrAccessDenied)
+	}
+	if g.cfg.AsOwner == nil {
+		return ctx, nil
+	}
+	if ctx, err = g.cfg.AsOwner(ctx, b.Owner); err != nil {
+		return nil, fmt.Errorf("act as the bucket owner: %w", err)
+	}
+	return ctx, nil
 }
 
 // removeFiles takes back the data files of a report that failed, so a
