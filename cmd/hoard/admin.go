@@ -27,6 +27,8 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  inventory run BUCKET ID      (server running) write inventory report ID
+                               of BUCKET now; see 'hoard admin inventory --help'
   notify status [--endpoint URL] [--token-file FILE] [--json]
                                (server running) health and backlog of the
                                event notification targets (the token is
@@ -49,6 +51,8 @@ func runAdmin(a *app, args []string) int {
 		return runAdminCert(a, args[1:])
 	case "account":
 		return runAccount(a, args[1:])
+	case "inventory":
+		return runAdminInventory(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

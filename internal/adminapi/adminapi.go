@@ -45,6 +45,7 @@ type Handler struct {
 	reg         Registry
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
+	inventory   InventoryRunner
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -137,6 +138,8 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 		}
 		h.log.InfoContext(ctx, "account deleted", "account", id)
 		return nil, http.StatusNoContent, nil
+	case strings.HasPrefix(path, "/inventory/"):
+		return h.inventoryRoute(ctx, r.Method, strings.TrimPrefix(path, "/inventory/"))
 	}
 	return nil, 0, &apiError{http.StatusNotFound, "NotFound", "no such admin resource or method"}
 }

@@ -125,6 +125,10 @@ var permissions = map[string]permission{
 	"ListBucketIntelligentTieringConfigurations":  bkt("s3:GetIntelligentTieringConfiguration"),
 	"PutBucketIntelligentTieringConfiguration":    bkt("s3:PutIntelligentTieringConfiguration"),
 	"DeleteBucketIntelligentTieringConfiguration": bkt("s3:PutIntelligentTieringConfiguration"),
+	"GetBucketInventoryConfiguration":             bkt("s3:GetInventoryConfiguration"),
+	"ListBucketInventoryConfigurations":           bkt("s3:GetInventoryConfiguration"),
+	"PutBucketInventoryConfiguration":             bkt("s3:PutInventoryConfiguration"),
+	"DeleteBucketInventoryConfiguration":          bkt("s3:PutInventoryConfiguration"),
 
 	// Reads of configurations not built yet (bucket_unset.go).
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),

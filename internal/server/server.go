@@ -23,6 +23,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
+	"github.com/hoard-s3/hoard/internal/inventory"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/lifecycle"
@@ -98,6 +99,9 @@ type Config struct {
 	Lifecycle lifecycle.Config
 	// Tiering places storage classes on tiers and times restores.
 	Tiering TierConfig
+	// InventoryDay is the length of an inventory report's day (24 hours
+	// unless shortened for tests and demos); Weekly reports take seven.
+	InventoryDay time.Duration
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
@@ -135,6 +139,7 @@ type Server struct {
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
+	inventory       *inventory.Scheduler
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -230,6 +235,8 @@ func Open(cfg Config) (*Server, error) {
 		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
 	}
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
+	s.inventory = inventory.NewScheduler(s.service, s.meta, inventory.SchedulerConfig{Day: cfg.InventoryDay, Logger: cfg.Logger,
+		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	if err := s.openLogDelivery(); err != nil {
@@ -249,7 +256,7 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger),
+		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithInventory(s.inventory),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -316,6 +323,9 @@ func (s *Server) KeyService() *kms.Service { return s.kms }
 // Lifecycle exposes the lifecycle worker (for benchmarks in-process).
 func (s *Server) Lifecycle() *lifecycle.Worker { return s.lc }
 
+// Inventory exposes the inventory scheduler (for tools and tests).
+func (s *Server) Inventory() *inventory.Scheduler { return s.inventory }
+
 // Identities exposes the operator account's identity service (for tools
 // and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
@@ -337,6 +347,11 @@ func (s *Server) Serve() error {
 	go func() {
 		defer s.bg.Done()
 		s.lc.Run(ctx)
+	}()
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.inventory.Run(ctx)
 	}()
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
