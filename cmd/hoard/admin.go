@@ -27,6 +27,11 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  usage BUCKET [--prefix P] [--depth N] [--json]
+                               (server running) exact usage and monthly
+                               cost of a bucket and its prefixes
+  usage --recount [BUCKET]     (server running) recount from a full scan
+                               and repair the usage counters
   notify status [--endpoint URL] [--token-file FILE] [--json]
                                (server running) health and backlog of the
                                event notification targets (the token is
@@ -49,6 +54,8 @@ func runAdmin(a *app, args []string) int {
 		return runAdminCert(a, args[1:])
 	case "account":
 		return runAccount(a, args[1:])
+	case "usage":
+		return runAdminUsage(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

@@ -38,6 +38,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Config is what a server needs to start.
@@ -100,6 +101,8 @@ type Config struct {
 	Tiering TierConfig
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
+	// Usage configures the usage counters, their prices and snapshots.
+	Usage UsageConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
 	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
 	OIDCClient *http.Client
@@ -135,6 +138,7 @@ type Server struct {
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
+	usage           *usage.Worker
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -222,6 +226,7 @@ func Open(cfg Config) (*Server, error) {
 		Events:      events,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
+		UsageDepth: cfg.Usage.Depth,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
@@ -231,6 +236,9 @@ func Open(cfg Config) (*Server, error) {
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
 	if err := s.openLogDelivery(); err != nil {
 		return nil, err
 	}
@@ -248,7 +256,8 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger),
+		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -337,6 +346,8 @@ func (s *Server) Serve() error {
 		defer s.bg.Done()
 		s.lc.Run(ctx)
 	}()
+	s.bg.Add(1)
+	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
