@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/adminapi"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/metrics"
 	"github.com/hoard-s3/hoard/internal/server"
 	"github.com/hoard-s3/hoard/internal/testserver"
 	"github.com/hoard-s3/hoard/internal/usage"
@@ -109,5 +113,49 @@ func TestAdminUsageCommand(t *testing.T) {
 	code, out, _ = runAppEnv(env, "admin", "usage", "photos", "--json")
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Total.Uploads != 0 || rep.Total.Objects != 5 {
 		t.Fatalf("after repair: %d %q", code, out)
+	}
+}
+
+// TestUsageMetrics: /metrics publishes each bucket's usage by storage
+// class and its estimated monthly cost.
+func TestUsageMetrics(t *testing.T) {
+	srv := testserver.Start(t, testserver.WithConfig(func(c *server.Config) { c.MetricsToken = "tok" }))
+	c := srv.Client()
+	ctx := context.Background()
+	for _, b := range []string{"logs", "media"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	putSized(t, c, "logs", "a/1", 1000, "")
+	putSized(t, c, "logs", "a/2", 24, "")
+	putSized(t, c, "media", "v.mp4", 7000, types.StorageClassGlacierIr)
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("logs"), Key: aws.String("a/2")}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+metrics.Path, nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	body := string(raw)
+	for _, want := range []string{
+		`hoard_usage_bytes{bucket="logs",storage_class="STANDARD",version="current"} 1000`,
+		`hoard_usage_objects{bucket="logs",storage_class="STANDARD",version="current"} 1`,
+		`hoard_usage_bytes{bucket="media",storage_class="GLACIER_IR",version="current"} 7000`,
+		`hoard_usage_objects{bucket="media",storage_class="GLACIER_IR",version="noncurrent"} 0`,
+		fmt.Sprintf(`hoard_usage_monthly_cost_dollars{bucket="media",storage_class="GLACIER_IR"} %g`, 7000.0/(1<<30)*0.004),
+		`hoard_usage_delete_markers{bucket="logs"} 0`,
+		`hoard_usage_scrape_errors 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("metrics:\n%s", body)
 	}
 }
