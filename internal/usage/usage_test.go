@@ -2,6 +2,8 @@ package usage
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -80,5 +82,64 @@ func TestFoldKeepsTotals(t *testing.T) {
 	}
 	if pending, _ := PendingBuckets(ctx, m); len(pending) != 0 {
 		t.Fatalf("deltas left after folding: %q", pending)
+	}
+}
+
+// TestWorkerSnapshotsAndLease: a pass folds and takes one snapshot a day
+// per bucket; a second gateway waits while the first holds the lease; old
+// snapshots go.
+func TestWorkerSnapshotsAndLease(t *testing.T) {
+	m := openStore(t)
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	buckets := func(context.Context) ([]string, error) { return []string{"b1"}, nil }
+	add := func(n int64) {
+		d := NewDelta(1)
+		d.Add("b1", "p/k", &Counters{Classes: map[string]ClassCount{"STANDARD": {Objects: 1, Bytes: n}}}, 1)
+		if err := m.Update(ctx, func(tx meta.Txn) error { return Write(tx, d, now) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w1 := &Worker{Store: m, Prices: DefaultPrices(), Buckets: buckets, Now: clock, Owner: "one", Keep: 2}
+	w2 := &Worker{Store: m, Prices: DefaultPrices(), Buckets: buckets, Now: clock, Owner: "two", Keep: 2}
+	for day := range 4 {
+		add(100)
+		if err := w1.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		add(1) // after today's snapshot: shows tomorrow
+		if err := w1.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := w2.claim(ctx); err != nil || ok {
+			t.Fatalf("day %d: the second gateway took a held lease: %v %v", day, ok, err)
+		}
+		now = now.Add(24 * time.Hour)
+	}
+	if pending, _ := PendingBuckets(ctx, m); len(pending) != 0 {
+		t.Fatalf("passes left deltas: %q", pending)
+	}
+	days, err := w1.History(ctx, "b1", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range days {
+		for _, p := range d.Prefixes {
+			if p.Prefix == "p/" {
+				got = append(got, d.Date+"="+fmt.Sprint(p.Bytes))
+			}
+		}
+	}
+	// Keep 2 days: the snapshots of May 2 to 4 (May 4 is day 3's, its
+	// cutoff May 2); each holds the day's 100 and the days before.
+	want := "2026-05-02=201 2026-05-03=302 2026-05-04=403"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("history %q, want %q", got, want)
+	}
+	// Past the lease (three periods), the second gateway takes over.
+	now = now.Add(time.Minute)
+	if ok, err := w2.claim(ctx); err != nil || !ok {
+		t.Fatalf("expired lease not taken: %v %v", ok, err)
 	}
 }
