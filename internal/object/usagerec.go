@@ -21,6 +21,15 @@ func tracked(key []byte) bool {
 	return false
 }
 
+// contributionOf is what the value of a tracked key counts; a part's
+// reference is its upload's, which the transaction resolves.
+func contributionOf(key, val []byte) (usageRef, usage.Counters) {
+	if key[0] == 'p' {
+		return usageRef{}, partCounts(val)
+	}
+	return recordUsage(key, val)
+}
+
 // recordUsage is the contribution of an "o/", "v/" or "u/" record.
 func recordUsage(key, val []byte) (usageRef, usage.Counters) {
 	var c usage.Counters

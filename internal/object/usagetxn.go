@@ -41,10 +41,12 @@ func (u *usageStore) Update(ctx context.Context, fn func(meta.Txn) error) error 
 	})
 }
 
-// cached is what usageTxn knows of a tracked key's value in the
-// transaction's own view.
+// cached is what a tracked key's value counts in the transaction's own
+// view (present false: the key is absent). Keeping the counts rather than
+// the value spares copying inline object data.
 type cached struct {
-	val     []byte
+	ref     usageRef
+	c       usage.Counters
 	present bool
 }
 
@@ -76,7 +78,11 @@ func (t *usageTxn) remember(k []byte, v []byte, present bool) {
 	if t.known == nil {
 		t.known = map[string]cached{}
 	}
-	t.known[string(k)] = cached{val: v, present: present}
+	e := cached{present: present}
+	if present {
+		e.ref, e.c = contributionOf(k, v)
+	}
+	t.known[string(k)] = e
 }
 
 func (t *usageTxn) Get(ctx context.Context, key []byte) ([]byte, error) {
@@ -85,7 +91,7 @@ func (t *usageTxn) Get(ctx context.Context, key []byte) ([]byte, error) {
 		t.noteUpload(key)
 		switch {
 		case err == nil:
-			t.remember(key, append([]byte{}, v...), true)
+			t.remember(key, v, true)
 		case errors.Is(err, meta.ErrNotFound):
 			t.remember(key, nil, false)
 		}
@@ -143,34 +149,31 @@ func (t *usageTxn) change(key, val []byte, present bool) error {
 		v, err := t.Txn.Get(context.Background(), key)
 		switch {
 		case err == nil:
-			old = cached{val: v, present: true}
+			old = cached{present: true}
+			old.ref, old.c = contributionOf(key, v)
 		case !errors.Is(err, meta.ErrNotFound):
 			return fmt.Errorf("usage: read %q before writing it: %w", key, err)
 		}
 	}
 	if old.present {
-		if err := t.count(key, old.val, -1); err != nil {
-			return err
-		}
+		t.count(key, old, -1)
 	}
+	t.remember(key, val, present)
 	if present {
-		if err := t.count(key, val, 1); err != nil {
-			return err
-		}
+		t.count(key, t.known[string(key)], 1)
 	}
-	t.remember(key, append([]byte{}, val...), present)
 	return nil
 }
 
-func (t *usageTxn) count(key, val []byte, sign int64) error {
+// count adds (sign 1) or removes (-1) what a value counts. Parts wait
+// for resolveParts, which knows their uploads.
+func (t *usageTxn) count(key []byte, e cached, sign int64) {
 	if key[0] == 'p' {
 		id, _, _ := bytes.Cut(key[len(partPrefix):], []byte{'/'})
-		t.parts = append(t.parts, pendingPart{id: string(id), c: partCounts(val), sign: sign})
-		return nil
+		t.parts = append(t.parts, pendingPart{id: string(id), c: e.c, sign: sign})
+		return
 	}
-	ref, c := recordUsage(key, val)
-	t.delta.Add(ref.bucket, ref.key, &c, sign)
-	return nil
+	t.delta.Add(e.ref.bucket, e.ref.key, &e.c, sign)
 }
 
 // resolveParts counts the part changes under their upload's bucket and
@@ -253,7 +256,7 @@ func (it *usageIter) Value() ([]byte, error) {
 	if err == nil && !it.t.done {
 		if k := it.Iterator.Key(); tracked(k) {
 			it.t.noteUpload(k)
-			it.t.remember(bytes.Clone(k), bytes.Clone(v), true)
+			it.t.remember(k, v, true)
 		}
 	}
 	return v, err

@@ -226,7 +226,7 @@ func Open(cfg Config) (*Server, error) {
 		Events:      events,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
-		UsageDepth: cfg.Usage.Depth,
+		UsageDepth: cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger

@@ -16,6 +16,9 @@ type UsageConfig struct {
 	Depth int
 	// Prices turn usage into cost; nil means usage.DefaultPrices().
 	Prices usage.PriceTable
+	// Off keeps no counters at all; it exists for benchmarks that measure
+	// what counting costs.
+	Off bool
 	// Worker tunes the background folds and daily snapshots (its Store,
 	// Buckets and Prices are filled in).
 	Worker usage.Worker
