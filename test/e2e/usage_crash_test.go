@@ -54,7 +54,9 @@ func TestUsageCountersAfterCrash(t *testing.T) {
 
 	p2 := startHoard(t, startOpts{dataDir: p.DataDir})
 	out := adminUsage(t, p2, "usage-crash", "--json")
-	var rep struct{ Total struct{ Objects, NoncurrentObjects, DeleteMarkers int64 } }
+	var rep struct {
+		Total struct{ Objects, NoncurrentObjects, DeleteMarkers int64 }
+	}
 	if err := json.Unmarshal(out, &rep); err != nil {
 		t.Fatalf("usage: %v: %s", err, out)
 	}
