@@ -23,7 +23,8 @@ import (
 
 // UsageService is what the usage endpoints read (*object.Service).
 type UsageService interface {
-	Usage(ctx context.Context, bucket string) (usage.Scopes, error)
+	HeadBucket(ctx context.Context, name string) (*object.Bucket, error)
+	UsageUnder(ctx context.Context, bucket, prefix string) (usage.Scopes, error)
 	UsageDepth() int
 	RecountUsage(ctx context.Context, bucket string) (*object.Recount, error)
 	RecountAllUsage(ctx context.Context) ([]*object.Recount, error)
@@ -89,11 +90,15 @@ func (h *Handler) usageReport(ctx context.Context, bucket string, q url.Values) 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := h.usage.Usage(ctx, bucket)
+	prefix := q.Get("prefix")
+	if _, err := usage.NewReport(bucket, nil, h.usage.UsageDepth(), prefix, depth, h.prices); errors.Is(err, usage.ErrPrefix) {
+		return nil, &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
+	}
+	sc, err := h.usage.UsageUnder(ctx, bucket, prefix)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := usage.NewReport(bucket, sc, h.usage.UsageDepth(), q.Get("prefix"), depth, h.prices)
+	rep, err := usage.NewReport(bucket, sc, h.usage.UsageDepth(), prefix, depth, h.prices)
 	if errors.Is(err, usage.ErrPrefix) {
 		return nil, &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
 	}
@@ -105,7 +110,7 @@ func (h *Handler) usageHistory(ctx context.Context, bucket string, q url.Values)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := h.usage.Usage(ctx, bucket); err != nil {
+	if _, err := h.usage.HeadBucket(ctx, bucket); err != nil {
 		return nil, err
 	}
 	var out []usage.Day

@@ -12,7 +12,7 @@ import (
 // UsageSource reads the usage counters (*object.Service).
 type UsageSource interface {
 	BucketNames(ctx context.Context) ([]string, error)
-	Usage(ctx context.Context, bucket string) (usage.Scopes, error)
+	BucketUsage(ctx context.Context, bucket string) (*usage.Counters, error)
 }
 
 // usageCollector reads every bucket's counters at scrape time: they are
@@ -59,12 +59,12 @@ func (c *usageCollector) Collect(ch chan<- prometheus.Metric) {
 		failed = 1
 	}
 	for _, b := range names {
-		sc, err := c.src.Usage(ctx, b)
+		t, err := c.src.BucketUsage(ctx, b)
 		if err != nil {
 			failed = 1
 			continue
 		}
-		c.bucket(ch, b, sc[""])
+		c.bucket(ch, b, t)
 	}
 	ch <- prometheus.MustNewConstMetric(usageDescs.errors, prometheus.GaugeValue, failed)
 }

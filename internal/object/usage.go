@@ -44,6 +44,27 @@ func (s *Service) Usage(ctx context.Context, bucket string) (usage.Scopes, error
 	return sc, nil
 }
 
+// UsageUnder returns the exact usage counters of prefix ("" for the
+// whole bucket) and of the prefixes under it.
+func (s *Service) UsageUnder(ctx context.Context, bucket, prefix string) (usage.Scopes, error) {
+	if _, err := s.bucket(ctx, s.raw, bucket); err != nil {
+		return nil, err
+	}
+	sc, err := usage.ReadUnder(ctx, s.raw, bucket, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if sc[prefix] == nil {
+		sc[prefix] = &usage.Counters{}
+	}
+	return sc, nil
+}
+
+// BucketUsage returns the exact usage counters of the whole bucket.
+func (s *Service) BucketUsage(ctx context.Context, bucket string) (*usage.Counters, error) {
+	return usage.ReadOne(ctx, s.raw, bucket, "")
+}
+
 // FoldUsage folds the deltas of every bucket into their base records, so
 // that reads stay short; counters are exact whether or not it runs.
 func (s *Service) FoldUsage(ctx context.Context) (int, error) {

@@ -230,3 +230,56 @@ func TestUsageRecountRepairs(t *testing.T) {
 	checkUsage(t, e.Service, "bkt", "a/", wantUsage{objects: 2, bytes: 150})
 	checkUsage(t, e.Service, "bkt", "", wantUsage{objects: 2, bytes: 150})
 }
+
+// TestUsageDepthChange: a service started with another depth than the
+// counters were built with rebuilds them before use.
+func TestUsageDepthChange(t *testing.T) {
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	if err := e.PrepareUsage(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.put(t, "bkt", "a/b/c/d", make([]byte, 10))
+	checkUsage(t, e.Service, "bkt", "a/b/", wantUsage{objects: 1, bytes: 10})
+	deeper := New(e.raw, e.dir, Config{InlineThreshold: testThreshold, UsageDepth: 3})
+	if err := deeper.PrepareUsage(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkUsage(t, deeper, "bkt", "a/b/c/", wantUsage{objects: 1, bytes: 10})
+	checkUsage(t, deeper, "bkt", "", wantUsage{objects: 1, bytes: 10})
+	flat := New(e.raw, e.dir, Config{InlineThreshold: testThreshold, UsageDepth: -1})
+	if err := flat.PrepareUsage(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := flat.Usage(ctx, "bkt")
+	if err != nil || len(sc) != 1 || sc[""].Objects() != 1 {
+		t.Fatalf("bucket totals only: %v %v", sc, err)
+	}
+}
+
+// TestUsageDeleteBucket: a deleted bucket leaves no counters and no
+// history, so a new bucket of the name starts from nothing.
+func TestUsageDeleteBucket(t *testing.T) {
+	e := newEnv(t)
+	e.bucket(t, "bkt")
+	e.put(t, "bkt", "a/x", make([]byte, 10))
+	w := &usage.Worker{Store: e.raw, Prices: usage.DefaultPrices()}
+	if err := w.TakeSnapshot(ctx, "bkt", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeleteObject(ctx, DeleteInput{Bucket: "bkt", Key: "a/x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DeleteBucket(ctx, "bkt"); err != nil {
+		t.Fatal(err)
+	}
+	e.bucket(t, "bkt")
+	checkUsage(t, e.Service, "bkt", "", wantUsage{})
+	if days, err := w.History(ctx, "bkt", 10); err != nil || len(days) != 0 {
+		t.Fatalf("history of the new bucket: %v %v", days, err)
+	}
+	if _, err := e.FoldUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkRecount(t, e.Service, "bkt")
+}

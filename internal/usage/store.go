@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/meta"
@@ -116,38 +117,124 @@ func scan(ctx context.Context, r meta.Reader, base []byte, limit int, fn func(k 
 // ReadTx returns the exact counters of each prefix of bucket through r
 // (a transaction, so base records and deltas are one consistent view).
 func ReadTx(ctx context.Context, r meta.Reader, bucket string) (Scopes, error) {
+	return ReadUnderTx(ctx, r, bucket, "")
+}
+
+// ReadUnderTx is ReadTx for prefix and the prefixes under it only (the
+// bucket's own scope too when prefix is "").
+func ReadUnderTx(ctx context.Context, r meta.Reader, bucket, prefix string) (Scopes, error) {
 	out := Scopes{}
-	_, err := scan(ctx, r, baseBase(bucket), -1, func(k, v []byte) error {
-		c, err := Decode(v)
-		if err != nil {
-			return fmt.Errorf("usage of %s prefix %q: %w", bucket, k, err)
-		}
-		out.add(string(k), &c, 1)
-		return nil
-	})
+	base := baseBase(bucket)
+	it, err := r.NewIter(ctx, baseKey(bucket, prefix), meta.PrefixEnd(baseKey(bucket, prefix)))
 	if err != nil {
 		return nil, fmt.Errorf("read usage of %s: %w", bucket, err)
 	}
-	_, err = scan(ctx, r, deltaBase(bucket), -1, func(_, v []byte) error { return decodeScopes(v, out) })
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return nil, fmt.Errorf("read usage of %s: %w", bucket, err)
+		}
+		c, err := Decode(v)
+		if err != nil {
+			return nil, fmt.Errorf("usage of %s prefix %q: %w", bucket, it.Key()[len(base):], err)
+		}
+		out.add(string(it.Key()[len(base):]), &c, 1)
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("read usage of %s: %w", bucket, err)
+	}
+	if err := addDeltas(ctx, r, bucket, out, func(p string) bool { return strings.HasPrefix(p, prefix) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// addDeltas adds the unfolded deltas of the prefixes keep accepts.
+func addDeltas(ctx context.Context, r meta.Reader, bucket string, out Scopes, keep func(string) bool) error {
+	_, err := scan(ctx, r, deltaBase(bucket), -1, func(_, v []byte) error {
+		d := Scopes{}
+		if err := decodeScopes(v, d); err != nil {
+			return err
+		}
+		for p, c := range d {
+			if keep(p) {
+				out.add(p, c, 1)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read usage deltas of %s: %w", bucket, err)
+		return fmt.Errorf("read usage deltas of %s: %w", bucket, err)
 	}
 	for p, c := range out {
 		if c.IsZero() {
 			delete(out, p)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Read returns the exact counters of each prefix of bucket.
 func Read(ctx context.Context, m meta.Store, bucket string) (Scopes, error) {
+	return ReadUnder(ctx, m, bucket, "")
+}
+
+// ReadUnder returns the exact counters of prefix and of the prefixes
+// under it.
+func ReadUnder(ctx context.Context, m meta.Store, bucket, prefix string) (Scopes, error) {
 	var out Scopes
 	err := m.Update(ctx, func(tx meta.Txn) (err error) {
-		out, err = ReadTx(ctx, tx, bucket)
+		out, err = ReadUnderTx(ctx, tx, bucket, prefix)
 		return err
 	})
 	return out, err
+}
+
+// ReadOne returns the exact counters of one prefix ("" for the bucket).
+func ReadOne(ctx context.Context, m meta.Store, bucket, prefix string) (*Counters, error) {
+	out := Scopes{}
+	err := m.Update(ctx, func(tx meta.Txn) error {
+		clear(out)
+		v, err := tx.Get(ctx, baseKey(bucket, prefix))
+		switch {
+		case err == nil:
+			c, err := Decode(v)
+			if err != nil {
+				return err
+			}
+			out.add(prefix, &c, 1)
+		case !errors.Is(err, meta.ErrNotFound):
+			return err
+		}
+		return addDeltas(ctx, tx, bucket, out, func(p string) bool { return p == prefix })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read usage of %s: %w", bucket, err)
+	}
+	if c := out[prefix]; c != nil {
+		return c, nil
+	}
+	return &Counters{}, nil
+}
+
+// DropSnapshots deletes bucket's daily snapshots inside tx (the bucket is
+// being deleted; a new bucket of the name starts a history of its own).
+func DropSnapshots(ctx context.Context, tx meta.Txn, bucket string) error {
+	base := snapBase(bucket)
+	var keys [][]byte
+	if _, err := scan(ctx, tx, base, -1, func(k, _ []byte) error {
+		keys = append(keys, append(append([]byte{}, base...), k...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := tx.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Fold sums up to limit of bucket's deltas into its base records and
