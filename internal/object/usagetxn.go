@@ -256,7 +256,11 @@ func (it *usageIter) Value() ([]byte, error) {
 	if err == nil && !it.t.done {
 		if k := it.Iterator.Key(); tracked(k) {
 			it.t.noteUpload(k)
-			it.t.remember(k, v, true)
+			// An iterator may predate the transaction's own later writes;
+			// a key the transaction already knows is known better.
+			if _, ok := it.t.known[string(k)]; !ok {
+				it.t.remember(k, v, true)
+			}
 		}
 	}
 	return v, err
