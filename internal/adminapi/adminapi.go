@@ -7,6 +7,7 @@
 //	                        answer carries its root's secret, once
 //	GET    /accounts/ID     one account
 //	DELETE /accounts/ID     delete an account that owns no buckets
+//	GET    /usage/BUCKET    usage and cost (usage.go)
 //
 // `hoard admin account …` and the console's operator page are its clients;
 // it works on a running server, so accounts come and go without a restart.
@@ -24,7 +25,9 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Service is the scope service of admin requests.
@@ -46,6 +49,10 @@ type Handler struct {
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
 	inventory   InventoryRunner
+	// usage, history and prices serve the usage endpoints (usage.go).
+	usage   UsageService
+	history HistorySource
+	prices  usage.PriceTable
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -120,6 +127,9 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 	}
 	ctx := r.Context()
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if v, status, err, ok := h.serveUsage(ctx, r, path); ok {
+		return v, status, err
+	}
 	switch {
 	case path == "/accounts" && r.Method == http.MethodGet:
 		return h.list(ctx)
@@ -213,6 +223,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		e = &apiError{http.StatusConflict, "OperatorAccount", err.Error()}
 	case errors.Is(err, accounts.ErrInvalid):
 		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
+	case errors.Is(err, object.ErrNoSuchBucket):
+		e = &apiError{http.StatusNotFound, "NoSuchBucket", err.Error()}
 	case errors.Is(err, sigv4.ErrInvalidAccessKeyID), errors.Is(err, sigv4.ErrExpiredToken):
 		e = &apiError{http.StatusForbidden, "AccessDenied", err.Error()}
 	default:

@@ -39,6 +39,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Config is what a server needs to start.
@@ -104,6 +105,8 @@ type Config struct {
 	InventoryDay time.Duration
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
+	// Usage configures the usage counters, their prices and snapshots.
+	Usage UsageConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
 	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
 	OIDCClient *http.Client
@@ -140,6 +143,7 @@ type Server struct {
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
 	inventory       *inventory.Scheduler
+	usage           *usage.Worker
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -228,6 +232,7 @@ func Open(cfg Config) (*Server, error) {
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 		LifecycleDay: cfg.LifecycleDay,
+		UsageDepth:   cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
@@ -239,6 +244,9 @@ func Open(cfg Config) (*Server, error) {
 		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
 	if err := s.openLogDelivery(); err != nil {
 		return nil, err
 	}
@@ -256,7 +264,9 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithInventory(s.inventory),
+		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
+			WithInventory(s.inventory).
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -353,6 +363,7 @@ func (s *Server) Serve() error {
 		defer s.bg.Done()
 		s.inventory.Run(ctx)
 	}()
+	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
