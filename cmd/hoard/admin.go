@@ -27,6 +27,9 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  site add|list|remove         (server running) register the sites this
+                               one replicates to; see
+                               'hoard admin site --help'
   notify status [--endpoint URL] [--token-file FILE] [--json]
                                (server running) health and backlog of the
                                event notification targets (the token is
@@ -49,6 +52,8 @@ func runAdmin(a *app, args []string) int {
 		return runAdminCert(a, args[1:])
 	case "account":
 		return runAccount(a, args[1:])
+	case "site":
+		return runSite(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

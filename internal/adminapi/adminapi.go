@@ -8,6 +8,8 @@
 //	GET    /accounts/ID     one account
 //	DELETE /accounts/ID     delete an account that owns no buckets
 //
+// and the sites routes of sites.go.
+//
 // `hoard admin account …` and the console's operator page are its clients;
 // it works on a running server, so accounts come and go without a restart.
 package adminapi
@@ -25,6 +27,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
 )
 
 // Service is the scope service of admin requests.
@@ -45,6 +48,7 @@ type Handler struct {
 	reg         Registry
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
+	sites       SiteRegistry // nil: no sites routes
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -119,6 +123,9 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 	}
 	ctx := r.Context()
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if v, status, ok, err := h.siteRoute(ctx, r, auth, path); ok {
+		return v, status, err
+	}
 	switch {
 	case path == "/accounts" && r.Method == http.MethodGet:
 		return h.list(ctx)
@@ -209,6 +216,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.Is(err, accounts.ErrOperator):
 		e = &apiError{http.StatusConflict, "OperatorAccount", err.Error()}
 	case errors.Is(err, accounts.ErrInvalid):
+		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
+	case errors.Is(err, sites.ErrNoSuchSite):
+		e = &apiError{http.StatusNotFound, "NoSuchSite", err.Error()}
+	case errors.Is(err, sites.ErrExists):
+		e = &apiError{http.StatusConflict, "SiteAlreadyExists", err.Error()}
+	case errors.Is(err, sites.ErrInvalid):
 		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
 	case errors.Is(err, sigv4.ErrInvalidAccessKeyID), errors.Is(err, sigv4.ErrExpiredToken):
 		e = &apiError{http.StatusForbidden, "AccessDenied", err.Error()}

@@ -36,6 +36,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
 )
@@ -135,6 +136,7 @@ type Server struct {
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
+	sites           *sites.Registry
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -213,6 +215,7 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	s.sites = sites.New(s.meta, s.keyring)
 	events, err := s.openOutbox()
 	if err != nil {
 		return nil, err
@@ -248,7 +251,7 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger),
+		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithSites(s.sites),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
