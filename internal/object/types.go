@@ -143,6 +143,8 @@ type ObjectInfo struct {
 	// Restore is the restore of an archived version; nil when none was
 	// asked for (or the restored copy has expired).
 	Restore *RestoreStatus
+	// Replication is x-amz-replication-status (ReplNone: no header).
+	Replication ReplicationStatus
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an

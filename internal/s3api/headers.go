@@ -125,6 +125,9 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 		h.Set("X-Amz-Storage-Class", info.StorageClass)
 	}
 	setRestoreHeader(h, info.Restore)
+	if info.Replication != object.ReplNone {
+		h.Set("X-Amz-Replication-Status", info.Replication.String())
+	}
 	setVersionHeader(h, info.VersionID)
 	setSSEHeaders(h, info.SSE, false)
 }
