@@ -122,6 +122,8 @@ var permissions = map[string]permission{
 	// Reads of configurations not built yet (bucket_unset.go).
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
+	"PutBucketReplication":               bkt("s3:PutReplicationConfiguration"),
+	"DeleteBucketReplication":            bkt("s3:PutReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),
 	"PutBucketNotificationConfiguration": bkt("s3:PutBucketNotification"),
 	"GetBucketLogging":                   bkt("s3:GetBucketLogging"),
