@@ -48,7 +48,8 @@ type Handler struct {
 	reg         Registry
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
-	sites       SiteRegistry // nil: no sites routes
+	sites       SiteRegistry       // nil: no sites routes
+	repl        ExistingReplicator // nil: no replicate-existing
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -124,6 +125,9 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 	ctx := r.Context()
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	if v, status, ok, err := h.siteRoute(ctx, r, auth, path); ok {
+		return v, status, err
+	}
+	if v, status, ok, err := h.replicationRoute(ctx, r, path); ok {
 		return v, status, err
 	}
 	switch {

@@ -54,6 +54,8 @@ var permissions = map[string]permission{
 	"MethodNotAllowed":    {none: true},
 
 	"PutObject":           obj("s3:PutObject"),
+	"ReplicateObject":     obj("s3:ReplicateObject"),
+	"ReplicateDelete":     obj("s3:ReplicateDelete"),
 	"CopyObject":          obj("s3:PutObject"), // + s3:GetObject on the source (copySourceCheck)
 	"GetObject":           objV("s3:GetObject", "s3:GetObjectVersion"),
 	"HeadObject":          objV("s3:GetObject", "s3:GetObjectVersion"),

@@ -34,6 +34,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/replication"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sites"
@@ -137,6 +138,7 @@ type Server struct {
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
 	sites           *sites.Registry
+	replicator      *replication.Replicator
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -223,6 +225,7 @@ func Open(cfg Config) (*Server, error) {
 	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
+		Replication: s.outbox,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 	})
@@ -234,6 +237,9 @@ func Open(cfg Config) (*Server, error) {
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openReplication(); err != nil {
+		return nil, err
+	}
 	if err := s.openLogDelivery(); err != nil {
 		return nil, err
 	}
@@ -251,7 +257,7 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithSites(s.sites),
+		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithSites(s.sites).WithReplication(s.service),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
