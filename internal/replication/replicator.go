@@ -49,9 +49,18 @@ type Replicator struct {
 	log     *slog.Logger
 	metrics *Metrics
 
+	// base bounds transfers instead of the outbox's per-delivery
+	// deadline (a third of a lease, a few seconds), which a large object
+	// outlives; Close cancels it.
+	base  context.Context
+	close context.CancelFunc
+
 	mu    sync.Mutex
 	dests map[string]cachedDest // bucket name -> where it lives
 }
+
+// transferTimeout bounds the transfer of one version.
+const transferTimeout = 30 * time.Minute
 
 type cachedDest struct {
 	site sites.Credentials
@@ -72,8 +81,13 @@ func New(cfg Config) *Replicator {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Replicator{cfg: cfg, log: cfg.Logger.With("component", "replication"), metrics: newMetrics(), dests: map[string]cachedDest{}}
+	r := &Replicator{cfg: cfg, log: cfg.Logger.With("component", "replication"), metrics: newMetrics(), dests: map[string]cachedDest{}}
+	r.base, r.close = context.WithCancel(context.Background())
+	return r
 }
+
+// Close ends transfers in progress (at shutdown); their tasks stay queued.
+func (r *Replicator) Close() { r.close() }
 
 // Register makes r the consumer of replication tasks.
 func (r *Replicator) Register(d *outbox.Dispatcher) error {
@@ -81,17 +95,27 @@ func (r *Replicator) Register(d *outbox.Dispatcher) error {
 }
 
 // Deliver replicates a shard's tasks in order and stops at the first
-// failure, which the outbox retries with backoff.
+// failure, which the outbox retries with backoff. A transfer is bounded by
+// transferTimeout rather than by ctx's deadline; once that has passed, no
+// further task starts and those done are acknowledged. A task whose
+// lease ran out meanwhile may be delivered twice, which the destination
+// takes as success (the version is already there).
 func (r *Replicator) Deliver(ctx context.Context, batch []outbox.Record) (int, error) {
 	for i, rec := range batch {
+		if ctx.Err() != nil {
+			return i, nil
+		}
 		task, err := object.DecodeTask(rec.Payload)
 		if err != nil {
 			r.log.Error("dropping a malformed replication task", "err", err)
 			continue
 		}
-		if err := r.replicate(ctx, task); err != nil {
+		tctx, cancel := context.WithTimeout(r.base, transferTimeout)
+		err = r.replicate(tctx, task)
+		cancel()
+		if err != nil {
 			r.metrics.failures.Add(1)
-			if !task.Marker && ctx.Err() == nil {
+			if !task.Marker && r.base.Err() == nil {
 				r.setStatus(task, object.ReplFailed)
 			}
 			return i, fmt.Errorf("replicate %s/%s %s: %w", task.Bucket, task.Key, task.VersionID, err)

@@ -2,12 +2,15 @@ package replication_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -163,5 +166,78 @@ func TestReplicateTwoWayWithoutLoops(t *testing.T) {
 		if err != nil || snap.Backlog != 0 || snap.Completed != 1 {
 			t.Fatalf("metrics %+v %v", snap, err)
 		}
+	}
+}
+
+// SSE-C objects are never replicated; SSE-KMS ones only when the rule
+// opts in, and then sealed under the destination's ReplicaKmsKeyID.
+func TestReplicateEncrypted(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "enc")
+	versionedBucket(t, ctx, b, "enc-copy")
+	key, err := b.srv.KMSClient().CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dstKey := aws.ToString(key.KeyMetadata.Arn)
+	link(t, ctx, a, b, "enc", "enc-copy", func(r *types.ReplicationRule) {
+		r.SourceSelectionCriteria = &types.SourceSelectionCriteria{SseKmsEncryptedObjects: &types.SseKmsEncryptedObjects{Status: types.SseKmsEncryptedObjectsStatusEnabled}}
+		r.Destination.EncryptionConfiguration = &types.EncryptionConfiguration{ReplicaKmsKeyID: aws.String(dstKey)}
+	})
+	custKey := strings.Repeat("k", 32)
+	sum := md5.Sum([]byte(custKey))
+	c, err := a.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("customer"), Body: strings.NewReader("secret"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(base64.StdEncoding.EncodeToString([]byte(custKey))),
+		SSECustomerKeyMD5: aws.String(base64.StdEncoding.EncodeToString(sum[:]))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := a.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enc"), Key: aws.String("kms"), Body: strings.NewReader("under kms"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, a, "enc", "kms", *k.VersionId, types.ReplicationStatusCompleted)
+	got, err := b.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("enc-copy"), Key: aws.String("kms")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	if string(body) != "under kms" || got.ServerSideEncryption != types.ServerSideEncryptionAwsKms || aws.ToString(got.SSEKMSKeyId) != dstKey {
+		t.Fatalf("kms replica: %q %s %s", body, got.ServerSideEncryption, aws.ToString(got.SSEKMSKeyId))
+	}
+	h, err := a.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enc"), Key: aws.String("customer"), VersionId: c.VersionId,
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(base64.StdEncoding.EncodeToString([]byte(custKey))),
+		SSECustomerKeyMD5: aws.String(base64.StdEncoding.EncodeToString(sum[:]))})
+	if err != nil || h.ReplicationStatus != "" {
+		t.Fatalf("SSE-C version: %v %v", h.ReplicationStatus, err)
+	}
+	if _, err := b.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enc-copy"), Key: aws.String("customer")}); err == nil {
+		t.Fatal("an SSE-C object was replicated")
+	}
+}
+
+// Without SseKmsEncryptedObjects, SSE-KMS objects stay home.
+func TestReplicateSkipsKMSWithoutOptIn(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "kms-src")
+	versionedBucket(t, ctx, b, "kms-dst")
+	link(t, ctx, a, b, "kms-src", "kms-dst", nil)
+	k, err := a.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms-src"), Key: aws.String("kms"), Body: strings.NewReader("x"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms-src"), Key: aws.String("plain"), Body: strings.NewReader("y")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, a, "kms-src", "plain", *p.VersionId, types.ReplicationStatusCompleted)
+	h, err := a.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("kms-src"), Key: aws.String("kms"), VersionId: k.VersionId})
+	if err != nil || h.ReplicationStatus != "" {
+		t.Fatalf("SSE-KMS version: %v %v", h.ReplicationStatus, err)
 	}
 }

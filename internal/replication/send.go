@@ -14,7 +14,9 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/hoard-s3/hoard/internal/checksum"
+	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/policy"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sites"
 )
@@ -104,6 +106,10 @@ func (r *Replicator) send(ctx context.Context, site sites.Credentials, rule *obj
 // which leaves nothing to do.
 func (r *Replicator) sendVersion(ctx context.Context, site sites.Credentials, rule *object.ReplicationRule, task object.ReplicationTask) (bool, error) {
 	svc := r.cfg.Service
+	head, err := svc.GetObject(ctx, object.GetInput{Bucket: task.Bucket, Key: task.Key, VersionID: task.VersionID, HeadOnly: true})
+	if err == nil {
+		ctx = keyOwnerCaller(ctx, head.Info.SSE)
+	}
 	rd, err := svc.GetObject(ctx, object.GetInput{Bucket: task.Bucket, Key: task.Key, VersionID: task.VersionID})
 	var dm *object.DeleteMarkerError
 	if errors.Is(err, object.ErrNoSuchVersion) || errors.Is(err, object.ErrNoSuchKey) || errors.As(err, &dm) {
@@ -179,4 +185,22 @@ func versionHeaders(h http.Header, info *object.ObjectInfo, tags []object.Tag, r
 	if c := info.Checksum; c.Algorithm != checksum.None && info.ChecksumType == object.ChecksumFullObject && !strings.Contains(c.Encoded, "-") {
 		h.Set(c.Algorithm.Header(), c.Encoded)
 	}
+}
+
+// keyOwnerCaller lets the replicator decrypt an SSE-KMS version: it reads
+// as the root of the account that owns the key (whose key policy allows
+// it), through S3, as S3's replication role would.
+func keyOwnerCaller(ctx context.Context, enc object.SSEInfo) context.Context {
+	if enc.Type != object.SSETypeKMS {
+		return ctx
+	}
+	parts := strings.SplitN(enc.KMSKeyARN, ":", 6)
+	if len(parts) < 6 {
+		return ctx
+	}
+	acct := parts[4]
+	return kms.WithCaller(ctx, &kms.Caller{
+		Principal:  policy.Principal{Type: policy.PrincipalRoot, ARN: "arn:aws:iam::" + acct + ":root", Account: acct, UserID: acct},
+		ViaService: "s3." + parts[3] + ".amazonaws.com",
+	})
 }

@@ -369,6 +369,9 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	if s.replicator != nil {
+		s.replicator.Close()
+	}
 	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
