@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/event"
@@ -138,9 +139,9 @@ func (s *Service) commitReplica(ctx context.Context, bucket, key string, rec *re
 		if b.Versioning != VersioningEnabled {
 			return fmt.Errorf("replica destination %q is not versioned: %w", bucket, ErrInvalidBucketState)
 		}
-		if _, err := findVersion(ctx, tx, b, key, rec.VersionID, modeList); err == nil {
+		if loc, err := findVersion(ctx, tx, b, key, rec.VersionID, modeFull); err == nil {
 			dup = true
-			return nil
+			return s.updateReplica(bucket, key, tx, loc, rec)
 		} else if !errors.Is(err, ErrNoSuchVersion) {
 			return err
 		}
@@ -218,4 +219,27 @@ func (s *Service) placeReplica(ctx context.Context, tx meta.Txn, kv *keyView, re
 		return err
 	}
 	return tx.Set(markerPtrKey(bucket, key), []byte(sid))
+}
+
+// updateReplica brings a version already here up to date with a
+// delivery of it: its tags and lock may have changed at the source since
+// (queueModification); data and metadata of a version never change.
+func (s *Service) updateReplica(bucket, key string, tx meta.Txn, loc *located, in *record) error {
+	if in.DeleteMarker || loc.rec.DeleteMarker {
+		return nil
+	}
+	cur := loc.rec
+	if err := s.openRecordMeta(bucket, key, cur); err != nil {
+		return err
+	}
+	if slices.Equal(cur.Tags, in.Tags) && cur.lock() == in.lock() {
+		return nil
+	}
+	cur.Tags = in.Tags
+	cur.setLock(in.lock())
+	val, err := s.encodeRecord(bucket, key, cur)
+	if err != nil {
+		return err
+	}
+	return tx.Set(loc.mkey, val)
 }

@@ -142,3 +142,40 @@ func (s *Service) replicationConfig(ctx context.Context, tx meta.Reader, bucket 
 func ReplicationLag(t ReplicationTask, now time.Time) time.Duration {
 	return now.Sub(time.Unix(0, t.Written))
 }
+
+// queueModification is the hook by which a change of a version's tags or
+// lock follows the version: called inside tx before rec is written back,
+// it queues the version again when it was replicated (or queued) and a
+// rule still selects it, marking it PENDING. A replica's changes go back
+// only when the rule says ReplicaModifications Enabled, and stay REPLICA.
+// The destination takes the version again as an update of the copy it
+// has (PutReplica).
+func (s *Service) queueModification(ctx context.Context, tx meta.Txn, bucket, key string, rec *record) error {
+	if s.cfg.Replication == nil || rec.Repl == ReplNone || rec.DeleteMarker {
+		return nil
+	}
+	cfg, err := s.replicationConfig(ctx, tx, bucket)
+	if err != nil || cfg == nil {
+		return err
+	}
+	tags := rec.Tags
+	if rec.sealedMeta != nil {
+		c := *rec
+		if err := s.openRecordMeta(bucket, key, &c); err != nil {
+			return err
+		}
+		tags = c.Tags
+	}
+	rule := cfg.Match(key, tags)
+	if rule == nil || !replicable(rule, rec) {
+		return nil
+	}
+	if rec.Repl == ReplReplica {
+		if !rule.ReplicatesReplicas() {
+			return nil
+		}
+	} else {
+		rec.Repl = ReplPending
+	}
+	return s.appendTask(ctx, tx, ReplicationTask{Bucket: bucket, Key: key, VersionID: rec.VersionID, Rule: rule.ID, Written: s.cfg.Now().UnixNano()})
+}

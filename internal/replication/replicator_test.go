@@ -241,3 +241,61 @@ func TestReplicateSkipsKMSWithoutOptIn(t *testing.T) {
 		t.Fatalf("SSE-KMS version: %v %v", h.ReplicationStatus, err)
 	}
 }
+
+func waitTags(t *testing.T, ctx context.Context, s *site, bucket, key, vid, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out, err := s.c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: aws.String(vid)})
+		got := ""
+		if err == nil {
+			for _, tg := range out.TagSet {
+				got += aws.ToString(tg.Key) + "=" + aws.ToString(tg.Value) + ";"
+			}
+		}
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s/%s tags %q (%v), want %q", bucket, key, got, err, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Tag changes follow a replicated version; a replica's changes go back
+// only with ReplicaModifications.
+func TestReplicateModifications(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "mods")
+	versionedBucket(t, ctx, b, "mods")
+	link(t, ctx, a, b, "mods", "mods", nil)
+	replicaMods := func(r *types.ReplicationRule) {
+		r.SourceSelectionCriteria = &types.SourceSelectionCriteria{ReplicaModifications: &types.ReplicaModifications{Status: types.ReplicaModificationsStatusEnabled}}
+	}
+	link(t, ctx, b, a, "mods", "mods", replicaMods)
+
+	p, err := a.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mods"), Key: aws.String("k"), Body: strings.NewReader("v"), Tagging: aws.String("a=1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, a, "mods", "k", *p.VersionId, types.ReplicationStatusCompleted)
+	setTags := func(s *site, kv string) {
+		t.Helper()
+		k, v, _ := strings.Cut(kv, "=")
+		if _, err := s.c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("mods"), Key: aws.String("k"), VersionId: p.VersionId,
+			Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String(k), Value: aws.String(v)}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setTags(a, "a=2")
+	waitTags(t, ctx, b, "mods", "k", *p.VersionId, "a=2;")
+	waitStatus(t, ctx, a, "mods", "k", *p.VersionId, types.ReplicationStatusCompleted)
+	// b's rule sends its replica's changes back.
+	setTags(b, "b=3")
+	waitTags(t, ctx, a, "mods", "k", *p.VersionId, "b=3;")
+	waitStatus(t, ctx, b, "mods", "k", *p.VersionId, types.ReplicationStatusReplica)
+	time.Sleep(500 * time.Millisecond)
+	waitTags(t, ctx, b, "mods", "k", *p.VersionId, "b=3;") // and nothing bounced back
+}
