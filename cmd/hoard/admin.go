@@ -34,6 +34,11 @@ Commands:
                                cost of a bucket and its prefixes
   usage --recount [BUCKET]     (server running) recount from a full scan
                                and repair the usage counters
+  site add|list|remove         (server running) register the sites this
+                               one replicates to; see
+                               'hoard admin site --help'
+  replicate-existing BUCKET    (server running) queue the bucket's existing
+                               versions for replication; resumable
   notify status [--endpoint URL] [--token-file FILE] [--json]
                                (server running) health and backlog of the
                                event notification targets (the token is
@@ -60,6 +65,10 @@ func runAdmin(a *app, args []string) int {
 		return runAdminInventory(a, args[1:])
 	case "usage":
 		return runAdminUsage(a, args[1:])
+	case "site":
+		return runSite(a, args[1:])
+	case "replicate-existing":
+		return runReplicateExisting(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

@@ -168,8 +168,14 @@ func objectOp(r *http.Request, sub string) operation {
 		if r.Header.Get("X-Amz-Copy-Source") != "" {
 			return opCopyObject
 		}
+		if isReplica(r) {
+			return opReplicateObject
+		}
 		return opPutObject
 	case "DELETE ":
+		if isReplica(r) {
+			return opReplicateDelete
+		}
 		return opDeleteObject
 	case "GET tagging":
 		return opGetObjectTagging

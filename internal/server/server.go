@@ -35,8 +35,10 @@ import (
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/replication"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
 	"github.com/hoard-s3/hoard/internal/usage"
@@ -144,6 +146,8 @@ type Server struct {
 	lc              *lifecycle.Worker
 	inventory       *inventory.Scheduler
 	usage           *usage.Worker
+	sites           *sites.Registry
+	replicator      *replication.Replicator
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -222,6 +226,7 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	s.sites = sites.New(s.meta, s.keyring)
 	events, err := s.openOutbox()
 	if err != nil {
 		return nil, err
@@ -229,6 +234,7 @@ func Open(cfg Config) (*Server, error) {
 	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
+		Replication: s.outbox,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
 		LifecycleDay: cfg.LifecycleDay,
@@ -245,6 +251,9 @@ func Open(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
+	if err := s.openReplication(); err != nil {
 		return nil, err
 	}
 	if err := s.openLogDelivery(); err != nil {
@@ -266,7 +275,8 @@ func Open(cfg Config) (*Server, error) {
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
 		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
 			WithInventory(s.inventory).
-			WithUsage(s.service, s.usage, s.cfg.Usage.Prices),
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices).
+			WithSites(s.sites).WithReplication(s.service),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -387,6 +397,9 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	if s.replicator != nil {
+		s.replicator.Close()
+	}
 	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
