@@ -13,7 +13,7 @@ func TestRecordCodec(t *testing.T) {
 	for name, r := range map[string]Record{
 		"created": {Name: ObjectCreatedPut, Time: now, Region: "us-east-1", Bucket: "b", Owner: "o", Key: "dir/ké y",
 			Size: &size, ETag: "e", VersionID: "v", ConfigID: "c", Request: Request{PrincipalID: "p", SourceIP: "127.0.0.1", RequestID: "R", HostID: "H"}},
-		"removed": {Name: ObjectRemovedDelete, Time: now, Bucket: "b", Key: "k"},
+		"removed":    {Name: ObjectRemovedDelete, Time: now, Bucket: "b", Key: "k"},
 		"empty size": {Name: ObjectCreatedPut, Time: now, Bucket: "b", Key: "", Size: new(int64)},
 		"restored": {Name: ObjectRestoreDone, Time: now, Bucket: "b", Key: "k", Size: &size,
 			RestoreExpiry: now.Add(48 * time.Hour), RestoreStorageClass: "GLACIER"},
