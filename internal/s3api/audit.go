@@ -58,8 +58,11 @@ func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 		EventCategory:      "Management",
 		RecipientAccountID: acct,
 	}
-	if source == "s3.amazonaws.com" {
+	switch {
+	case source == "s3.amazonaws.com":
 		h.auditS3(req, ev, acct)
+	case req.errCode == "" && (!ev.ReadOnly || source == "sts.amazonaws.com" && name != "GetCallerIdentity"):
+		ev.ResponseElements = auditResponse(req, source, name)
 	}
 	if cs := req.r.TLS; cs != nil {
 		ev.TLSDetails = &audit.TLSDetails{TLSVersion: tlsVersion(cs), CipherSuite: cipherSuite(cs), ClientProvidedHostHeader: req.r.Host}
@@ -92,6 +95,20 @@ func (h *handler) auditCallParams(req *request) (source, name string, params map
 		return "kms.amazonaws.com", strings.TrimPrefix(req.op.name, "KMS."), p
 	}
 	return "s3.amazonaws.com", req.op.name, s3Parameters(req)
+}
+
+// auditResponse is CloudTrail's responseElements of a successful IAM,
+// STS or KMS call that changed something or issued credentials, from
+// its kept answer; reads record none, as in CloudTrail.
+func auditResponse(req *request, source, name string) map[string]any {
+	body := req.w.kept
+	if !req.w.keep || int64(len(body)) != req.w.n {
+		return nil // not kept, or cut short
+	}
+	if source == "kms.amazonaws.com" {
+		return audit.KMSResponseElements(name, body)
+	}
+	return audit.QueryResponseElements(body)
 }
 
 // auditBody is the kept copy of the request, unless it was cut short.

@@ -118,6 +118,11 @@ type countingWriter struct {
 	// heldBody bytes of body); a response that stays buffered is sent
 	// only after the handler returned.
 	beforeSend func()
+	// keep, when set, holds the first maxKept bytes of the body (the
+	// audit trail's copy of an IAM, STS or KMS answer).
+	keep    bool
+	kept    []byte
+	maxKept int
 }
 
 // heldBody is how much of a body net/http buffers before it sends the
@@ -144,6 +149,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 		f()
 	}
 	n, err := c.ResponseWriter.Write(p)
+	if c.keep && len(c.kept) < c.maxKept {
+		c.kept = append(c.kept, p[:min(n, c.maxKept-len(c.kept))]...)
+	}
 	c.n += int64(n)
 	return n, err
 }
