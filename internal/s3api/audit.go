@@ -38,10 +38,14 @@ func (h *handler) auditCall(req *request, start time.Time) {
 
 func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 	source, name, params := h.auditCallParams(req)
-	acct := h.ownerAccount()
+	id := h.auditIdentity(req)
+	acct := id.AccountID // the caller's account receives the record
+	if acct == "" || acct == "anonymous" {
+		acct = h.ownerAccount()
+	}
 	ev := &audit.Event{
 		EventVersion:       "1.09",
-		UserIdentity:       h.auditIdentity(req),
+		UserIdentity:       id,
 		EventTime:          start.UTC().Format(time.RFC3339),
 		EventSource:        source,
 		EventName:          name,
@@ -60,7 +64,7 @@ func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 	}
 	switch {
 	case source == "s3.amazonaws.com":
-		h.auditS3(req, ev, acct)
+		h.auditS3(req, ev, h.auditBucketAccount(req, acct))
 	case req.errCode == "" && (!ev.ReadOnly || source == "sts.amazonaws.com" && name != "GetCallerIdentity"):
 		ev.ResponseElements = auditResponse(req, source, name)
 	}
@@ -68,6 +72,24 @@ func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 		ev.TLSDetails = &audit.TLSDetails{TLSVersion: tlsVersion(cs), CipherSuite: cipherSuite(cs), ClientProvidedHostHeader: req.r.Host}
 	}
 	return ev
+}
+
+// auditBucketAccount is the account owning req's bucket, as CloudTrail
+// names it in the bucket's resource; def when it cannot be told (no
+// bucket, or one that does not exist).
+func (h *handler) auditBucketAccount(req *request, def string) string {
+	if req.bucket == "" {
+		return def
+	}
+	b, err := h.svc.HeadBucket(context.WithoutCancel(req.ctx), req.bucket)
+	if err != nil {
+		return def
+	}
+	a, err := h.accountOf(context.WithoutCancel(req.ctx), b.Owner)
+	if err != nil || a.id == "" {
+		return def
+	}
+	return a.id
 }
 
 // auditCallParams names the service and call, with its parameters.
@@ -226,6 +248,9 @@ func (h *handler) auditIdentity(req *request) audit.UserIdentity {
 		}
 	default:
 		p.Type = policy.PrincipalRoot
+	}
+	if p.Account != "" {
+		acct = p.Account // the caller's own account, not the operator's
 	}
 	id := audit.UserIdentity{PrincipalID: p.UserID, ARN: p.ARN, AccountID: acct, AccessKeyID: req.auth.AccessKey}
 	switch p.Type {

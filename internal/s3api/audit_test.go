@@ -42,7 +42,7 @@ type auditRecord struct {
 	RequestID           string         `json:"requestID"`
 	EventID             string         `json:"eventID"`
 	ReadOnly            bool           `json:"readOnly"`
-	Resources           []struct{ Type, ARN string }
+	Resources           []struct{ Type, ARN, AccountID string }
 	EventType           string `json:"eventType"`
 	ManagementEvent     bool   `json:"managementEvent"`
 	EventCategory       string `json:"eventCategory"`
