@@ -63,6 +63,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 		return nil, err
 	}
 	out := &ObjectReader{Info: rec.info(in.Bucket, in.Key)}
+	out.Info.AccessTier = s.recordTier(rec)
 	out.Info.SSE.echoKey(in.SSE)
 	if err := checkRead(in.Cond, out.Info.ETag, out.Info.LastModified); err != nil {
 		return out, err
@@ -86,6 +87,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err != nil {
 		return nil, tierErr(fmt.Sprintf("open %s/%s", in.Bucket, in.Key), err)
 	}
+	s.noteRead(ctx, in.Bucket, in.Key, rec)
 	return out, nil
 }
 
@@ -94,7 +96,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 // archived version has no readable copy.
 func (s *Service) readableData(bucket, key string, rec *record) (*record, error) {
 	if !rec.readable(s.cfg.Now()) {
-		return nil, errArchived(bucket, key)
+		return nil, errArchived(bucket, key, rec)
 	}
 	if rec.Restore == nil || len(rec.Restore.Copies) == 0 {
 		return rec, nil

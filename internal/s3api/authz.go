@@ -30,6 +30,8 @@ type caller struct {
 	canonicalID string
 	// tags: one of the caller's policies names s3:ExistingObjectTag/….
 	tags bool
+	// resTags: one of them names aws:ResourceTag/….
+	resTags bool
 }
 
 func (c *caller) anonymous() bool { return c.p.Type == policy.PrincipalAnonymous }
@@ -141,7 +143,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.identity = append(c.identity, pp.p)
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	if c.p.SessionPolicy != "" {
 		pp, err := cachedPolicy(c.p.SessionPolicy, policy.KindSession)
@@ -149,7 +151,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.session = pp.p
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	if c.p.Boundary != "" {
 		// A permissions boundary caps the identity policies as a session
@@ -159,7 +161,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.session = policy.Intersect(c.session, pp.p)
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	return nil
 }
@@ -322,6 +324,11 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 	}
 	if sc == onObject && (who.tags || st.policy != nil && st.policy.tags) {
 		if pr.Context, err = h.withExistingTags(req, pr.Context, bucket, key); err != nil {
+			return err
+		}
+	}
+	if bucket != "" && (who.resTags || st.policy != nil && st.policy.resTags) {
+		if pr.Context, err = h.withBucketTags(req, pr.Context, bucket); err != nil {
 			return err
 		}
 	}

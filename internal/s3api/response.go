@@ -111,6 +111,10 @@ type errorDoc struct {
 	// Method and ResourceType describe a refused CORS preflight.
 	Method       string `xml:",omitempty"`
 	ResourceType string `xml:",omitempty"`
+	// StorageClass and AccessTier name where an archived object is
+	// (InvalidObjectState).
+	StorageClass string `xml:",omitempty"`
+	AccessTier   string `xml:",omitempty"`
 	Resource     string
 	RequestID    string `xml:"RequestId"`
 	HostID       string `xml:"HostId"`
@@ -161,6 +165,8 @@ func (h *handler) errorDoc(req *request, api *apiError) *errorDoc {
 		d.Key = req.key
 	case "NoSuchUpload":
 		d.UploadID = req.query.Get("uploadId")
+	case "InvalidObjectState":
+		d.StorageClass, d.AccessTier = api.storageClass, api.accessTier
 	case "AccessForbidden":
 		d.Method, d.ResourceType = req.header("Access-Control-Request-Method"), "BUCKET"
 		if req.key != "" {
