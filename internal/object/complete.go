@@ -92,6 +92,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 	}
 	s.deleteBlobs(freed)
 	info := rec.info(in.Bucket, in.Key)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 

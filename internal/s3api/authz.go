@@ -370,6 +370,22 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 	return nil
 }
 
+// explicitlyDenied reports whether a Deny statement of the caller's or the
+// bucket's policies applies to an object action.
+func (h *handler) explicitlyDenied(req *request, action, bucket, key string) (bool, error) {
+	st, err := h.accessOf(req, bucket, true)
+	if err != nil {
+		return false, err
+	}
+	who := req.authz.who
+	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(onObject, bucket, key), Context: h.conditions(req)}
+	var bp *policy.Policy
+	if st.policy != nil {
+		bp = st.policy.p
+	}
+	return policy.EvaluateWithSession(pr, who.identity, bp, who.session, st.owner.id) == policy.ExplicitDeny, nil
+}
+
 // aclAllows consults the bucket ACL for bucket actions and object writes,
 // the object ACL for the rest.
 func (h *handler) aclAllows(req *request, st *bucketAccess, action string, sc scope, bucket, key string) (bool, error) {

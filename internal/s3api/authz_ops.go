@@ -40,7 +40,20 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 		return errAccessDenied
 	}
 	if err := h.allow(req, "s3:PutObjectAcl", onObject, req.bucket, req.key); err != nil {
-		return err
+		if !req.authz.byACL {
+			return err
+		}
+		// A grantee of the bucket ACL's WRITE creates objects, and gives
+		// each one its ACL as it creates it (S3's anonymous uploads to a
+		// public-read-write bucket carry x-amz-acl), unless a policy
+		// denies that outright.
+		denied, err := h.explicitlyDenied(req, "s3:PutObjectAcl", req.bucket, req.key)
+		if err != nil {
+			return err
+		}
+		if denied {
+			return errAccessDenied
+		}
 	}
 	if len(a.Grants) == 0 {
 		return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -86,6 +87,12 @@ func RotateRootKey(ctx context.Context, dataDir, metaURL string) (newID string, 
 	rewrapped += sessions
 	if err != nil {
 		return newID, rewrapped, fmt.Errorf("re-wrap console sessions under %s: %w", newID, err)
+	}
+	// The secrets this site signs with at the other sites are wrapped too.
+	siteSecrets, err := sites.New(m, kr).RewrapSecrets(ctx)
+	rewrapped += siteSecrets
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap site secrets under %s: %w", newID, err)
 	}
 	return newID, rewrapped, nil
 }
