@@ -18,9 +18,10 @@ running server.
 
 Commands:
   rotate-root-key --data DIR   (server stopped) add a new root key and
-                               re-wrap every SSE-S3 data key under it
-                               (object data is not rewritten; old keys
-                               stay in root-keys.json)
+                               re-wrap under it every SSE-S3 data key and
+                               every account's IAM secrets, KMS keys and
+                               root secret (object data is not rewritten;
+                               old keys stay in root-keys.json)
   cert [--hosts H,H] [--out DIR] [--days N]
                                write a self-signed certificate (hoard.crt,
                                hoard.key) for --tls-cert/--tls-key and say

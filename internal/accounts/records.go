@@ -305,3 +305,22 @@ func keysUnder(ctx context.Context, rd meta.Reader, prefix string) ([][]byte, er
 	}
 	return out, it.Error()
 }
+
+// ByEmail returns the account whose e-mail address is email (compared
+// regardless of case), ErrNoSuchAccount when none has it. Accounts are
+// few, so their records are scanned.
+func (r *Registry) ByEmail(ctx context.Context, email string) (*Account, error) {
+	if email == "" {
+		return nil, fmt.Errorf("account by empty e-mail address: %w", ErrNoSuchAccount)
+	}
+	list, err := r.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if strings.EqualFold(list[i].Email, email) {
+			return &list[i], nil
+		}
+	}
+	return nil, fmt.Errorf("account with e-mail address %.80q: %w", email, ErrNoSuchAccount)
+}

@@ -160,8 +160,12 @@ func newGrant(typ, id, perm string) (grant, error) {
 		}
 		return grant{"Group", id, perm}, nil
 	case "emailaddress", "amazoncustomerbyemail":
-		// No account here has an email address on record.
-		return grant{}, errUnresolvableEmail
+		// Resolved to the account's canonical id before it is stored
+		// (checkGrantees), as S3 keeps it.
+		if id == "" {
+			return grant{}, errUnresolvableEmail
+		}
+		return grant{"AmazonCustomerByEmail", id, perm}, nil
 	}
 	return grant{}, errInvalidArgument.withMessage("Invalid grantee type")
 }

@@ -96,7 +96,7 @@ func TestACLHeaders(t *testing.T) {
 		{map[string]string{"X-Amz-Acl": "bucket-owner-full-control"}, 0, false, false},
 		{map[string]string{"X-Amz-Acl": "bogus"}, 0, false, true},
 		{map[string]string{"X-Amz-Grant-Read": `id="abc", uri="http://acs.amazonaws.com/groups/global/AllUsers"`}, 2, true, false},
-		{map[string]string{"X-Amz-Grant-Full-Control": `emailAddress="a@b.c"`}, 0, false, true}, // no account has one
+		{map[string]string{"X-Amz-Grant-Full-Control": `emailAddress="a@b.c"`}, 1, false, false}, // resolved to an account later (checkGrantees)
 		{map[string]string{"X-Amz-Grant-Read": `uri="http://example.com/x"`}, 0, false, true},
 		{map[string]string{"X-Amz-Grant-Read": `nonsense`}, 0, false, true},
 		{map[string]string{"X-Amz-Acl": "private", "X-Amz-Grant-Read": `id="a"`}, 0, false, true},

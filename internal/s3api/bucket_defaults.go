@@ -78,6 +78,9 @@ func (h *handler) newBucketConfigs(req *request) ([]object.BucketConfigDoc, erro
 	if err != nil || a == nil || len(a.Grants) == 0 {
 		return out, err
 	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return nil, err
+	}
 	if a.public() {
 		pab := allBlocked
 		if legacy {
@@ -106,6 +109,9 @@ func (h *handler) createBucketStatus(req *request, err error) error {
 	}
 	if a == nil {
 		a = &acl{}
+	}
+	if err := h.checkGrantees(req, a); err != nil {
+		return err
 	}
 	st, err := h.loadAccess(req.ctx, req.bucket, true)
 	if err != nil {

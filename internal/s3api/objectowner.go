@@ -1,9 +1,12 @@
 package s3api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/object"
 
 	"github.com/hoard-s3/hoard/internal/policy"
@@ -117,13 +120,46 @@ func (h *handler) privateIsBucketOwners(req *request, st *bucketAccess, hdr http
 	return who.canonicalID != "" && who.canonicalID == st.owner.canonical
 }
 
+// EmailAccounts finds the account an e-mail address is on record for
+// (*accounts.Registry).
+type EmailAccounts interface {
+	ByEmail(ctx context.Context, email string) (*accounts.Account, error)
+}
+
+// resolveEmails turns grants to an e-mail address into grants to the
+// canonical id of the account with that address, as S3 stores them; an
+// address no account has answers UnresolvableGrantByEmailAddress.
+func (h *handler) resolveEmails(req *request, a *acl) error {
+	for i, g := range a.Grants {
+		if g.Type != "AmazonCustomerByEmail" {
+			continue
+		}
+		byEmail, ok := h.cfg.Accounts.(EmailAccounts)
+		if !ok {
+			return errUnresolvableEmail
+		}
+		acct, err := byEmail.ByEmail(req.ctx, g.ID)
+		if errors.Is(err, accounts.ErrNoSuchAccount) {
+			return errUnresolvableEmail
+		}
+		if err != nil {
+			return err
+		}
+		a.Grants[i] = grant{"CanonicalUser", acct.CanonicalID, g.Perm}
+	}
+	return nil
+}
+
 var errInvalidGrantee = errInvalidArgument.withMessage("Invalid id")
 
 // checkGrantees refuses a grant to a canonical id that is no account's,
 // as S3 does (400 InvalidArgument).
 func (h *handler) checkGrantees(req *request, a *acl) error {
-	if h.cfg.Accounts == nil || a == nil {
+	if a == nil {
 		return nil
+	}
+	if err := h.resolveEmails(req, a); err != nil || h.cfg.Accounts == nil {
+		return err
 	}
 	for _, g := range a.Grants {
 		if g.Type != "CanonicalUser" {

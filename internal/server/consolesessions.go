@@ -99,3 +99,55 @@ func (c *consoleSessions) purge(ctx context.Context) (int, error) {
 	})
 	return len(expired), err
 }
+
+// rewrap seals every live console session again under the active root key
+// (after a rotation), each in its own transaction; expired ones are left
+// to purge.
+func (c *consoleSessions) rewrap(ctx context.Context) (int, error) {
+	it, err := c.store.NewIter(ctx, []byte(consoleSessionPfx), meta.PrefixEnd([]byte(consoleSessionPfx)))
+	if err != nil {
+		return 0, err
+	}
+	var keys [][]byte
+	for ok := it.First(); ok; ok = it.Next() {
+		keys = append(keys, append([]byte(nil), it.Key()...))
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return 0, err
+	}
+	n := 0
+	now := c.now().UnixNano()
+	for _, k := range keys {
+		done := false
+		err := c.store.Update(ctx, func(tx meta.Txn) error {
+			done = false
+			v, err := tx.Get(ctx, k)
+			if errors.Is(err, meta.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if len(v) < 8 || int64(binary.BigEndian.Uint64(v)) <= now {
+				return nil
+			}
+			rec, err := c.seal.Unwrap(v[8:], k)
+			if err != nil {
+				return fmt.Errorf("unseal console session: %w", err)
+			}
+			sealed, err := c.seal.Wrap(rec, k)
+			if err != nil {
+				return err
+			}
+			done = true
+			return tx.Set(k, append(v[:8:8], sealed...))
+		})
+		if err != nil {
+			return n, err
+		}
+		if done {
+			n++
+		}
+	}
+	return n, nil
+}

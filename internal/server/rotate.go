@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
@@ -16,8 +18,9 @@ import (
 )
 
 // RotateRootKey adds a new root key to a data directory's keyring and
-// re-wraps under it every SSE-S3 data key, the key service's master keys
-// and every IAM secret; object data is not rewritten. Afterwards nothing
+// re-wraps under it every SSE-S3 data key, the key service's master keys,
+// every IAM secret and console session, of every account (and the other
+// accounts' root secrets); object data is not rewritten. Afterwards nothing
 // depends on the old root keys, so they can be retired from the key file.
 // The server must not be running: the data directory lock is taken, and
 // refused while a server holds it (gateways on a database hold it shared,
@@ -73,7 +76,19 @@ func RotateRootKey(ctx context.Context, dataDir, metaURL string) (newID string, 
 	if err != nil {
 		return newID, rewrapped, fmt.Errorf("re-wrap IAM secrets under %s: %w", newID, err)
 	}
-	// So are the secrets this site signs with at the other sites.
+	// The other accounts' root secrets, IAM secrets and key material, each
+	// under its account's prefix.
+	others, err := accounts.RewrapSecrets(ctx, m, kr, iam.DefaultAccountID)
+	rewrapped += others
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap accounts' secrets under %s: %w", newID, err)
+	}
+	sessions, err := (&consoleSessions{store: m, seal: kr, now: time.Now}).rewrap(ctx)
+	rewrapped += sessions
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap console sessions under %s: %w", newID, err)
+	}
+	// The secrets this site signs with at the other sites are wrapped too.
 	siteSecrets, err := sites.New(m, kr).RewrapSecrets(ctx)
 	rewrapped += siteSecrets
 	if err != nil {
