@@ -218,6 +218,14 @@ func (s *Service) PutBucketVersioning(ctx context.Context, name string, state Ve
 		if b.ObjectLock && state == VersioningSuspended {
 			return fmt.Errorf("object lock is enabled: %w", ErrInvalidBucketState)
 		}
+		if state == VersioningSuspended {
+			// S3: a bucket that replicates cannot stop versioning.
+			if _, err := tx.Get(ctx, configKey(name, cfgReplication)); err == nil {
+				return fmt.Errorf("a replication configuration is present: %w", ErrInvalidBucketState)
+			} else if !errors.Is(err, meta.ErrNotFound) {
+				return err
+			}
+		}
 		if b.Versioning == state {
 			return nil
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -48,6 +49,10 @@ type Config struct {
 	// Events, when set, queues event notifications in the outbox
 	// (events.go); nil raises none.
 	Events *Events
+	// Replication, when set, is the outbox new versions that a bucket's
+	// replication rules select are queued in (replqueue.go); nil queues
+	// none.
+	Replication *outbox.Outbox
 	// OrphanGrace is how long an unreferenced data file stays after the
 	// orphan collector first records it in the metadata (gc.go); 0 means
 	// blob.DefaultGrace.
@@ -63,6 +68,9 @@ type Config struct {
 	// RestoreDay is the length of a day of RestoreObject's Days (24h when
 	// zero; tests shorten it).
 	RestoreDay time.Duration
+	// LifecycleDay is the length of a lifecycle day, which also times the
+	// access tiers of INTELLIGENT_TIERING (24h when zero).
+	LifecycleDay time.Duration
 	// UsageDepth is how many `/`-separated levels of key prefixes get
 	// usage counters of their own (usage.go): 0 means
 	// usage.DefaultDepth, a negative value none (bucket totals only).
@@ -92,6 +100,8 @@ type Service struct {
 	minPartSize int64
 	// notifyCache holds decoded notification configurations (events.go).
 	notifyCache sync.Map
+	// replCache holds decoded replication configurations (replqueue.go).
+	replCache sync.Map
 }
 
 // New returns a service over the given engines.

@@ -23,6 +23,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
+	"github.com/hoard-s3/hoard/internal/inventory"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/lifecycle"
@@ -34,8 +35,10 @@ import (
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/replication"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
 	"github.com/hoard-s3/hoard/internal/usage"
@@ -99,6 +102,9 @@ type Config struct {
 	Lifecycle lifecycle.Config
 	// Tiering places storage classes on tiers and times restores.
 	Tiering TierConfig
+	// InventoryDay is the length of an inventory report's day (24 hours
+	// unless shortened for tests and demos); Weekly reports take seven.
+	InventoryDay time.Duration
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
 	// Usage configures the usage counters, their prices and snapshots.
@@ -138,7 +144,10 @@ type Server struct {
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
+	inventory       *inventory.Scheduler
 	usage           *usage.Worker
+	sites           *sites.Registry
+	replicator      *replication.Replicator
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -217,6 +226,7 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	s.sites = sites.New(s.meta, s.keyring)
 	events, err := s.openOutbox()
 	if err != nil {
 		return nil, err
@@ -224,9 +234,11 @@ func Open(cfg Config) (*Server, error) {
 	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
+		Replication: s.outbox,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
-		UsageDepth: cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
+		LifecycleDay: cfg.LifecycleDay,
+		UsageDepth:   cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
@@ -234,9 +246,14 @@ func Open(cfg Config) (*Server, error) {
 		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
 	}
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
+	s.inventory = inventory.NewScheduler(s.service, s.meta, inventory.SchedulerConfig{Day: cfg.InventoryDay, Logger: cfg.Logger,
+		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
 	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
+	if err := s.openReplication(); err != nil {
 		return nil, err
 	}
 	if err := s.openLogDelivery(); err != nil {
@@ -257,7 +274,9 @@ func Open(cfg Config) (*Server, error) {
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
 		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
-			WithUsage(s.service, s.usage, s.cfg.Usage.Prices),
+			WithInventory(s.inventory).
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices).
+			WithSites(s.sites).WithReplication(s.service),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -324,6 +343,9 @@ func (s *Server) KeyService() *kms.Service { return s.kms }
 // Lifecycle exposes the lifecycle worker (for benchmarks in-process).
 func (s *Server) Lifecycle() *lifecycle.Worker { return s.lc }
 
+// Inventory exposes the inventory scheduler (for tools and tests).
+func (s *Server) Inventory() *inventory.Scheduler { return s.inventory }
+
 // Identities exposes the operator account's identity service (for tools
 // and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
@@ -347,6 +369,10 @@ func (s *Server) Serve() error {
 		s.lc.Run(ctx)
 	}()
 	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.inventory.Run(ctx)
+	}()
 	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
@@ -371,6 +397,9 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	if s.replicator != nil {
+		s.replicator.Close()
+	}
 	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }
