@@ -182,6 +182,23 @@ func TestUsageEveryWritePath(t *testing.T) {
 		t.Fatalf("fold: %d %v", n, err)
 	}
 	checkUsage(t, e.Service, "bkt", "", wantUsage{objects: 4, bytes: 277, ncObjects: 1, ncBytes: 3000})
+
+	// Lifecycle expiry: the latest versions of x/y/z and a/b/c.txt get
+	// delete markers on top.
+	var acts []LifecycleAction
+	for _, k := range []string{"x/y/z", "a/b/c.txt"} {
+		cur, err := e.GetObject(ctx, GetInput{Bucket: "bkt", Key: k, HeadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts = append(acts, LifecycleAction{Kind: ExpireCurrent, Key: k, VersionID: cur.Info.VersionID, ModTime: cur.Info.LastModified})
+	}
+	outs, err := e.ApplyLifecycle(ctx, "bkt", acts)
+	if err != nil || outs[0] != nil || outs[1] != nil {
+		t.Fatalf("lifecycle: %v %v", outs, err)
+	}
+	checkUsage(t, e.Service, "bkt", "x/y/", wantUsage{ncObjects: 1, ncBytes: 5, markers: 1})
+	checkUsage(t, e.Service, "bkt", "a/", wantUsage{ncObjects: 2, ncBytes: 3007, markers: 1})
 	checkRecount(t, e.Service, "bkt")
 }
 

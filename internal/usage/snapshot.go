@@ -45,6 +45,10 @@ type Worker struct {
 	Keep int
 	// Owner names this gateway in the lease (random by default).
 	Owner string
+	// snapped is the last day this worker saw every bucket's snapshot
+	// taken; it only spares checking again (the snapshots themselves say
+	// which exist, so a restart or another gateway checks once).
+	snapped string
 }
 
 type lease struct {
@@ -98,16 +102,20 @@ func (w *Worker) Pass(ctx context.Context) error {
 	if _, err := FoldAll(ctx, w.Store, 1000); err != nil {
 		return err
 	}
+	day := w.Now().UTC().Format(time.DateOnly)
+	if day == w.snapped {
+		return nil
+	}
 	names, err := w.Buckets(ctx)
 	if err != nil {
 		return err
 	}
-	day := w.Now().UTC().Format(time.DateOnly)
 	for _, b := range names {
 		if err := w.snapshot(ctx, b, day); err != nil {
 			return err
 		}
 	}
+	w.snapped = day
 	return nil
 }
 
