@@ -63,14 +63,22 @@ func TestITAccessTiersFollowReads(t *testing.T) {
 			t.Fatalf("step %d: tier %q, want %q", i, got, s.want)
 		}
 	}
+	// A copy reads its source.
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "copy"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.accessTier(t, "bkt", "k"); got != TierFrequent {
+		t.Fatalf("after a copy of it: tier %q", got)
+	}
+	e.clock.Advance(30 * testDay)
 	if got := e.accessTier(t, "bkt", "std"); got != "" {
 		t.Fatalf("STANDARD object has access tier %q", got)
 	}
 	page, err := e.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 10})
-	if err != nil || len(page.Objects) != 2 {
+	if err != nil || len(page.Objects) != 3 {
 		t.Fatalf("list: %+v %v", page, err)
 	}
-	o := page.Objects[0]
+	o := page.Objects[1] // copy, k, std
 	if o.Key != "k" || o.StorageClass != ClassIntelligentTiering || e.AccessTier(o.StorageClass, o.ArchiveTier, o.LastRead) != TierInfrequent {
 		t.Fatalf("listed %+v", o)
 	}
