@@ -53,6 +53,11 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A part the object does not have is refused before the customer key
+	// is asked for, as S3 does: the count is no secret of the data.
+	if n := max(rec.Parts, 1); in.PartNumber > n {
+		return nil, fmt.Errorf("part %d of an object with %d parts: %w", in.PartNumber, n, ErrInvalidPartNumber)
+	}
 	dk, err := s.openKey(ctx, in.Bucket, in.Key, rec.Enc, in.SSE, !in.HeadOnly)
 	if err != nil {
 		return nil, err

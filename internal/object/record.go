@@ -55,6 +55,7 @@ const (
 	extDeleteMarker = 1 << iota
 	extLegalHold
 	extLegalHoldSet // a legal hold was set, ON or OFF
+	extReplication  // a replication status byte follows the retain-until time
 )
 
 // record is the stored form of one object version.
@@ -93,11 +94,13 @@ type record struct {
 	// (itrec.go); nil for other classes and for an IT version never read
 	// since written.
 	Tiering *itState
+	// Repl is the version's replication status (replstatus.go).
+	Repl ReplicationStatus
 }
 
 // hasExt reports whether the record needs the version block.
 func (r *record) hasExt() bool {
-	return r.DeleteMarker || r.LegalHold || r.LegalHoldSet || r.LockMode != LockNone || r.RetainUntil != 0
+	return r.DeleteMarker || r.LegalHold || r.LegalHoldSet || r.LockMode != LockNone || r.RetainUntil != 0 || r.Repl != ReplNone
 }
 
 func (r *record) appendExt(b []byte) []byte {
@@ -111,8 +114,15 @@ func (r *record) appendExt(b []byte) []byte {
 	if r.LegalHoldSet {
 		f |= extLegalHoldSet
 	}
+	if r.Repl != ReplNone {
+		f |= extReplication
+	}
 	b = append(b, f, byte(r.LockMode))
-	return binary.AppendVarint(b, r.RetainUntil)
+	b = binary.AppendVarint(b, r.RetainUntil)
+	if r.Repl != ReplNone {
+		b = append(b, byte(r.Repl))
+	}
+	return b
 }
 
 func (r *record) decodeExt(d *decoder) {
@@ -122,7 +132,13 @@ func (r *record) decodeExt(d *decoder) {
 	r.LegalHoldSet = f&extLegalHoldSet != 0
 	r.LockMode = LockMode(d.byte())
 	r.RetainUntil = d.varint()
-	if f&^(extDeleteMarker|extLegalHold|extLegalHoldSet) != 0 || r.LockMode > LockCompliance {
+	if f&extReplication != 0 {
+		r.Repl = ReplicationStatus(d.byte())
+		if r.Repl == ReplNone || r.Repl > ReplReplica {
+			d.err = errCorrupt
+		}
+	}
+	if f&^(extDeleteMarker|extLegalHold|extLegalHoldSet|extReplication) != 0 || r.LockMode > LockCompliance {
 		d.err = errCorrupt
 	}
 }
@@ -357,6 +373,7 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		DeleteMarker: r.DeleteMarker,
 		Lock:         r.lock(),
 		Restore:      r.Restore.status(),
+		Replication:  r.Repl,
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"

@@ -146,6 +146,8 @@ type ObjectInfo struct {
 	// AccessTier is the access tier of an INTELLIGENT_TIERING version
 	// (TierFrequent ... TierDeepArchive); "" for other classes.
 	AccessTier string
+	// Replication is x-amz-replication-status (ReplNone: no header).
+	Replication ReplicationStatus
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an

@@ -135,6 +135,12 @@ func (h *handler) writeError(req *request, err error) {
 	for k, v := range api.Header {
 		hdr[k] = v
 	}
+	// A body that does not match its digest may be framed wrongly too (a
+	// Content-Length short of what the client sends): what follows it on
+	// the connection is not to be read as the next request.
+	if api.Code == "BadDigest" || api.Code == "IncompleteBody" {
+		hdr.Set("Connection", "close")
+	}
 	noBody := req.r.Method == http.MethodHead || api.Status == http.StatusNotModified
 	if noBody {
 		req.w.WriteHeader(api.Status)
