@@ -17,7 +17,8 @@ type Archiver interface {
 // ArchiveObject implements Archiver.
 func (t ServiceTransitioner) ArchiveObject(ctx context.Context, bucket, key, versionID, tier string, modTime, lastRead time.Time) error {
 	_, err := t.Svc.Transition(ctx, object.TransitionInput{Bucket: bucket, Key: key, VersionID: versionID,
-		StorageClass: object.ClassIntelligentTiering, AccessTier: tier, IfModTime: modTime, IfLastRead: lastRead})
+		StorageClass: object.ClassIntelligentTiering, AccessTier: tier, IfModTime: modTime, IfLastRead: lastRead,
+		EventName: object.EventIntelligentTiering})
 	return err
 }
 

@@ -128,6 +128,7 @@ func (s *Service) copyOnce(ctx context.Context, in CopyInput, self bool) (*Objec
 		return nil, tierErr(fmt.Sprintf("open copy source %s/%s", in.SrcBucket, in.SrcKey), err)
 	}
 	defer body.Close()
+	s.noteRead(ctx, in.SrcBucket, in.SrcKey, src) // a copy's source counts as read, as on S3
 	put := PutInput{
 		Bucket:   in.DstBucket,
 		Key:      in.DstKey,

@@ -157,6 +157,9 @@ const (
 	EventRestoreCompleted    = event.ObjectRestoreDone
 	EventRestoreDelete       = event.ObjectRestoreDelete
 	EventLifecycleTransition = event.LifecycleTransition
+	// EventIntelligentTiering is S3's event of an INTELLIGENT_TIERING
+	// object moving into an archive tier.
+	EventIntelligentTiering = "IntelligentTiering"
 	// Lifecycle expirations (lifecycleops.go).
 	EventLifecycleDelete        = event.LifecycleExpiration
 	EventLifecycleMarkerCreated = event.LifecycleMarker

@@ -3,8 +3,11 @@ package object
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/hoard-s3/hoard/internal/event"
 )
 
 const testDay = 24 * time.Hour
@@ -60,14 +63,22 @@ func TestITAccessTiersFollowReads(t *testing.T) {
 			t.Fatalf("step %d: tier %q, want %q", i, got, s.want)
 		}
 	}
+	// A copy reads its source.
+	if _, err := e.CopyObject(ctx, CopyInput{SrcBucket: "bkt", SrcKey: "k", DstBucket: "bkt", DstKey: "copy"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.accessTier(t, "bkt", "k"); got != TierFrequent {
+		t.Fatalf("after a copy of it: tier %q", got)
+	}
+	e.clock.Advance(30 * testDay)
 	if got := e.accessTier(t, "bkt", "std"); got != "" {
 		t.Fatalf("STANDARD object has access tier %q", got)
 	}
 	page, err := e.ListObjects(ctx, ListInput{Bucket: "bkt", MaxKeys: 10})
-	if err != nil || len(page.Objects) != 2 {
+	if err != nil || len(page.Objects) != 3 {
 		t.Fatalf("list: %+v %v", page, err)
 	}
-	o := page.Objects[0]
+	o := page.Objects[1] // copy, k, std
 	if o.Key != "k" || o.StorageClass != ClassIntelligentTiering || e.AccessTier(o.StorageClass, o.ArchiveTier, o.LastRead) != TierInfrequent {
 		t.Fatalf("listed %+v", o)
 	}
@@ -100,11 +111,19 @@ func TestITArchiveAndRestore(t *testing.T) {
 	e := newTierEnv(t)
 	e.bucket(t, "bkt")
 	e.cold.Grace, e.dir.Grace = 0, 0
+	wait := collectEvents(t, e.testEnv)
+	err := e.PutBucketNotification(ctx, "bkt", NotificationConfig{Rules: []NotificationRule{{
+		ID: "r", Type: DestQueue, ARN: "arn:aws:sqs:eu-west-3:1:t",
+		Events: []string{"s3:IntelligentTiering", "s3:ObjectRestore:*"},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	data := bytes.Repeat([]byte("archive me "), 1000)
 	info := e.putClass(t, "bkt", "k", ClassIntelligentTiering, data)
 	e.clock.Advance(90 * testDay)
 	e.read(t, "bkt", "k") // a read since the listing the worker decided on
-	_, err := e.Transition(ctx, TransitionInput{Bucket: "bkt", Key: "k", StorageClass: ClassIntelligentTiering,
+	_, err = e.Transition(ctx, TransitionInput{Bucket: "bkt", Key: "k", StorageClass: ClassIntelligentTiering,
 		AccessTier: TierArchive, IfModTime: info.LastModified, IfLastRead: info.LastModified})
 	if !errors.Is(err, ErrPreconditionFailed) {
 		t.Fatalf("archive of an object read since: %v", err)
@@ -113,7 +132,8 @@ func TestITArchiveAndRestore(t *testing.T) {
 	if !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("access tier with another class: %v", err)
 	}
-	if _, err := e.Transition(ctx, TransitionInput{Bucket: "bkt", Key: "k", StorageClass: ClassIntelligentTiering, AccessTier: TierArchive}); err != nil {
+	if _, err := e.Transition(ctx, TransitionInput{Bucket: "bkt", Key: "k", StorageClass: ClassIntelligentTiering, AccessTier: TierArchive,
+		EventName: EventIntelligentTiering}); err != nil {
 		t.Fatal(err)
 	}
 	if d, c := countIn(t, e.dir), countIn(t, e.cold); d != 0 || c != 1 {
@@ -147,6 +167,15 @@ func TestITArchiveAndRestore(t *testing.T) {
 	}
 	if d, c := countIn(t, e.dir), countIn(t, e.cold); d != 1 || c != 0 {
 		t.Fatalf("restored: %d and %d blobs; want 1 and 0", d, c)
+	}
+	var events []string
+	for _, r := range wait(3) {
+		if r.Name != event.Test {
+			events = append(events, r.Name)
+		}
+	}
+	if want := []string{EventIntelligentTiering, EventRestorePost, EventRestoreCompleted}; !slices.Equal(events, want) {
+		t.Fatalf("events %v, want %v", events, want)
 	}
 	// A GLACIER object still needs Days.
 	e.putClass(t, "bkt", "g", ClassGlacier, data)

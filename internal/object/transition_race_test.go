@@ -136,3 +136,33 @@ func (s slowDelete) Delete(ctx context.Context, id string) error {
 	time.Sleep(20 * time.Millisecond)
 	return s.Store.Delete(ctx, id)
 }
+
+// TestMoveLease: a transition waits for another move of the key; a lease
+// a crash left behind runs out; a holder whose lease was taken over does
+// not remove the new one.
+func TestMoveLease(t *testing.T) {
+	e := newTierEnv(t)
+	e.bucket(t, "bkt")
+	e.put(t, "bkt", "k", bytes.Repeat([]byte("x"), 5000))
+	release, err := e.claimMove(ctx, "bkt", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := TransitionInput{Bucket: "bkt", Key: "k", StorageClass: ClassStandardIA}
+	if _, err := e.Transition(ctx, in); !errors.Is(err, ErrMoveInProgress) {
+		t.Fatalf("transition during another move: %v", err)
+	}
+	e.clock.Advance(moveLease + time.Second) // the holder is gone for good
+	second, err := e.claimMove(ctx, "bkt", "k")
+	if err != nil {
+		t.Fatalf("claim of a lease that ran out: %v", err)
+	}
+	release() // the first holder: the lease is no longer its own
+	if _, err := e.Transition(ctx, in); !errors.Is(err, ErrMoveInProgress) {
+		t.Fatalf("the old holder's release removed the new lease: %v", err)
+	}
+	second()
+	if _, err := e.Transition(ctx, in); err != nil {
+		t.Fatalf("transition after the release: %v", err)
+	}
+}

@@ -125,6 +125,7 @@ var errorTable = []struct {
 	{object.ErrInvalidObjectState, errInvalidObjectState},
 	{object.ErrRestoreInProgress, errRestoreInProgress},
 	{object.ErrTierUnavailable, errTierUnavailable},
+	{object.ErrMoveInProgress, newErr("OperationAborted", http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again.")},
 	{object.ErrInvalidBucketName, errInvalidBucketName},
 	{object.ErrLogTargetRetention, errInvalidTargetBucket.withMessage("The target bucket for logging must not have a default Object Lock retention period")},
 	{object.ErrInvalidTargetBucket, errInvalidTargetBucket},

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 )
 
 const (
@@ -92,14 +94,26 @@ func TestTransitionCrash(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	// The remaining moves finish after the restart.
+	// The remaining moves finish after the restart. A move the kill
+	// interrupted holds its key for a few seconds more (409
+	// OperationAborted meanwhile).
 	for i := range data {
 		key := fmt.Sprintf("k%03d", i)
 		src := b + "/" + key
-		if _, err := c.CopyObject(testContext(t), &s3.CopyObjectInput{Bucket: &b, Key: aws.String(key), CopySource: &src, StorageClass: "STANDARD_IA"}); err != nil {
-			if h := headObject(t, c, b, key); h.StorageClass != "STANDARD_IA" {
-				t.Fatalf("move %s after the restart: %v", key, err)
+		retryUntil := time.Now().Add(15 * time.Second)
+		for {
+			_, err := c.CopyObject(testContext(t), &s3.CopyObjectInput{Bucket: &b, Key: aws.String(key), CopySource: &src, StorageClass: "STANDARD_IA"})
+			var api smithy.APIError
+			if err != nil && errors.As(err, &api) && api.ErrorCode() == "OperationAborted" && time.Now().Before(retryUntil) {
+				time.Sleep(200 * time.Millisecond)
+				continue
 			}
+			if err != nil {
+				if h := headObject(t, c, b, key); h.StorageClass != "STANDARD_IA" {
+					t.Fatalf("move %s after the restart: %v", key, err)
+				}
+			}
+			break
 		}
 	}
 	if hot, cool := blobFilesIn(t, blobs), blobFilesIn(t, cold); hot != 0 || cool != crashTierObjects {
