@@ -97,19 +97,19 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	ctx := context.Background()
 	src := e.put(t, "src", "docs/k", []byte("newer"))
 	older := newVersionID(src.LastModified.Add(-time.Hour).UnixNano())
-	put := func(vid string, mod time.Time, body string, marker bool) {
+	put := func(vid string, body string, marker bool) {
 		t.Helper()
-		_, err := e.PutReplica(ctx, ReplicaInput{Bucket: "dst", Key: "docs/k", VersionID: vid, ModTime: mod,
+		_, err := e.PutReplica(ctx, ReplicaInput{Bucket: "dst", Key: "docs/k", VersionID: vid,
 			DeleteMarker: marker, Body: bytes.NewReader([]byte(body)), Size: int64(len(body)),
 			Metadata: Metadata{ContentType: "text/plain", User: map[string]string{"colour": "blue"}}, Tags: []Tag{{Key: "t", Value: "v"}}})
 		if err != nil {
 			t.Fatalf("replica %s: %v", vid, err)
 		}
 	}
-	put(src.VersionID, src.LastModified, "newer", false)
-	put(src.VersionID, src.LastModified, "newer", false) // a retried delivery
+	put(src.VersionID, "newer", false)
+	put(src.VersionID, "newer", false) // a retried delivery
 	// An older version arriving late stays noncurrent: the latest write wins.
-	put(older, src.LastModified.Add(-time.Hour), "older", false)
+	put(older, "older", false)
 	h := e.head(t, "dst", "docs/k", "")
 	if h.VersionID != src.VersionID || h.Replication != ReplReplica || h.Metadata.User["colour"] != "blue" || h.TagCount != 1 {
 		t.Fatalf("latest %+v", h)
@@ -122,7 +122,7 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	}
 	// A newer delete marker hides the key.
 	mk := newVersionID(src.LastModified.Add(time.Second).UnixNano())
-	put(mk, src.LastModified.Add(time.Second), "", true)
+	put(mk, "", true)
 	if _, err := e.GetObject(ctx, GetInput{Bucket: "dst", Key: "docs/k"}); err == nil {
 		t.Fatal("the key still reads after a newer delete marker")
 	}
@@ -139,7 +139,7 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	}
 	// An unversioned destination refuses.
 	e.bucket(t, "plain")
-	if _, err := e.PutReplica(ctx, ReplicaInput{Bucket: "plain", Key: "k", VersionID: src.VersionID, ModTime: src.LastModified,
+	if _, err := e.PutReplica(ctx, ReplicaInput{Bucket: "plain", Key: "k", VersionID: src.VersionID,
 		Body: bytes.NewReader(nil)}); err == nil {
 		t.Fatal("unversioned destination took a replica")
 	}

@@ -85,7 +85,6 @@ func (r *Replicator) sendMarker(ctx context.Context, site sites.Credentials, rul
 		return err
 	}
 	req.Header.Set(s3api.HdrReplicaVersion, task.VersionID)
-	req.Header.Set(s3api.HdrReplicaModified, time.Unix(0, task.Written).UTC().Format(time.RFC3339Nano))
 	return r.send(ctx, site, rule, req)
 }
 
@@ -138,7 +137,6 @@ func (r *Replicator) sendVersion(ctx context.Context, site sites.Credentials, ru
 // versionHeaders describes a version as a PutObject would.
 func versionHeaders(h http.Header, info *object.ObjectInfo, tags []object.Tag, rule *object.ReplicationRule) {
 	h.Set(s3api.HdrReplicaVersion, info.VersionID)
-	h.Set(s3api.HdrReplicaModified, info.LastModified.UTC().Format(time.RFC3339Nano))
 	md := info.Metadata
 	for name, v := range map[string]string{"Content-Type": md.ContentType, "Content-Encoding": md.ContentEncoding,
 		"Content-Disposition": md.ContentDisposition, "Content-Language": md.ContentLanguage,
