@@ -299,3 +299,39 @@ func TestReplicateModifications(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	waitTags(t, ctx, b, "mods", "k", *p.VersionId, "b=3;") // and nothing bounced back
 }
+
+// PutBucketReplication refuses a destination that is not versioned or
+// that no registered site holds, as S3 does.
+func TestReplicationChecksDestination(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "chk")
+	if _, err := b.c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("plain")}); err != nil {
+		t.Fatal(err)
+	}
+	admin := &adminapi.Client{Endpoint: a.srv.URL, AccessKey: testserver.AccessKey, SecretKey: testserver.SecretKey}
+	if _, err := admin.AddSite(ctx, adminapi.SiteRequest{Name: "peer", Endpoint: b.srv.URL, Region: testserver.Region,
+		AccessKey: testserver.AccessKey, SecretKey: testserver.SecretKey}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(dest string) error {
+		_, err := a.c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: aws.String("chk"),
+			ReplicationConfiguration: &types.ReplicationConfiguration{Role: aws.String(role), Rules: []types.ReplicationRule{{
+				Status: types.ReplicationRuleStatusEnabled, Filter: &types.ReplicationRuleFilter{Prefix: aws.String("")},
+				DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusDisabled},
+				Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::" + dest)}}}}})
+		return err
+	}
+	for _, dest := range []string{"plain", "nowhere"} {
+		if err := put(dest); err == nil || !strings.Contains(err.Error(), "InvalidRequest") {
+			t.Fatalf("destination %s: %v", dest, err)
+		}
+	}
+	if _, err := b.c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("plain"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("plain"); err != nil {
+		t.Fatalf("versioned destination: %v", err)
+	}
+}

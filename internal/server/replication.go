@@ -15,6 +15,7 @@ func (s *Server) openReplication() error {
 	if err := s.replicator.Register(s.dispatcher); err != nil {
 		return fmt.Errorf("replication: %w", err)
 	}
+	s.service.SetDestinationChecker(s.replicator)
 	s.metrics.Registry().MustRegister(s.replicator.Collector())
 	return nil
 }
