@@ -335,3 +335,48 @@ func TestReplicationChecksDestination(t *testing.T) {
 		t.Fatalf("versioned destination: %v", err)
 	}
 }
+
+// A completed multipart upload and a copy are new versions: both go.
+func TestReplicateMultipartAndCopy(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "mpu-src")
+	versionedBucket(t, ctx, b, "mpu-dst")
+	link(t, ctx, a, b, "mpu-src", "mpu-dst", nil)
+	up, err := a.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu-src"), Key: aws.String("big")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := []string{strings.Repeat("a", 5<<20), "tail"}
+	var done []types.CompletedPart
+	for i, p := range parts {
+		out, err := a.c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("mpu-src"), Key: aws.String("big"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: strings.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done = append(done, types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag, ChecksumCRC64NVME: out.ChecksumCRC64NVME})
+	}
+	c, err := a.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mpu-src"), Key: aws.String("big"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: done}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := a.c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("mpu-src"), Key: aws.String("copied"), CopySource: aws.String("mpu-src/big")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, a, "mpu-src", "big", *c.VersionId, types.ReplicationStatusCompleted)
+	waitStatus(t, ctx, a, "mpu-src", "copied", *cp.VersionId, types.ReplicationStatusCompleted)
+	for key, vid := range map[string]string{"big": *c.VersionId, "copied": *cp.VersionId} {
+		got, err := b.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("mpu-dst"), Key: aws.String(key), VersionId: aws.String(vid)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if string(body) != parts[0]+parts[1] {
+			t.Fatalf("%s at b: %d bytes", key, len(body))
+		}
+	}
+}
