@@ -144,3 +144,34 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 		t.Fatal("unversioned destination took a replica")
 	}
 }
+
+// With the outbox full a write goes on without a status, so that
+// replicate-existing queues it once there is room.
+func TestReplicationOutboxFull(t *testing.T) {
+	e := replicatingEnv(t)
+	ctx := context.Background()
+	ob := outbox.New(e.meta, outbox.Options{Limits: outbox.Limits{MaxRecords: 1}})
+	e.cfg.Replication = ob
+	first := e.put(t, "src", "docs/1", []byte("a"))
+	if _, err := ob.Stats(ctx); err != nil || !ob.Full() {
+		t.Fatalf("outbox not full: %v", err)
+	}
+	second := e.put(t, "src", "docs/2", []byte("b"))
+	if h := e.head(t, "src", "docs/1", first.VersionID); h.Replication != ReplPending {
+		t.Fatalf("first: %v", h.Replication)
+	}
+	if h := e.head(t, "src", "docs/2", second.VersionID); h.Replication != ReplNone {
+		t.Fatalf("second, not queued: %v", h.Replication)
+	}
+	e.cfg.Replication = outbox.New(e.meta, outbox.Options{}) // room again
+	run, total, err := e.ReplicateExisting(ctx, "src")
+	if err != nil || run != 1 || total != 1 {
+		t.Fatalf("replicate-existing: %d %d %v", run, total, err)
+	}
+	if h := e.head(t, "src", "docs/2", second.VersionID); h.Replication != ReplPending {
+		t.Fatalf("second after replicate-existing: %v", h.Replication)
+	}
+	if n := len(queuedTasks(t, e.meta)); n != 2 {
+		t.Fatalf("%d tasks", n)
+	}
+}
