@@ -27,6 +27,13 @@ Commands:
                                how to trust it
   account create|list|delete   (server running) manage accounts; see
                                'hoard admin account --help'
+  inventory run BUCKET ID      (server running) write inventory report ID
+                               of BUCKET now; see 'hoard admin inventory --help'
+  usage BUCKET [--prefix P] [--depth N] [--json]
+                               (server running) exact usage and monthly
+                               cost of a bucket and its prefixes
+  usage --recount [BUCKET]     (server running) recount from a full scan
+                               and repair the usage counters
   site add|list|remove         (server running) register the sites this
                                one replicates to; see
                                'hoard admin site --help'
@@ -54,6 +61,10 @@ func runAdmin(a *app, args []string) int {
 		return runAdminCert(a, args[1:])
 	case "account":
 		return runAccount(a, args[1:])
+	case "inventory":
+		return runAdminInventory(a, args[1:])
+	case "usage":
+		return runAdminUsage(a, args[1:])
 	case "site":
 		return runSite(a, args[1:])
 	case "replicate-existing":

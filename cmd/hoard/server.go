@@ -38,9 +38,11 @@ type serverOptions struct {
 	encryption     encryptionFlag
 	bucketDefaults string
 	lifecycleDay   time.Duration
+	inventoryDay   time.Duration
 	encryptMeta    onOffFlag
 	logs           logOptions
 	notify         notifyOptions
+	usage          usageOptions
 	meta           string
 	metaTimeout    time.Duration
 	tiering        tierOptions
@@ -136,11 +138,13 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	o.consoleOIDC.register(fs)
 	fs.StringVar(&o.bucketDefaults, "bucket-defaults", "", "settings of new buckets: secure (S3's since 2023, the default) or legacy (ACLs on, no bucket Block Public Access; for migrations) (default $HOARD_BUCKET_DEFAULTS)")
 	fs.DurationVar(&o.lifecycleDay, "lifecycle-day", 0, "length of a lifecycle rule's day, for tests and demos (default $HOARD_LIFECYCLE_DAY, else 24h)")
+	fs.DurationVar(&o.inventoryDay, "inventory-day", 0, "length of an inventory report's day (Weekly is 7), for tests and demos (default $HOARD_INVENTORY_DAY, else 24h)")
 	fs.Var(&o.encryption, "encryption", "on (default) or off; off is for benchmarks only: new objects are stored in plaintext")
 	o.encryptMeta.on = true
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	o.logs.register(fs)
 	o.notify.register(fs)
+	o.usage.register(fs)
 	fs.StringVar(&o.meta, "meta", "", "metadata database `url` (postgres://user@host:port/db, for PostgreSQL 15+, CockroachDB or YugabyteDB) shared by several gateways on one data directory (default $HOARD_META; none: the embedded engine in DATA/meta)")
 	fs.DurationVar(&o.metaTimeout, "meta-timeout", 10*time.Second, "with --meta: how long a metadata read or transaction may take, retries included, before the request gets 503 SlowDown")
 	fs.Var(&o.tiering.tiers, "tier", "a storage tier, repeatable as `NAME=WHERE`: dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
@@ -304,6 +308,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	invDay, err := dayFlag("inventory-day", "HOARD_INVENTORY_DAY", o.inventoryDay, a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	tiering, err := o.tiering.config(a.getenv)
 	if err != nil {
 		return nil, err
@@ -313,6 +321,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		return nil, err
 	}
 	notifyCfg, err := o.notify.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
+	usageCfg, err := o.usage.config(a.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -326,6 +338,8 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	srv, err := server.Open(server.Config{
 		BucketDefaults:   defaults,
 		LifecycleDay:     lcDay,
+		InventoryDay:     invDay,
+		Usage:            usageCfg,
 		Tiering:          tiering,
 		TLS:              tlsCfg,
 		LogDeliveryEvery: logEvery,
@@ -443,19 +457,25 @@ func bucketDefaults(flagValue string, getenv func(string) string) (s3api.BucketD
 // lifecycleDay resolves --lifecycle-day, then $HOARD_LIFECYCLE_DAY, else
 // S3's 24 hours.
 func lifecycleDay(flagValue time.Duration, getenv func(string) string) (time.Duration, error) {
+	return dayFlag("lifecycle-day", "HOARD_LIFECYCLE_DAY", flagValue, getenv)
+}
+
+// dayFlag resolves a time-compression flag, then its environment
+// variable, else S3's 24 hours.
+func dayFlag(flagName, envName string, flagValue time.Duration, getenv func(string) string) (time.Duration, error) {
 	if flagValue != 0 {
 		if flagValue < 0 {
-			return 0, fmt.Errorf("--lifecycle-day %s: want a positive duration", flagValue)
+			return 0, fmt.Errorf("--%s %s: want a positive duration", flagName, flagValue)
 		}
 		return flagValue, nil
 	}
-	v := getenv("HOARD_LIFECYCLE_DAY")
+	v := getenv(envName)
 	if v == "" {
 		return 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("HOARD_LIFECYCLE_DAY=%q: want a positive duration such as 10s or 24h", v)
+		return 0, fmt.Errorf("%s=%q: want a positive duration such as 10s or 24h", envName, v)
 	}
 	return d, nil
 }

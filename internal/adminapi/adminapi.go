@@ -7,6 +7,7 @@
 //	                        answer carries its root's secret, once
 //	GET    /accounts/ID     one account
 //	DELETE /accounts/ID     delete an account that owns no buckets
+//	GET    /usage/BUCKET    usage and cost (usage.go)
 //
 // and the sites routes of sites.go.
 //
@@ -26,8 +27,10 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
 	"github.com/hoard-s3/hoard/internal/sites"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Service is the scope service of admin requests.
@@ -48,8 +51,13 @@ type Handler struct {
 	reg         Registry
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
-	sites       SiteRegistry       // nil: no sites routes
-	repl        ExistingReplicator // nil: no replicate-existing
+	inventory   InventoryRunner
+	// usage, history and prices serve the usage endpoints (usage.go).
+	usage   UsageService
+	history HistorySource
+	prices  usage.PriceTable
+	sites   SiteRegistry       // nil: no sites routes
+	repl    ExistingReplicator // nil: no replicate-existing
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -124,6 +132,9 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 	}
 	ctx := r.Context()
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if v, status, err, ok := h.serveUsage(ctx, r, path); ok {
+		return v, status, err
+	}
 	if v, status, ok, err := h.siteRoute(ctx, r, auth, path); ok {
 		return v, status, err
 	}
@@ -148,6 +159,8 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 		}
 		h.log.InfoContext(ctx, "account deleted", "account", id)
 		return nil, http.StatusNoContent, nil
+	case strings.HasPrefix(path, "/inventory/"):
+		return h.inventoryRoute(ctx, r.Method, strings.TrimPrefix(path, "/inventory/"))
 	}
 	return nil, 0, &apiError{http.StatusNotFound, "NotFound", "no such admin resource or method"}
 }
@@ -221,6 +234,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		e = &apiError{http.StatusConflict, "OperatorAccount", err.Error()}
 	case errors.Is(err, accounts.ErrInvalid):
 		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
+	case errors.Is(err, object.ErrNoSuchBucket):
+		e = &apiError{http.StatusNotFound, "NoSuchBucket", err.Error()}
 	case errors.Is(err, sites.ErrNoSuchSite):
 		e = &apiError{http.StatusNotFound, "NoSuchSite", err.Error()}
 	case errors.Is(err, sites.ErrExists):

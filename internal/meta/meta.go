@@ -106,3 +106,17 @@ func Prefetch(ctx context.Context, r Reader, keys ...[]byte) error {
 	}
 	return nil
 }
+
+// Snapshot is a read-only view of the store frozen at the moment it was
+// taken: writes committed afterwards are not seen. Close releases it.
+type Snapshot interface {
+	Reader
+	Close() error
+}
+
+// Snapshotter is implemented by engines that can hold a consistent view
+// open for a long scan (an inventory of a whole bucket) without holding
+// a transaction.
+type Snapshotter interface {
+	Snapshot(ctx context.Context) (Snapshot, error)
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // BucketConfigDoc is a configuration document a bucket is created with
@@ -138,6 +139,9 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 			return fmt.Errorf("delete bucket %q: %w", name, err)
 		}
 		if err := dropConfigs(ctx, tx, name); err != nil {
+			return fmt.Errorf("delete bucket %q: %w", name, err)
+		}
+		if err := usage.DropSnapshots(ctx, tx, name); err != nil {
 			return fmt.Errorf("delete bucket %q: %w", name, err)
 		}
 		return tx.Delete(bucketKey(name))

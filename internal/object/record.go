@@ -90,6 +90,10 @@ type record struct {
 	LegalHoldSet bool
 	// Restore is the restore of an archived version (restorerec.go).
 	Restore *restoreState
+	// Tiering is the access state of an INTELLIGENT_TIERING version
+	// (itrec.go); nil for other classes and for an IT version never read
+	// since written.
+	Tiering *itState
 	// Repl is the version's replication status (replstatus.go).
 	Repl ReplicationStatus
 }
@@ -187,6 +191,9 @@ func (r *record) encode() []byte {
 	if r.Restore != nil {
 		v |= restoreFlag
 	}
+	if r.Tiering != nil {
+		v |= tieringFlag
+	}
 	if r.hasExt() {
 		b = append(b, v|recordExt)
 		b = r.appendExt(b)
@@ -195,6 +202,9 @@ func (r *record) encode() []byte {
 	}
 	if r.Restore != nil {
 		b = r.Restore.append(b)
+	}
+	if r.Tiering != nil {
+		b = r.Tiering.append(b)
 	}
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
@@ -255,7 +265,7 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
 	sealed := buf[0]&sealedMetaFlag != 0
-	v := buf[0] &^ (recordExt | sealedMetaFlag | restoreFlag)
+	v := buf[0] &^ (recordExt | sealedMetaFlag | restoreFlag | tieringFlag)
 	if v < recordV1 || v > recordV4 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
@@ -267,6 +277,9 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	}
 	if buf[0]&restoreFlag != 0 {
 		r.Restore = decodeRestore(&d)
+	}
+	if buf[0]&tieringFlag != 0 {
+		r.Tiering = decodeTiering(&d)
 	}
 	list := mode == modeList
 	byteField := d.bytes
@@ -386,6 +399,9 @@ func (r *record) listed(key string) ListedObject {
 		o.ChecksumType = r.checksumType()
 	}
 	o.Restore = r.Restore.status()
+	if r.StorageClass == ClassIntelligentTiering {
+		o.LastRead, o.ArchiveTier = r.lastRead(), r.Tiering.archiveTier()
+	}
 	return o
 }
 

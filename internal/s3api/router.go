@@ -144,6 +144,10 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opPutObjectLockConfiguration
 	case "GET accelerate", "PUT accelerate":
 		return accelerateOp(method)
+	case "GET intelligent-tiering", "PUT intelligent-tiering", "DELETE intelligent-tiering":
+		return itOp(method, q.Has("id"))
+	case "GET inventory", "PUT inventory", "DELETE inventory":
+		return inventoryOp(method, q.Has("id"))
 	}
 	if op, ok := accessBucketOps[method+" "+sub]; ok {
 		return op

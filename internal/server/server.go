@@ -23,6 +23,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/iamapi"
+	"github.com/hoard-s3/hoard/internal/inventory"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/kmsapi"
 	"github.com/hoard-s3/hoard/internal/lifecycle"
@@ -40,6 +41,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Config is what a server needs to start.
@@ -100,8 +102,13 @@ type Config struct {
 	Lifecycle lifecycle.Config
 	// Tiering places storage classes on tiers and times restores.
 	Tiering TierConfig
+	// InventoryDay is the length of an inventory report's day (24 hours
+	// unless shortened for tests and demos); Weekly reports take seven.
+	InventoryDay time.Duration
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
+	// Usage configures the usage counters, their prices and snapshots.
+	Usage UsageConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
 	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
 	OIDCClient *http.Client
@@ -137,6 +144,8 @@ type Server struct {
 	// consoleSessions keeps console sessions in the metadata store.
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
+	inventory       *inventory.Scheduler
+	usage           *usage.Worker
 	sites           *sites.Registry
 	replicator      *replication.Replicator
 }
@@ -228,6 +237,8 @@ func Open(cfg Config) (*Server, error) {
 		Replication: s.outbox,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
+		LifecycleDay: cfg.LifecycleDay,
+		UsageDepth:   cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
@@ -235,8 +246,13 @@ func Open(cfg Config) (*Server, error) {
 		lcCfg.Transitioner = lifecycle.ServiceTransitioner{Svc: s.service}
 	}
 	s.lc = lifecycle.New(s.service, s.meta, lcCfg)
+	s.inventory = inventory.NewScheduler(s.service, s.meta, inventory.SchedulerConfig{Day: cfg.InventoryDay, Logger: cfg.Logger,
+		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
 	if err := s.openReplication(); err != nil {
 		return nil, err
 	}
@@ -257,7 +273,10 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithSites(s.sites).WithReplication(s.service),
+		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
+			WithInventory(s.inventory).
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices).
+			WithSites(s.sites).WithReplication(s.service),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -324,6 +343,9 @@ func (s *Server) KeyService() *kms.Service { return s.kms }
 // Lifecycle exposes the lifecycle worker (for benchmarks in-process).
 func (s *Server) Lifecycle() *lifecycle.Worker { return s.lc }
 
+// Inventory exposes the inventory scheduler (for tools and tests).
+func (s *Server) Inventory() *inventory.Scheduler { return s.inventory }
+
 // Identities exposes the operator account's identity service (for tools
 // and tests in-process).
 func (s *Server) Identities() *iam.Service { return s.iam }
@@ -346,6 +368,12 @@ func (s *Server) Serve() error {
 		defer s.bg.Done()
 		s.lc.Run(ctx)
 	}()
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.inventory.Run(ctx)
+	}()
+	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
