@@ -66,6 +66,9 @@ type Config struct {
 	// NotifyStatus reports the event notification targets' health, shown
 	// to the account root (notifications.go); nil shows none.
 	NotifyStatus func(context.Context) ([]notify.Status, error)
+	// ReplicationStatus reports the server's replication figures, shown to
+	// the account root (replication.go); nil shows none.
+	ReplicationStatus func(context.Context) (ReplicationStats, error)
 	// OIDC, when set, offers sign-in with an OpenID Connect provider.
 	OIDC *OIDCConfig
 }
@@ -142,6 +145,7 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/buckets/delete", c.withSession(c.deleteBucket))
 	m.HandleFunc("GET /api/settings", c.withSession(c.getSettings))
 	m.HandleFunc("GET /api/notifications", c.withSession(c.getNotifications))
+	m.HandleFunc("GET /api/replication", c.withSession(c.getReplication))
 	m.HandleFunc("POST /api/settings", c.withSession(c.putSetting))
 	m.HandleFunc("GET /api/objects", c.withSession(c.listObjects))
 	m.HandleFunc("GET /api/object", c.withSession(c.objectDetails))

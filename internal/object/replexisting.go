@@ -119,7 +119,7 @@ func (s *Service) queueExisting(ctx context.Context, tx meta.Txn, b *Bucket, v L
 		if rule == nil || !rule.ReplicatesDeleteMarkers() {
 			return false, nil
 		}
-		return true, s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: v.Key, VersionID: rec.VersionID, Rule: rule.ID, Marker: true, Written: rec.ModTime})
+		return s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: v.Key, VersionID: rec.VersionID, Rule: rule.ID, Marker: true, Written: rec.ModTime})
 	}
 	if rec.Repl != ReplNone && rec.Repl != ReplFailed {
 		return false, nil // pending, done, or a replica
@@ -131,13 +131,14 @@ func (s *Service) queueExisting(ctx context.Context, tx meta.Txn, b *Bucket, v L
 	if rule == nil || !replicable(rule, rec) {
 		return false, nil
 	}
+	ok, err := s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: v.Key, VersionID: rec.VersionID, Rule: rule.ID, Written: rec.ModTime})
+	if err != nil || !ok {
+		return false, err
+	}
 	rec.Repl = ReplPending
 	val, err := s.encodeRecord(b.Name, v.Key, rec)
 	if err != nil {
 		return false, err
 	}
-	if err := tx.Set(loc.mkey, val); err != nil {
-		return false, err
-	}
-	return true, s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: v.Key, VersionID: rec.VersionID, Rule: rule.ID, Written: rec.ModTime})
+	return true, tx.Set(loc.mkey, val)
 }

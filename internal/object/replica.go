@@ -6,17 +6,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/hoard-s3/hoard/internal/event"
 	"github.com/hoard-s3/hoard/internal/meta"
 )
 
 // ReplicaInput is a version another site replicates here: the version
-// keeps its id and modification time, so both sites agree on it.
+// keeps its id, and with it its modification time (the id carries it,
+// versionid.go), so both sites agree on it.
 type ReplicaInput struct {
 	Bucket, Key, VersionID string
-	ModTime                time.Time
 	DeleteMarker           bool
 	// The version's data (not for delete markers), in plaintext: it is
 	// sealed here under this site's keys as SSE says.
@@ -47,7 +46,7 @@ func (s *Service) PutReplica(ctx context.Context, in ReplicaInput) (*ObjectInfo,
 	if b.Versioning != VersioningEnabled {
 		return nil, fmt.Errorf("replica destination %q is not versioned: %w", in.Bucket, ErrInvalidBucketState)
 	}
-	rec := &record{VersionID: in.VersionID, ModTime: in.ModTime.UnixNano()}
+	rec := &record{VersionID: in.VersionID, ModTime: versionTime(in.VersionID)}
 	if in.DeleteMarker {
 		rec.DeleteMarker, rec.Inline = true, []byte{}
 		if _, err := s.commitReplica(ctx, in.Bucket, in.Key, rec); err != nil {
@@ -106,9 +105,6 @@ func validReplica(in *ReplicaInput) error {
 	}
 	if err := parseVersionID(in.VersionID); err != nil {
 		return err
-	}
-	if in.ModTime.IsZero() {
-		return fmt.Errorf("replica of %s without a modification time: %w", in.Key, ErrInvalidArgument)
 	}
 	if in.Size > MaxSinglePutSize {
 		return fmt.Errorf("replica of %d bytes: %w", in.Size, ErrEntityTooLarge)

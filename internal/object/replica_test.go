@@ -97,19 +97,19 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	ctx := context.Background()
 	src := e.put(t, "src", "docs/k", []byte("newer"))
 	older := newVersionID(src.LastModified.Add(-time.Hour).UnixNano())
-	put := func(vid string, mod time.Time, body string, marker bool) {
+	put := func(vid string, body string, marker bool) {
 		t.Helper()
-		_, err := e.PutReplica(ctx, ReplicaInput{Bucket: "dst", Key: "docs/k", VersionID: vid, ModTime: mod,
+		_, err := e.PutReplica(ctx, ReplicaInput{Bucket: "dst", Key: "docs/k", VersionID: vid,
 			DeleteMarker: marker, Body: bytes.NewReader([]byte(body)), Size: int64(len(body)),
 			Metadata: Metadata{ContentType: "text/plain", User: map[string]string{"colour": "blue"}}, Tags: []Tag{{Key: "t", Value: "v"}}})
 		if err != nil {
 			t.Fatalf("replica %s: %v", vid, err)
 		}
 	}
-	put(src.VersionID, src.LastModified, "newer", false)
-	put(src.VersionID, src.LastModified, "newer", false) // a retried delivery
+	put(src.VersionID, "newer", false)
+	put(src.VersionID, "newer", false) // a retried delivery
 	// An older version arriving late stays noncurrent: the latest write wins.
-	put(older, src.LastModified.Add(-time.Hour), "older", false)
+	put(older, "older", false)
 	h := e.head(t, "dst", "docs/k", "")
 	if h.VersionID != src.VersionID || h.Replication != ReplReplica || h.Metadata.User["colour"] != "blue" || h.TagCount != 1 {
 		t.Fatalf("latest %+v", h)
@@ -122,7 +122,7 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	}
 	// A newer delete marker hides the key.
 	mk := newVersionID(src.LastModified.Add(time.Second).UnixNano())
-	put(mk, src.LastModified.Add(time.Second), "", true)
+	put(mk, "", true)
 	if _, err := e.GetObject(ctx, GetInput{Bucket: "dst", Key: "docs/k"}); err == nil {
 		t.Fatal("the key still reads after a newer delete marker")
 	}
@@ -139,8 +139,39 @@ func TestPutReplicaKeepsTheVersion(t *testing.T) {
 	}
 	// An unversioned destination refuses.
 	e.bucket(t, "plain")
-	if _, err := e.PutReplica(ctx, ReplicaInput{Bucket: "plain", Key: "k", VersionID: src.VersionID, ModTime: src.LastModified,
+	if _, err := e.PutReplica(ctx, ReplicaInput{Bucket: "plain", Key: "k", VersionID: src.VersionID,
 		Body: bytes.NewReader(nil)}); err == nil {
 		t.Fatal("unversioned destination took a replica")
+	}
+}
+
+// With the outbox full a write goes on without a status, so that
+// replicate-existing queues it once there is room.
+func TestReplicationOutboxFull(t *testing.T) {
+	e := replicatingEnv(t)
+	ctx := context.Background()
+	ob := outbox.New(e.meta, outbox.Options{Limits: outbox.Limits{MaxRecords: 1}})
+	e.cfg.Replication = ob
+	first := e.put(t, "src", "docs/1", []byte("a"))
+	if _, err := ob.Stats(ctx); err != nil || !ob.Full() {
+		t.Fatalf("outbox not full: %v", err)
+	}
+	second := e.put(t, "src", "docs/2", []byte("b"))
+	if h := e.head(t, "src", "docs/1", first.VersionID); h.Replication != ReplPending {
+		t.Fatalf("first: %v", h.Replication)
+	}
+	if h := e.head(t, "src", "docs/2", second.VersionID); h.Replication != ReplNone {
+		t.Fatalf("second, not queued: %v", h.Replication)
+	}
+	e.cfg.Replication = outbox.New(e.meta, outbox.Options{}) // room again
+	run, total, err := e.ReplicateExisting(ctx, "src")
+	if err != nil || run != 1 || total != 1 {
+		t.Fatalf("replicate-existing: %d %d %v", run, total, err)
+	}
+	if h := e.head(t, "src", "docs/2", second.VersionID); h.Replication != ReplPending {
+		t.Fatalf("second after replicate-existing: %v", h.Replication)
+	}
+	if n := len(queuedTasks(t, e.meta)); n != 2 {
+		t.Fatalf("%d tasks", n)
 	}
 }

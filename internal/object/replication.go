@@ -139,8 +139,24 @@ func (c *ReplicationConfig) Rule(id string) *ReplicationRule {
 	return nil
 }
 
+// DestinationChecker tells whether a destination bucket can take
+// replicas: found on a registered site with versioning Enabled. It
+// answers ErrDestinationUnversioned (or ErrNoSuchBucket) only when it
+// knows; a site it cannot reach is no refusal (replication retries).
+type DestinationChecker interface {
+	CheckDestination(ctx context.Context, bucket string) error
+}
+
+// ErrDestinationUnversioned is a destination without versioning Enabled.
+var ErrDestinationUnversioned = errors.New("destination bucket is not versioned")
+
+// SetDestinationChecker makes PutBucketReplication check destinations
+// with c (the replicator, which is built after the service).
+func (s *Service) SetDestinationChecker(c DestinationChecker) { s.destCheck = c }
+
 // PutBucketReplication validates and stores a replication configuration.
-// The bucket must have versioning Enabled (S3's InvalidRequest).
+// The bucket must have versioning Enabled (S3's InvalidRequest), and so
+// must each destination that can be reached.
 func (s *Service) PutBucketReplication(ctx context.Context, bucket string, c *ReplicationConfig) error {
 	for i := range c.Rules {
 		if c.Rules[i].ID == "" {
@@ -148,6 +164,9 @@ func (s *Service) PutBucketReplication(ctx context.Context, bucket string, c *Re
 		}
 	}
 	if err := validReplication(c); err != nil {
+		return fmt.Errorf("replication of %q: %w", bucket, err)
+	}
+	if err := s.checkDestinations(ctx, c); err != nil {
 		return fmt.Errorf("replication of %q: %w", bucket, err)
 	}
 	doc, err := json.Marshal(c)
@@ -203,4 +222,28 @@ func decodeReplication(bucket string, doc []byte) (*ReplicationConfig, error) {
 		return nil, fmt.Errorf("replication of %q: %w", bucket, errCorrupt)
 	}
 	return &c, nil
+}
+
+func (s *Service) checkDestinations(ctx context.Context, c *ReplicationConfig) error {
+	if s.destCheck == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, r := range c.Rules {
+		name := r.Destination.DestinationBucket()
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		err := s.destCheck.CheckDestination(ctx, name)
+		switch {
+		case errors.Is(err, ErrDestinationUnversioned):
+			return replInvalid("InvalidRequest", "Destination bucket must have versioning enabled.")
+		case errors.Is(err, ErrNoSuchBucket):
+			return replInvalid("InvalidRequest", "Destination bucket must exist.")
+		case err != nil:
+			s.log().Warn("replication destination not checked", "bucket", name, "err", err)
+		}
+	}
+	return nil
 }

@@ -61,8 +61,11 @@ func (s *Service) queueReplication(ctx context.Context, tx meta.Txn, b *Bucket, 
 	if rule == nil || !replicable(rule, rec) {
 		return nil
 	}
-	rec.Repl = ReplPending
-	return s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: key, VersionID: rec.VersionID, Rule: rule.ID, Written: rec.ModTime})
+	ok, err := s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: key, VersionID: rec.VersionID, Rule: rule.ID, Written: rec.ModTime})
+	if ok {
+		rec.Repl = ReplPending
+	}
+	return err
 }
 
 // replicable applies S3's rules on encrypted objects: SSE-C objects are
@@ -94,21 +97,23 @@ func (s *Service) queueMarker(ctx context.Context, tx meta.Txn, b *Bucket, res D
 	if rule == nil || !rule.ReplicatesDeleteMarkers() {
 		return nil
 	}
-	return s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: res.Key, VersionID: res.VersionID,
+	_, err = s.appendTask(ctx, tx, ReplicationTask{Bucket: b.Name, Key: res.Key, VersionID: res.VersionID,
 		Rule: rule.ID, Marker: true, Written: versionTime(res.VersionID)})
+	return err
 }
 
-func (s *Service) appendTask(ctx context.Context, tx meta.Txn, t ReplicationTask) error {
+// appendTask queues t inside tx; ok is false when the outbox is full:
+// the write goes on, its version without a status, so that
+// replicate-existing picks it up later.
+func (s *Service) appendTask(ctx context.Context, tx meta.Txn, t ReplicationTask) (bool, error) {
 	_, ok, err := s.cfg.Replication.Append(ctx, tx, outbox.Record{Kind: ReplicationKind, OrderKey: t.Bucket + "/" + t.Key, Payload: EncodeTask(t)})
 	if err != nil {
-		return fmt.Errorf("queue replication of %s/%s: %w", t.Bucket, t.Key, err)
+		return false, fmt.Errorf("queue replication of %s/%s: %w", t.Bucket, t.Key, err)
 	}
 	if !ok {
-		// The outbox is full: the write goes on; replicate-existing
-		// picks the version up later.
 		s.log().Warn("replication not queued: outbox full", "bucket", t.Bucket, "key", t.Key, "version", t.VersionID)
 	}
-	return nil
+	return ok, nil
 }
 
 // cachedReplication is a decoded configuration with its bytes.
@@ -170,12 +175,12 @@ func (s *Service) queueModification(ctx context.Context, tx meta.Txn, bucket, ke
 	if rule == nil || !replicable(rule, rec) {
 		return nil
 	}
-	if rec.Repl == ReplReplica {
-		if !rule.ReplicatesReplicas() {
-			return nil
-		}
-	} else {
+	if rec.Repl == ReplReplica && !rule.ReplicatesReplicas() {
+		return nil
+	}
+	ok, err := s.appendTask(ctx, tx, ReplicationTask{Bucket: bucket, Key: key, VersionID: rec.VersionID, Rule: rule.ID, Written: s.cfg.Now().UnixNano()})
+	if ok && rec.Repl != ReplReplica {
 		rec.Repl = ReplPending
 	}
-	return s.appendTask(ctx, tx, ReplicationTask{Bucket: bucket, Key: key, VersionID: rec.VersionID, Rule: rule.ID, Written: s.cfg.Now().UnixNano()})
+	return err
 }

@@ -102,6 +102,8 @@ type Service struct {
 	notifyCache sync.Map
 	// replCache holds decoded replication configurations (replqueue.go).
 	replCache sync.Map
+	// destCheck checks replication destinations (replication.go).
+	destCheck DestinationChecker
 }
 
 // New returns a service over the given engines.

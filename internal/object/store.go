@@ -81,6 +81,9 @@ func (s *Service) commitRecord(ctx context.Context, bucket, key string, rec *rec
 		// What the commit reads of an unversioned key, in one round trip
 		// where reads are remote (pgmeta); versioned keys read more.
 		ahead := [][]byte{bucketKey(bucket), okey, markerPtrKey(bucket, key), nullPtrKey(bucket, key)}
+		if s.cfg.Replication != nil {
+			ahead = append(ahead, configKey(bucket, cfgReplication)) // read by queueReplication
+		}
 		if rec.BlobID != "" {
 			ahead = append(ahead, orphanKey(rec.BlobID))
 		}

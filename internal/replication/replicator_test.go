@@ -299,3 +299,84 @@ func TestReplicateModifications(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	waitTags(t, ctx, b, "mods", "k", *p.VersionId, "b=3;") // and nothing bounced back
 }
+
+// PutBucketReplication refuses a destination that is not versioned or
+// that no registered site holds, as S3 does.
+func TestReplicationChecksDestination(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "chk")
+	if _, err := b.c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("plain")}); err != nil {
+		t.Fatal(err)
+	}
+	admin := &adminapi.Client{Endpoint: a.srv.URL, AccessKey: testserver.AccessKey, SecretKey: testserver.SecretKey}
+	if _, err := admin.AddSite(ctx, adminapi.SiteRequest{Name: "peer", Endpoint: b.srv.URL, Region: testserver.Region,
+		AccessKey: testserver.AccessKey, SecretKey: testserver.SecretKey}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(dest string) error {
+		_, err := a.c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: aws.String("chk"),
+			ReplicationConfiguration: &types.ReplicationConfiguration{Role: aws.String(role), Rules: []types.ReplicationRule{{
+				Status: types.ReplicationRuleStatusEnabled, Filter: &types.ReplicationRuleFilter{Prefix: aws.String("")},
+				DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusDisabled},
+				Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::" + dest)}}}}})
+		return err
+	}
+	for _, dest := range []string{"plain", "nowhere"} {
+		if err := put(dest); err == nil || !strings.Contains(err.Error(), "InvalidRequest") {
+			t.Fatalf("destination %s: %v", dest, err)
+		}
+	}
+	if _, err := b.c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("plain"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("plain"); err != nil {
+		t.Fatalf("versioned destination: %v", err)
+	}
+}
+
+// A completed multipart upload and a copy are new versions: both go.
+func TestReplicateMultipartAndCopy(t *testing.T) {
+	ctx := testserver.Context(t)
+	a, b := newSite(t), newSite(t)
+	versionedBucket(t, ctx, a, "mpu-src")
+	versionedBucket(t, ctx, b, "mpu-dst")
+	link(t, ctx, a, b, "mpu-src", "mpu-dst", nil)
+	up, err := a.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu-src"), Key: aws.String("big")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := []string{strings.Repeat("a", 5<<20), "tail"}
+	var done []types.CompletedPart
+	for i, p := range parts {
+		out, err := a.c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("mpu-src"), Key: aws.String("big"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: strings.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done = append(done, types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag, ChecksumCRC64NVME: out.ChecksumCRC64NVME})
+	}
+	c, err := a.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mpu-src"), Key: aws.String("big"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: done}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := a.c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("mpu-src"), Key: aws.String("copied"), CopySource: aws.String("mpu-src/big")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, ctx, a, "mpu-src", "big", *c.VersionId, types.ReplicationStatusCompleted)
+	waitStatus(t, ctx, a, "mpu-src", "copied", *cp.VersionId, types.ReplicationStatusCompleted)
+	for key, vid := range map[string]string{"big": *c.VersionId, "copied": *cp.VersionId} {
+		got, err := b.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("mpu-dst"), Key: aws.String(key), VersionId: aws.String(vid)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if string(body) != parts[0]+parts[1] {
+			t.Fatalf("%s at b: %d bytes", key, len(body))
+		}
+	}
+}

@@ -85,7 +85,6 @@ func (r *Replicator) sendMarker(ctx context.Context, site sites.Credentials, rul
 		return err
 	}
 	req.Header.Set(s3api.HdrReplicaVersion, task.VersionID)
-	req.Header.Set(s3api.HdrReplicaModified, time.Unix(0, task.Written).UTC().Format(time.RFC3339Nano))
 	return r.send(ctx, site, rule, req)
 }
 
@@ -138,7 +137,6 @@ func (r *Replicator) sendVersion(ctx context.Context, site sites.Credentials, ru
 // versionHeaders describes a version as a PutObject would.
 func versionHeaders(h http.Header, info *object.ObjectInfo, tags []object.Tag, rule *object.ReplicationRule) {
 	h.Set(s3api.HdrReplicaVersion, info.VersionID)
-	h.Set(s3api.HdrReplicaModified, info.LastModified.UTC().Format(time.RFC3339Nano))
 	md := info.Metadata
 	for name, v := range map[string]string{"Content-Type": md.ContentType, "Content-Encoding": md.ContentEncoding,
 		"Content-Disposition": md.ContentDisposition, "Content-Language": md.ContentLanguage,
@@ -203,4 +201,54 @@ func keyOwnerCaller(ctx context.Context, enc object.SSEInfo) context.Context {
 		Principal:  policy.Principal{Type: policy.PrincipalRoot, ARN: "arn:aws:iam::" + acct + ":root", Account: acct, UserID: acct},
 		ViaService: "s3." + parts[3] + ".amazonaws.com",
 	})
+}
+
+// CheckDestination implements object.DestinationChecker: the bucket must
+// be on a registered site with versioning Enabled. With no site
+// registered yet, or a site that does not answer, nothing is refused.
+func (r *Replicator) CheckDestination(ctx context.Context, bucket string) error {
+	all, err := r.cfg.Sites.All(ctx)
+	if err != nil || len(all) == 0 {
+		return err
+	}
+	unreachable := false
+	for _, s := range all {
+		found, err := r.hasBucket(ctx, s, bucket)
+		if err != nil {
+			unreachable = true
+			continue
+		}
+		if !found {
+			continue
+		}
+		on, err := r.versioned(ctx, s, bucket)
+		if err != nil {
+			return err
+		}
+		if !on {
+			return fmt.Errorf("bucket %s at site %s: %w", bucket, s.Name, object.ErrDestinationUnversioned)
+		}
+		return nil
+	}
+	if unreachable {
+		return fmt.Errorf("bucket %s: a site did not answer", bucket)
+	}
+	return fmt.Errorf("bucket %s on no registered site: %w", bucket, object.ErrNoSuchBucket)
+}
+
+func (r *Replicator) versioned(ctx context.Context, site sites.Credentials, bucket string) (bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, objectURL(site, bucket, "")+"?versioning", nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := r.do(ctx, site, req)
+	if err != nil {
+		return false, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return false, fmt.Errorf("GET versioning of %s answered %d", bucket, resp.StatusCode)
+	}
+	return strings.Contains(string(body), "<Status>Enabled</Status>"), nil
 }

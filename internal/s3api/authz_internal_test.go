@@ -14,7 +14,7 @@ import (
 
 // TestEveryRouteHasAPermission walks every request shape the router can
 // tell apart (methods, subresources, service/bucket/object targets, copy
-// headers, list types, the control API) and fails if an operation it
+// and replica headers, list types, the control API) and fails if an operation it
 // produces has no permission: none can run unauthorized.
 func TestEveryRouteHasAPermission(t *testing.T) {
 	h, _ := testHandler("s3.example.com")
@@ -27,15 +27,15 @@ func TestEveryRouteHasAPermission(t *testing.T) {
 	for _, m := range methods {
 		for _, target := range []string{"/", "/b", "/b/k"} {
 			for _, q := range queries {
-				for _, copySrc := range []bool{false, true} {
+				for _, hdr := range []string{"", "X-Amz-Copy-Source", HdrReplicaVersion} {
 					url := target
 					if q != "" {
 						url += "?" + q
 					}
 					r := httptest.NewRequest(m, url, nil)
 					r.Host = "127.0.0.1"
-					if copySrc {
-						r.Header.Set("X-Amz-Copy-Source", "a/b")
+					if hdr != "" {
+						r.Header.Set(hdr, "a/b")
 					}
 					req := newRequest(httptest.NewRecorder(), r)
 					req.bucket, req.key = h.resolve(r)

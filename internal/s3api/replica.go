@@ -2,21 +2,20 @@ package s3api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/hoard-s3/hoard/internal/object"
 )
 
 // Site-to-site replication writes. Another Hoard site's replicator sends
 // a version as a PutObject (or a delete marker as a DeleteObject) that
-// carries the version's id and modification time in the headers below,
+// carries the version's id (and with it its modification time) in the
+// header below,
 // signed with the key pair registered for it. Such a request needs
 // s3:ReplicateObject (s3:ReplicateDelete) on the destination, as S3's
 // replication role does, and stores the version as a REPLICA with the
 // same id.
 const (
-	HdrReplicaVersion  = "X-Amz-Hoard-Replica-Version-Id"
-	HdrReplicaModified = "X-Amz-Hoard-Replica-Modified" // RFC 3339, nanoseconds
+	HdrReplicaVersion = "X-Amz-Hoard-Replica-Version-Id"
 )
 
 var (
@@ -27,20 +26,8 @@ var (
 // isReplica reports whether a request is a site-to-site replication write.
 func isReplica(r *http.Request) bool { return r.Header.Get(HdrReplicaVersion) != "" }
 
-func replicaVersion(req *request) (string, time.Time, error) {
-	vid := req.header(HdrReplicaVersion)
-	mod, err := time.Parse(time.RFC3339Nano, req.header(HdrReplicaModified))
-	if err != nil {
-		return "", time.Time{}, errInvalidArgument.withMessage(HdrReplicaModified + " must be an RFC 3339 time")
-	}
-	return vid, mod, nil
-}
-
 func (h *handler) replicateObject(req *request) (*response, error) {
-	vid, mod, err := replicaVersion(req)
-	if err != nil {
-		return nil, err
-	}
+	vid := req.header(HdrReplicaVersion)
 	body, err := decodeUploadBody(req)
 	if err != nil {
 		return nil, err
@@ -50,7 +37,7 @@ func (h *handler) replicateObject(req *request) (*response, error) {
 	if err := decodePutHeaders(req.r, &put); err != nil {
 		return nil, err
 	}
-	in := object.ReplicaInput{Bucket: req.bucket, Key: req.key, VersionID: vid, ModTime: mod,
+	in := object.ReplicaInput{Bucket: req.bucket, Key: req.key, VersionID: vid,
 		Body: body.r, Size: body.size, Checksum: body.checksum,
 		Metadata: put.Metadata, Tags: put.Tags, StorageClass: put.StorageClass, SSE: put.SSE}
 	if put.Lock != nil {
@@ -67,11 +54,7 @@ func (h *handler) replicateObject(req *request) (*response, error) {
 }
 
 func (h *handler) replicateDelete(req *request) (*response, error) {
-	vid, mod, err := replicaVersion(req)
-	if err != nil {
-		return nil, err
-	}
-	info, err := h.svc.PutReplica(req.ctx, object.ReplicaInput{Bucket: req.bucket, Key: req.key, VersionID: vid, ModTime: mod, DeleteMarker: true})
+	info, err := h.svc.PutReplica(req.ctx, object.ReplicaInput{Bucket: req.bucket, Key: req.key, VersionID: req.header(HdrReplicaVersion), DeleteMarker: true})
 	if err != nil {
 		return nil, err
 	}

@@ -48,3 +48,27 @@ func TestReplicationStatusHeader(t *testing.T) {
 		}
 	}
 }
+
+// A site-to-site replica write needs s3:ReplicateObject (s3:ReplicateDelete
+// for a delete marker): s3:PutObject alone is refused and stores nothing.
+func TestReplicaWritesNeedReplicatePermission(t *testing.T) {
+	e := newEnv(t)
+	enableVersioning(t, e, e.bucket)
+	vid := "SS8J5A5GG7KQ855VVBQCB3G7JG"
+	hdr := map[string]string{"X-Amz-Hoard-Replica-Version-Id": vid}
+	res := `"arn:aws:s3:::` + e.bucket + `/*"`
+	putter := e.newUser(allowDoc(`["s3:PutObject","s3:DeleteObject"]`, res))
+	e.signedAs(putter, "PUT", "/"+e.bucket+"/k", []byte("data"), hdr).wantError(t, 403, "AccessDenied")
+	e.signedAs(putter, "DELETE", "/"+e.bucket+"/k", nil, hdr).wantError(t, 403, "AccessDenied")
+
+	replicator := e.newUser(allowDoc(`["s3:ReplicateObject","s3:ReplicateDelete"]`, res))
+	if r := e.signedAs(replicator, "PUT", "/"+e.bucket+"/k", []byte("data"), hdr); r.status != 200 || r.header.Get("X-Amz-Version-Id") != vid {
+		t.Fatalf("replica put: %d %s %v", r.status, r.body, r.header)
+	}
+	out, err := e.c.HeadObject(e.ctx, &s3.HeadObjectInput{Bucket: aws.String(e.bucket), Key: aws.String("k")})
+	if err != nil || aws.ToString(out.VersionId) != vid || out.ReplicationStatus != "REPLICA" || aws.ToInt64(out.ContentLength) != 4 {
+		t.Fatalf("head: %+v %v", out, err)
+	}
+	bad := map[string]string{"X-Amz-Hoard-Replica-Version-Id": "not-a-version"}
+	e.signedAs(replicator, "PUT", "/"+e.bucket+"/k2", []byte("data"), bad).wantError(t, 400, "InvalidArgument")
+}

@@ -52,8 +52,9 @@ func (s *Server) openConsole(s3 http.Handler) (http.Handler, error) {
 		S3Addr:   s.ln.Addr().String(), S3TLS: s.certs != nil, HTTPClient: s.selfHTTPClient(), Region: s.cfg.Region,
 		Credentials: s.accounts, Identities: s.accounts,
 		PartURLExpiry: cc.PartURLExpiry, Logger: s.cfg.Logger.With("component", "console"),
-		NotifyStatus: s.notifier.Status,
-		OIDC:         cc.OIDC,
+		NotifyStatus:      s.notifier.Status,
+		ReplicationStatus: s.replicationStats,
+		OIDC:              cc.OIDC,
 	})
 	s.console = &consoleServer{ln: ln, http: &http.Server{
 		Handler:           s.front(h),

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
+
+	"github.com/hoard-s3/hoard/internal/console"
 
 	"github.com/hoard-s3/hoard/internal/replication"
 )
@@ -15,9 +18,17 @@ func (s *Server) openReplication() error {
 	if err := s.replicator.Register(s.dispatcher); err != nil {
 		return fmt.Errorf("replication: %w", err)
 	}
+	s.service.SetDestinationChecker(s.replicator)
 	s.metrics.Registry().MustRegister(s.replicator.Collector())
 	return nil
 }
 
 // Replicator exposes the replicator (for tests and benchmarks in-process).
 func (s *Server) Replicator() *replication.Replicator { return s.replicator }
+
+// replicationStats are the replicator's figures for the console.
+func (s *Server) replicationStats(ctx context.Context) (console.ReplicationStats, error) {
+	snap, err := s.replicator.Snapshot(ctx)
+	return console.ReplicationStats{Backlog: snap.Backlog, Completed: snap.Completed, Failures: snap.Failures,
+		LagP50: snap.LagP50.Seconds(), LagP99: snap.LagP99.Seconds()}, err
+}

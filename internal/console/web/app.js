@@ -5,6 +5,7 @@
 
 import { versionRows, download, deleteVersion, versioningCard, objectLockCard } from './versions.js';
 import { notificationsCard } from './notifications.js';
+import { replicationCard } from './replication.js';
 import { lifecycleCard } from './lifecycle.js';
 import { restoreState, restoreSection } from './archive.js';
 import { accountsView } from './accounts.js';
@@ -254,6 +255,7 @@ async function settingsView(bucket) {
     cards.push(settingCard(bucket, name, title, st, data));
   }
   cards.push(notificationsCard(bucket));
+  cards.push(replicationCard(bucket));
   setView('Settings of ' + bucket, h('p', {}, h('a', { href: bucketHref(bucket) }, '← Objects of ' + bucket)), ...cards,
     missing.length ? h('p', { class: 'muted' }, 'Not offered by this server yet: ' + missing.join(', ') + '.') : null);
 }
