@@ -19,7 +19,25 @@ import (
 // target is gone, are dropped.
 type AccessSink struct {
 	Service *object.Service
-	Account string // the source bucket's account id, for PartitionedPrefix
+	// AccountOf is the account id of a bucket owner's canonical id, for
+	// PartitionedPrefix; nil or failing, Account is used.
+	AccountOf func(ctx context.Context, canonical string) (string, error)
+	Account   string
+}
+
+// sourceAccount is the account id of the source bucket's owner.
+func (a *AccessSink) sourceAccount(ctx context.Context, owner string) (string, error) {
+	if a.AccountOf == nil || owner == "" {
+		return a.Account, nil
+	}
+	id, err := a.AccountOf(ctx, owner)
+	if err != nil {
+		return "", fmt.Errorf("account of the owner of the logged bucket: %w", err)
+	}
+	if id == "" {
+		return a.Account, nil
+	}
+	return id, nil
 }
 
 // Deliver writes one log object per day of the records' dates (one
@@ -40,9 +58,13 @@ func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.R
 	if err != nil {
 		return err
 	}
+	account, err := a.sourceAccount(ctx, src.Owner)
+	if err != nil {
+		return err
+	}
 	for _, part := range splitByDay(recs, cfg.KeyFormat.DateSource == object.LogDateEventTime) {
-		key := AccessLogKey(cfg, a.Account, src.Region, source, part[0].Time, now, uniqueString())
-		ok, err := a.permitted(ctx, cfg.TargetBucket, key, source)
+		key := AccessLogKey(cfg, account, src.Region, source, part[0].Time, now, uniqueString())
+		ok, err := a.permitted(ctx, cfg.TargetBucket, key, source, account)
 		if err != nil {
 			return err
 		}
