@@ -23,6 +23,10 @@ type AccessSink struct {
 	// PartitionedPrefix; nil or failing, Account is used.
 	AccountOf func(ctx context.Context, canonical string) (string, error)
 	Account   string
+	// GrantsACL is the object ACL applying a configuration's TargetGrants
+	// to a log object written into target, nil for none (no grants, or
+	// ACLs disabled there); nil, log objects get no ACL.
+	GrantsACL func(ctx context.Context, target string, grants []object.LogGrant) ([]byte, error)
 }
 
 // sourceAccount is the account id of the source bucket's owner.
@@ -71,16 +75,27 @@ func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.R
 		if !ok {
 			return fmt.Errorf("the policy of %q refuses the logging service: %w", cfg.TargetBucket, ErrDrop)
 		}
-		if err := a.put(ctx, cfg.TargetBucket, key, part); err != nil {
+		if err := a.put(ctx, cfg, key, part); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.Record) error {
+// put writes one log object and gives it the configuration's grants. A
+// crash between the two leaves an object without them; its records are
+// delivered again, into an object with them.
+func (a *AccessSink) put(ctx context.Context, cfg *object.BucketLogging, key string, recs []outbox.Record) error {
+	bucket := cfg.TargetBucket
+	var doc []byte
+	if a.GrantsACL != nil {
+		var err error
+		if doc, err = a.GrantsACL(ctx, bucket, cfg.TargetGrants); err != nil {
+			return err
+		}
+	}
 	body := logBody(recs)
-	_, err := a.Service.PutObject(ctx, object.PutInput{
+	info, err := a.Service.PutObject(ctx, object.PutInput{
 		Bucket: bucket, Key: key, Body: body, Size: int64(body.Len()),
 		Metadata: object.Metadata{ContentType: "text/plain"},
 	})
@@ -89,6 +104,11 @@ func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.
 	}
 	if err != nil {
 		return fmt.Errorf("write access log %s/%s: %w", bucket, key, err)
+	}
+	if doc != nil {
+		if err := a.Service.PutObjectACL(ctx, bucket, key, info.VersionID, doc); err != nil {
+			return fmt.Errorf("grants of access log %s/%s: %w", bucket, key, err)
+		}
 	}
 	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/logdelivery"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/s3api"
 )
 
 // AuditConfig is where the audit trail goes.
@@ -30,7 +32,10 @@ type logBatchers map[string]*logdelivery.Batcher
 func (s *Server) openLogDelivery() error {
 	s.batchers = logBatchers{}
 	sinks := map[string]logdelivery.Sink{
-		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID, AccountOf: s.accountIDOf},
+		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID, AccountOf: s.accountIDOf,
+			GrantsACL: func(ctx context.Context, target string, grants []object.LogGrant) ([]byte, error) {
+				return s3api.LogGrantsACL(ctx, s.service, target, grants)
+			}},
 	}
 	if b := s.cfg.Audit.Bucket; b != "" {
 		bucket, prefix, _ := strings.Cut(b, "/")
