@@ -19,7 +19,29 @@ import (
 // target is gone, are dropped.
 type AccessSink struct {
 	Service *object.Service
-	Account string // the source bucket's account id, for PartitionedPrefix
+	// AccountOf is the account id of a bucket owner's canonical id, for
+	// PartitionedPrefix; nil or failing, Account is used.
+	AccountOf func(ctx context.Context, canonical string) (string, error)
+	Account   string
+	// GrantsACL is the object ACL applying a configuration's TargetGrants
+	// to a log object written into target, nil for none (no grants, or
+	// ACLs disabled there); nil, log objects get no ACL.
+	GrantsACL func(ctx context.Context, target string, grants []object.LogGrant) ([]byte, error)
+}
+
+// sourceAccount is the account id of the source bucket's owner.
+func (a *AccessSink) sourceAccount(ctx context.Context, owner string) (string, error) {
+	if a.AccountOf == nil || owner == "" {
+		return a.Account, nil
+	}
+	id, err := a.AccountOf(ctx, owner)
+	if err != nil {
+		return "", fmt.Errorf("account of the owner of the logged bucket: %w", err)
+	}
+	if id == "" {
+		return a.Account, nil
+	}
+	return id, nil
 }
 
 // Deliver writes one log object per day of the records' dates (one
@@ -40,25 +62,40 @@ func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.R
 	if err != nil {
 		return err
 	}
+	account, err := a.sourceAccount(ctx, src.Owner)
+	if err != nil {
+		return err
+	}
 	for _, part := range splitByDay(recs, cfg.KeyFormat.DateSource == object.LogDateEventTime) {
-		key := AccessLogKey(cfg, a.Account, src.Region, source, part[0].Time, now, uniqueString())
-		ok, err := a.permitted(ctx, cfg.TargetBucket, key, source)
+		key := AccessLogKey(cfg, account, src.Region, source, part[0].Time, now, uniqueString())
+		ok, err := a.permitted(ctx, cfg.TargetBucket, key, source, account)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return fmt.Errorf("the policy of %q refuses the logging service: %w", cfg.TargetBucket, ErrDrop)
 		}
-		if err := a.put(ctx, cfg.TargetBucket, key, part); err != nil {
+		if err := a.put(ctx, cfg, key, part); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.Record) error {
+// put writes one log object and gives it the configuration's grants. A
+// crash between the two leaves an object without them; its records are
+// delivered again, into an object with them.
+func (a *AccessSink) put(ctx context.Context, cfg *object.BucketLogging, key string, recs []outbox.Record) error {
+	bucket := cfg.TargetBucket
+	var doc []byte
+	if a.GrantsACL != nil {
+		var err error
+		if doc, err = a.GrantsACL(ctx, bucket, cfg.TargetGrants); err != nil {
+			return err
+		}
+	}
 	body := logBody(recs)
-	_, err := a.Service.PutObject(ctx, object.PutInput{
+	info, err := a.Service.PutObject(ctx, object.PutInput{
 		Bucket: bucket, Key: key, Body: body, Size: int64(body.Len()),
 		Metadata: object.Metadata{ContentType: "text/plain"},
 	})
@@ -67,6 +104,11 @@ func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.
 	}
 	if err != nil {
 		return fmt.Errorf("write access log %s/%s: %w", bucket, key, err)
+	}
+	if doc != nil {
+		if err := a.Service.PutObjectACL(ctx, bucket, key, info.VersionID, doc); err != nil {
+			return fmt.Errorf("grants of access log %s/%s: %w", bucket, key, err)
+		}
 	}
 	return nil
 }

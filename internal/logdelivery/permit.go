@@ -21,7 +21,7 @@ const bucketPolicyConfig = "policy"
 // for the service whose conditions do not hold, refuse it; a target
 // without such statements was accepted through its ACL when logging was
 // configured.
-func (a *AccessSink) permitted(ctx context.Context, target, key, source string) (bool, error) {
+func (a *AccessSink) permitted(ctx context.Context, target, key, source, account string) (bool, error) {
 	docs, err := a.Service.BucketConfigs(ctx, target, bucketPolicyConfig)
 	if errors.Is(err, object.ErrNoSuchBucket) {
 		return false, nil
@@ -42,7 +42,7 @@ func (a *AccessSink) permitted(ctx context.Context, target, key, source string) 
 		Resource:  "arn:aws:s3:::" + target + "/" + key,
 		Context: map[string][]string{
 			"aws:SourceArn":     {"arn:aws:s3:::" + source},
-			"aws:SourceAccount": {a.Account},
+			"aws:SourceAccount": {account},
 		},
 	}
 	switch p.Evaluate(req) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/event"
@@ -20,6 +21,27 @@ type Events struct {
 	// queued (nothing would ever drain them).
 	Targets map[string]bool
 	Region  string
+	// AccountOf is the account id of a bucket owner's canonical id, the
+	// bucket's ownerIdentity in messages; nil or failing, the canonical
+	// id is sent. An id never changes its account, so answers are kept.
+	AccountOf func(ctx context.Context, canonical string) (string, error)
+	owners    sync.Map // canonical id -> account id
+}
+
+// ownerID is the ownerIdentity principal of a bucket owned by canonical.
+func (e *Events) ownerID(ctx context.Context, canonical string) string {
+	if e.AccountOf == nil || canonical == "" {
+		return canonical
+	}
+	if id, ok := e.owners.Load(canonical); ok {
+		return id.(string)
+	}
+	id, err := e.AccountOf(ctx, canonical)
+	if err != nil || id == "" {
+		return canonical
+	}
+	e.owners.Store(canonical, id)
+	return id
 }
 
 // EventObject is the object version an event is about.
@@ -50,12 +72,16 @@ func (s *Service) recordEvent(ctx context.Context, tx meta.Txn, b *Bucket, name 
 	}
 	req := event.RequestFrom(ctx)
 	now := s.cfg.Now().UTC()
+	owner := ""
 	for _, r := range cfg.Rules {
 		if !r.matches(name, obj.Key) {
 			continue
 		}
+		if owner == "" {
+			owner = s.cfg.Events.ownerID(ctx, b.Owner)
+		}
 		rec := &event.Record{
-			Name: name, Time: now, Bucket: b.Name, Owner: b.Owner, Key: obj.Key,
+			Name: name, Time: now, Bucket: b.Name, Owner: owner, Key: obj.Key,
 			Size: obj.Size, ETag: obj.ETag, VersionID: obj.VersionID, ConfigID: r.ID, Request: req,
 			RestoreExpiry: obj.RestoreExpiry, RestoreStorageClass: obj.RestoreStorageClass,
 		}

@@ -9,7 +9,9 @@ import (
 	"github.com/hoard-s3/hoard/internal/audit"
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/logdelivery"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/s3api"
 )
 
 // AuditConfig is where the audit trail goes.
@@ -30,7 +32,10 @@ type logBatchers map[string]*logdelivery.Batcher
 func (s *Server) openLogDelivery() error {
 	s.batchers = logBatchers{}
 	sinks := map[string]logdelivery.Sink{
-		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID},
+		logdelivery.KindAccessLog: &logdelivery.AccessSink{Service: s.service, Account: iam.DefaultAccountID, AccountOf: s.accountIDOf,
+			GrantsACL: func(ctx context.Context, target string, grants []object.LogGrant) ([]byte, error) {
+				return s3api.LogGrantsACL(ctx, s.service, target, grants)
+			}},
 	}
 	if b := s.cfg.Audit.Bucket; b != "" {
 		bucket, prefix, _ := strings.Cut(b, "/")
@@ -90,4 +95,16 @@ func (s *Server) FlushLogs(ctx context.Context) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// accountIDOf is the id of the account a canonical user id belongs to.
+func (s *Server) accountIDOf(ctx context.Context, canonical string) (string, error) {
+	if s.accounts == nil {
+		return "", nil
+	}
+	a, err := s.accounts.ByCanonicalID(ctx, canonical)
+	if err != nil {
+		return "", err
+	}
+	return a.ID, nil
 }

@@ -48,7 +48,7 @@ func (s *Server) openOutbox() (*object.Events, error) {
 		return nil, fmt.Errorf("event notification targets: %w", err)
 	}
 	s.notifier = n
-	return &object.Events{Outbox: s.outbox, Targets: n.Names(), Region: s.cfg.Region}, nil
+	return &object.Events{Outbox: s.outbox, Targets: n.Names(), Region: s.cfg.Region, AccountOf: s.accountIDOf}, nil
 }
 
 func (s *Server) startOutbox(ctx context.Context) { s.dispatcher.Start(ctx) }
