@@ -46,8 +46,8 @@ type InventoryScanInput struct {
 
 // ScanInventory calls fn for each entry in key order (newest first
 // within a key), from one consistent view of the bucket where the
-// engine offers snapshots (Pebble); on other engines the scan is live,
-// and like a listing never repeats or skips an entry that existed
+// engine offers snapshots (Pebble, PostgreSQL); on others the scan is
+// live, and like a listing never repeats or skips an entry that existed
 // throughout. The entry passed to fn is reused: fn must copy what it
 // keeps. Memory stays flat whatever the bucket's size.
 func (s *Service) ScanInventory(ctx context.Context, in InventoryScanInput, fn func(*InventoryEntry) error) error {
