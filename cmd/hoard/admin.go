@@ -29,6 +29,16 @@ Commands:
                                'hoard admin account --help'
   inventory run BUCKET ID      (server running) write inventory report ID
                                of BUCKET now; see 'hoard admin inventory --help'
+  usage BUCKET [--prefix P] [--depth N] [--json]
+                               (server running) exact usage and monthly
+                               cost of a bucket and its prefixes
+  usage --recount [BUCKET]     (server running) recount from a full scan
+                               and repair the usage counters
+  site add|list|remove         (server running) register the sites this
+                               one replicates to; see
+                               'hoard admin site --help'
+  replicate-existing BUCKET    (server running) queue the bucket's existing
+                               versions for replication; resumable
   notify status [--endpoint URL] [--token-file FILE] [--json]
                                (server running) health and backlog of the
                                event notification targets (the token is
@@ -53,6 +63,12 @@ func runAdmin(a *app, args []string) int {
 		return runAccount(a, args[1:])
 	case "inventory":
 		return runAdminInventory(a, args[1:])
+	case "usage":
+		return runAdminUsage(a, args[1:])
+	case "site":
+		return runSite(a, args[1:])
+	case "replicate-existing":
+		return runReplicateExisting(a, args[1:])
 	case "-h", "-help", "--help":
 		adminUsage(a.stdout)
 		return 0

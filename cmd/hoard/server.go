@@ -42,6 +42,7 @@ type serverOptions struct {
 	encryptMeta    onOffFlag
 	logs           logOptions
 	notify         notifyOptions
+	usage          usageOptions
 	meta           string
 	metaTimeout    time.Duration
 	tiering        tierOptions
@@ -143,6 +144,7 @@ func serverFlags(w io.Writer) (*flag.FlagSet, *serverOptions) {
 	fs.Var(&o.encryptMeta, "encrypt-metadata", "on or off (default $HOARD_ENCRYPT_METADATA, else on): seal the metadata and tags of new objects under the root key")
 	o.logs.register(fs)
 	o.notify.register(fs)
+	o.usage.register(fs)
 	fs.StringVar(&o.meta, "meta", "", "metadata database `url` (postgres://user@host:port/db, for PostgreSQL 15+, CockroachDB or YugabyteDB) shared by several gateways on one data directory (default $HOARD_META; none: the embedded engine in DATA/meta)")
 	fs.DurationVar(&o.metaTimeout, "meta-timeout", 10*time.Second, "with --meta: how long a metadata read or transaction may take, retries included, before the request gets 503 SlowDown")
 	fs.Var(&o.tiering.tiers, "tier", "a storage tier, repeatable as `NAME=WHERE`: dir:/abs/path or s3://bucket/prefix?endpoint=URL&region=R&credentials=FILE[&profile=P] (default $HOARD_TIERS, comma-separated)")
@@ -322,6 +324,10 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	usageCfg, err := o.usage.config(a.getenv)
+	if err != nil {
+		return nil, err
+	}
 	tlsCfg, err := o.tls.config(a.getenv)
 	if err != nil {
 		return nil, err
@@ -333,6 +339,7 @@ func openServer(a *app, o *serverOptions, logger *slog.Logger) (*server.Server, 
 		BucketDefaults:   defaults,
 		LifecycleDay:     lcDay,
 		InventoryDay:     invDay,
+		Usage:            usageCfg,
 		Tiering:          tiering,
 		TLS:              tlsCfg,
 		LogDeliveryEvery: logEvery,

@@ -7,6 +7,9 @@
 //	                        answer carries its root's secret, once
 //	GET    /accounts/ID     one account
 //	DELETE /accounts/ID     delete an account that owns no buckets
+//	GET    /usage/BUCKET    usage and cost (usage.go)
+//
+// and the sites routes of sites.go.
 //
 // `hoard admin account …` and the console's operator page are its clients;
 // it works on a running server, so accounts come and go without a restart.
@@ -24,7 +27,10 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/accounts"
 	"github.com/hoard-s3/hoard/internal/iam"
+	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Service is the scope service of admin requests.
@@ -46,6 +52,12 @@ type Handler struct {
 	ownsBuckets func(ctx context.Context, canonical string) (bool, error)
 	log         *slog.Logger
 	inventory   InventoryRunner
+	// usage, history and prices serve the usage endpoints (usage.go).
+	usage   UsageService
+	history HistorySource
+	prices  usage.PriceTable
+	sites   SiteRegistry       // nil: no sites routes
+	repl    ExistingReplicator // nil: no replicate-existing
 }
 
 // New returns the handler; ownsBuckets tells whether a canonical id owns
@@ -120,6 +132,15 @@ func (h *Handler) run(r *http.Request, auth *sigv4.Auth, authErr error) (any, in
 	}
 	ctx := r.Context()
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if v, status, err, ok := h.serveUsage(ctx, r, path); ok {
+		return v, status, err
+	}
+	if v, status, ok, err := h.siteRoute(ctx, r, auth, path); ok {
+		return v, status, err
+	}
+	if v, status, ok, err := h.replicationRoute(ctx, r, path); ok {
+		return v, status, err
+	}
 	switch {
 	case path == "/accounts" && r.Method == http.MethodGet:
 		return h.list(ctx)
@@ -212,6 +233,14 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.Is(err, accounts.ErrOperator):
 		e = &apiError{http.StatusConflict, "OperatorAccount", err.Error()}
 	case errors.Is(err, accounts.ErrInvalid):
+		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
+	case errors.Is(err, object.ErrNoSuchBucket):
+		e = &apiError{http.StatusNotFound, "NoSuchBucket", err.Error()}
+	case errors.Is(err, sites.ErrNoSuchSite):
+		e = &apiError{http.StatusNotFound, "NoSuchSite", err.Error()}
+	case errors.Is(err, sites.ErrExists):
+		e = &apiError{http.StatusConflict, "SiteAlreadyExists", err.Error()}
+	case errors.Is(err, sites.ErrInvalid):
 		e = &apiError{http.StatusBadRequest, "InvalidInput", err.Error()}
 	case errors.Is(err, sigv4.ErrInvalidAccessKeyID), errors.Is(err, sigv4.ErrExpiredToken):
 		e = &apiError{http.StatusForbidden, "AccessDenied", err.Error()}

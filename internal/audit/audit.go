@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 )
 
 // Event is one CloudTrail record (eventVersion 1.09).
@@ -86,12 +87,19 @@ type Queue interface {
 	Append(ctx context.Context, kind, orderKey string, data []byte) error
 }
 
+// SyncEvery bounds how long a record written to the file may wait for
+// its fsync: a crash loses at most this much of the file's trail.
+const SyncEvery = time.Second
+
 // Trail writes records where the operator asked.
 type Trail struct {
 	// DataEvents adds object reads and writes to the management events.
 	DataEvents bool
 	file       *os.File
 	mu         sync.Mutex
+	dirty      bool // written since the last fsync (under mu)
+	stop       chan struct{}
+	synced     chan struct{}
 	queue      Queue
 	log        *slog.Logger
 }
@@ -105,9 +113,40 @@ func Open(path string, queue Queue, dataEvents bool, log *slog.Logger) (*Trail, 
 		if err != nil {
 			return nil, fmt.Errorf("open audit log: %w", err)
 		}
-		t.file = f
+		t.file, t.stop, t.synced = f, make(chan struct{}), make(chan struct{})
+		go t.syncLoop()
 	}
 	return t, nil
+}
+
+// syncLoop fsyncs the file every SyncEvery while records come in, rather
+// than once per record, which would cost every audited call a disk sync.
+func (t *Trail) syncLoop() {
+	defer close(t.synced)
+	tick := time.NewTicker(SyncEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.stop:
+			return
+		case <-tick.C:
+			t.mu.Lock()
+			t.sync()
+			t.mu.Unlock()
+		}
+	}
+}
+
+// sync fsyncs the file if it was written since the last time; the
+// caller holds mu.
+func (t *Trail) sync() {
+	if !t.dirty {
+		return
+	}
+	t.dirty = false
+	if err := t.file.Sync(); err != nil {
+		t.log.Error("audit log not synced", "err", err)
+	}
 }
 
 // Record writes one event. A failure is logged, never returned: the call
@@ -121,6 +160,7 @@ func (t *Trail) Record(ctx context.Context, ev *Event) {
 	if t.file != nil {
 		t.mu.Lock()
 		_, err = t.file.Write(append(data, '\n'))
+		t.dirty = true
 		t.mu.Unlock()
 		if err != nil {
 			t.log.Error("audit record not written", "event", ev.EventName, "request_id", ev.RequestID, "err", err)
@@ -133,12 +173,21 @@ func (t *Trail) Record(ctx context.Context, ev *Event) {
 	}
 }
 
-// Close closes the file.
+// Close syncs and closes the file.
 func (t *Trail) Close() error {
 	if t == nil || t.file == nil {
 		return nil
 	}
+	close(t.stop)
+	<-t.synced
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.dirty {
+		t.dirty = false
+		if err := t.file.Sync(); err != nil {
+			t.file.Close()
+			return fmt.Errorf("sync audit log: %w", err)
+		}
+	}
 	return t.file.Close()
 }

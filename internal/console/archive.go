@@ -7,8 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// Archived objects (GLACIER, DEEP_ARCHIVE): the details pane shows their
-// restore state (x-amz-restore) and asks for a restore through
+// Archived objects (GLACIER, DEEP_ARCHIVE, and INTELLIGENT_TIERING ones
+// in an archive tier): the details pane shows their restore state
+// (x-amz-restore, x-amz-archive-status) and asks for a restore through
 // RestoreObject, as the S3 console does.
 
 type archiveRestoreInput struct {
@@ -32,7 +33,10 @@ func (c *Console) restoreArchived(w http.ResponseWriter, r *http.Request, s *ses
 		writeError(w, http.StatusBadRequest, "InvalidInput", "Bad bucket, key or version id.")
 		return
 	}
-	if in.Days < 1 || in.Days > maxConsoleRestoreDays {
+	// Days 0 asks for a restore without Days: that of an
+	// INTELLIGENT_TIERING object in an archive tier, which moves back to
+	// the frequent tier for good (S3 refuses it for other classes).
+	if in.Days < 0 || in.Days > maxConsoleRestoreDays {
 		writeError(w, http.StatusBadRequest, "InvalidInput", "Days must be between 1 and 3650.")
 		return
 	}
@@ -46,7 +50,10 @@ func (c *Console) restoreArchived(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	req := &s3.RestoreObjectInput{Bucket: &in.Bucket, Key: &in.Key,
-		RestoreRequest: &types.RestoreRequest{Days: &in.Days, GlacierJobParameters: &types.GlacierJobParameters{Tier: tier}}}
+		RestoreRequest: &types.RestoreRequest{GlacierJobParameters: &types.GlacierJobParameters{Tier: tier}}}
+	if in.Days > 0 {
+		req.RestoreRequest.Days = &in.Days
+	}
 	if in.VersionID != "" {
 		req.VersionId = &in.VersionID
 	}

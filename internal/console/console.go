@@ -161,6 +161,7 @@ func (c *Console) routes() *http.ServeMux {
 	m.HandleFunc("POST /api/users", c.withSession(c.userAction))
 	m.HandleFunc("GET /api/accounts", c.withSession(c.listAccounts))
 	m.HandleFunc("POST /api/accounts", c.withSession(c.accountAction))
+	m.HandleFunc("GET /api/usage", c.withSession(c.getUsage))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NotFound", "No such console endpoint.")
 	})

@@ -98,6 +98,7 @@ func (c *Console) objectDetails(w http.ResponseWriter, r *http.Request, s *sessi
 		"encryption": string(h.ServerSideEncryption), "kmsKeyId": aws.ToString(h.SSEKMSKeyId),
 		"storageClass": string(h.StorageClass), "versionId": aws.ToString(h.VersionId),
 		"checksums": checksums(h), "restore": aws.ToString(h.Restore),
+		"archiveStatus": string(h.ArchiveStatus),
 	}
 	if h.LastModified != nil {
 		d["modified"] = h.LastModified.UTC().Format(time.RFC3339)

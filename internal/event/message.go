@@ -96,14 +96,12 @@ func Sequencer(seq uint64) string { return fmt.Sprintf("%016X", seq) }
 // Message renders r as the JSON body S3 sends, seq being its sequence
 // number in the outbox.
 func (r *Record) Message(seq uint64) []byte {
-	var v any
-	if r.Name == Test {
-		v = TestMessage{Service: "Amazon S3", Event: "s3:TestEvent", Time: r.Time.UTC().Format(timeFormat),
-			Bucket: r.Bucket, RequestID: r.Request.RequestID, HostID: r.Request.HostID}
-	} else {
-		v = Message{Records: []MessageRecord{r.entry(seq)}}
+	if r.Name != Test {
+		m := r.entry(seq)
+		return appendMessage(make([]byte, 0, 1024), &m)
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(TestMessage{Service: "Amazon S3", Event: "s3:TestEvent", Time: r.Time.UTC().Format(timeFormat),
+		Bucket: r.Bucket, RequestID: r.Request.RequestID, HostID: r.Request.HostID})
 	if err != nil {
 		panic(fmt.Sprintf("event: message: %v", err)) // plain data: cannot fail
 	}

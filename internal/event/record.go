@@ -2,8 +2,6 @@ package event
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -67,24 +65,6 @@ type Record struct {
 	// Restore details of ObjectRestore:Completed (glacierEventData).
 	RestoreExpiry       time.Time `json:"rx,omitzero"`
 	RestoreStorageClass string    `json:"rc,omitempty"`
-}
-
-// Encode is the outbox payload of r.
-func (r *Record) Encode() []byte {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("event: encode: %v", err)) // plain data: cannot fail
-	}
-	return b
-}
-
-// Decode parses an outbox payload.
-func Decode(p []byte) (*Record, error) {
-	var r Record
-	if err := json.Unmarshal(p, &r); err != nil {
-		return nil, fmt.Errorf("event: decode: %w", err)
-	}
-	return &r, nil
 }
 
 // Kind is the outbox kind of a notification target's records.

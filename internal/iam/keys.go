@@ -34,6 +34,7 @@ type keyRecord struct {
 	Status      string
 	CreateDate  time.Time
 	Secret      []byte
+	Root        bool `json:",omitempty"` // the account root's own key (rootkeys.go)
 }
 
 func keyAAD(id string) []byte { return []byte("iam access key\x00" + id) }

@@ -28,6 +28,10 @@ type Principal struct {
 	// Boundary is the permissions boundary's document, which caps the
 	// identity policies like a session policy; empty when there is none.
 	Boundary string
+	// SessionTags and TransitiveTagKeys are an assumed-role session's tags
+	// (already in Tags, over the role's) and those that pass on.
+	SessionTags       []Tag
+	TransitiveTagKeys []string
 	// Temporary is set for STS credentials, which expire at Expiration.
 	Temporary  bool
 	Expiration time.Time
@@ -113,6 +117,9 @@ func (s *Service) Principal(ctx context.Context, accessKey string) (Principal, e
 	rec, err := s.activeKey(ctx, accessKey)
 	if err != nil {
 		return Principal{}, err
+	}
+	if rec.Root {
+		return s.rootPrincipal(accessKey), nil
 	}
 	return s.userPrincipal(ctx, rec.UserName, accessKey)
 }
@@ -241,15 +248,20 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess *openSession) (Prin
 		if err != nil {
 			return Principal{}, err
 		}
+		sessPolicy, err := s.sessionPolicyDoc(ctx, s.store, sess.Policy, sess.PolicyARNs)
+		if err != nil {
+			return Principal{}, err
+		}
 		p = Principal{
 			Principal: policy.Principal{
 				Type: policy.PrincipalAssumedRole, Account: s.acct,
 				ARN:     fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", s.acct, r.RoleName, sess.SessionName),
 				UserID:  r.RoleID + ":" + sess.SessionName,
-				RoleARN: r.ARN, Tags: TagMap(r.Tags), Provider: sess.Provider,
+				RoleARN: r.ARN, Tags: principalTags(r.Tags, sess.Tags), Provider: sess.Provider,
 			},
 			AccessKey: sess.AccessKeyID, SessionName: sess.SessionName,
-			Policies: docs, SessionPolicy: sess.Policy, Boundary: boundary,
+			Policies: docs, SessionPolicy: sessPolicy, Boundary: boundary,
+			SessionTags: sess.Tags, TransitiveTagKeys: sess.Transitive,
 		}
 	default:
 		return Principal{}, fmt.Errorf("iam: session %s of unknown kind %q", sess.AccessKeyID, sess.Kind)

@@ -15,6 +15,7 @@ import (
 //	iam/user/NAME             userRecord
 //	iam/key/AKID              keyRecord (secret wrapped)
 //	iam/ukey/USER/AKID        index of a user's keys
+//	iam/rkey/AKID             index of the root's own keys (rootkeys.go)
 //	iam/upol/USER/POLICY      inline user policy document
 //	iam/group/NAME            groupRecord
 //	iam/gmem/GROUP/USER       group membership

@@ -45,18 +45,27 @@ type AssumeRoleInput struct {
 	DurationSeconds int32
 	Policy          string // session policy; empty for none
 	ExternalID      string // sts:ExternalId for the trust policy's conditions
+	// PolicyARNs are managed session policies (sessiontags.go).
+	PolicyARNs []string
+	// Tags are session tags; TransitiveTagKeys those of them that pass on
+	// to sessions this one assumes.
+	Tags              []Tag
+	TransitiveTagKeys []string
 }
 
 // sessionRecord is a stored temporary credential.
 type sessionRecord struct {
 	AccessKeyID string
 	Kind        policy.PrincipalType
-	UserName    string `json:",omitempty"` // user sessions
-	UserID      string `json:",omitempty"`
-	RoleName    string `json:",omitempty"` // assumed-role sessions
-	RoleID      string `json:",omitempty"`
-	SessionName string `json:",omitempty"`
-	Policy      string `json:",omitempty"`
+	UserName    string   `json:",omitempty"` // user sessions
+	UserID      string   `json:",omitempty"`
+	RoleName    string   `json:",omitempty"` // assumed-role sessions
+	RoleID      string   `json:",omitempty"`
+	SessionName string   `json:",omitempty"`
+	Policy      string   `json:",omitempty"`
+	PolicyARNs  []string `json:",omitempty"`
+	Tags        []Tag    `json:",omitempty"` // session tags
+	Transitive  []string `json:",omitempty"` // transitive session tag keys
 	// Provider is the OpenID Connect provider of a web-identity session.
 	Provider   string `json:",omitempty"`
 	Expiration time.Time
@@ -76,20 +85,23 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 	if err != nil {
 		return nil, nil, err
 	}
-	if in.Policy != "" {
-		if len(in.Policy) > 131072 || policySize(in.Policy) > policy.KindSession.MaxSize() {
-			return nil, nil, errorf(ErrPackedPolicyTooLarge, "Packed size of the session policy exceeds the limit.")
-		}
-		if _, err := checkPolicy(in.Policy, policy.KindSession); err != nil {
-			return nil, nil, err
-		}
+	if err := s.checkSessionPolicies(ctx, in.Policy, in.PolicyARNs); err != nil {
+		return nil, nil, err
+	}
+	tags, transitive, err := sessionTags(caller, in.Tags, in.TransitiveTagKeys)
+	if err != nil {
+		return nil, nil, err
 	}
 	if in.ExternalID != "" && (len(in.ExternalID) < 2 || len(in.ExternalID) > 1224 || !externalIDRE.MatchString(in.ExternalID)) {
 		return nil, nil, errorf(ErrValidation, "1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and match pattern [\\w+=,.@:\\/-]*")
 	}
 	role, err := s.roleByARN(ctx, in.RoleARN)
-	if err != nil || !s.trusts(role, caller, withResourceTags(s.trustContext(in), role.Tags)) {
+	cond := func() map[string][]string { return withResourceTags(s.trustContext(in), role.Tags) }
+	if err != nil || !s.trusts(role, caller, "sts:AssumeRole", cond()) {
 		return nil, nil, errorf(ErrAccessDenied, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, clip(in.RoleARN))
+	}
+	if len(tags) > 0 && !s.trusts(role, caller, "sts:TagSession", tagSessionContext(cond(), tags)) {
+		return nil, nil, errorf(ErrAccessDenied, "User: %s is not authorized to perform: sts:TagSession on resource: %s", caller.ARN, clip(in.RoleARN))
 	}
 	if dur > int(role.MaxSessionDuration) {
 		return nil, nil, errorf(ErrValidation, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
@@ -97,7 +109,8 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 	if caller.Type == policy.PrincipalAssumedRole && dur > roleChainingMax {
 		return nil, nil, errorf(ErrValidation, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	rec := sessionRecord{Kind: policy.PrincipalAssumedRole, RoleName: role.RoleName, RoleID: role.RoleID, SessionName: in.RoleSessionName, Policy: in.Policy}
+	rec := sessionRecord{Kind: policy.PrincipalAssumedRole, RoleName: role.RoleName, RoleID: role.RoleID, SessionName: in.RoleSessionName,
+		Policy: in.Policy, PolicyARNs: in.PolicyARNs, Tags: tags, Transitive: transitive}
 	creds, err := s.issue(ctx, rec, dur)
 	if err != nil {
 		return nil, nil, err

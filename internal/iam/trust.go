@@ -8,12 +8,12 @@ import "github.com/hoard-s3/hoard/internal/policy"
 // identity policies must allow sts:AssumeRole on the role too. An explicit
 // Deny in the caller's policies, or a session policy of the caller that
 // does not allow it, refuses.
-func (s *Service) trusts(role *Role, caller *Principal, cond map[string][]string) bool {
+func (s *Service) trusts(role *Role, caller *Principal, action string, cond map[string][]string) bool {
 	trust, err := policy.Parse([]byte(role.AssumeRolePolicyDocument), policy.KindTrust)
 	if err != nil {
 		return false
 	}
-	req := &policy.Request{Principal: caller.Principal, Action: "sts:AssumeRole", Resource: role.ARN, Context: cond}
+	req := &policy.Request{Principal: caller.Principal, Action: action, Resource: role.ARN, Context: cond}
 	if trust.Evaluate(req) != policy.ResultAllow {
 		return false
 	}

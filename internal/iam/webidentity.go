@@ -31,6 +31,7 @@ type WebIdentityInput struct {
 	WebIdentityToken string
 	DurationSeconds  int32
 	Policy           string
+	PolicyARNs       []string // managed session policies
 }
 
 // WebIdentityResult is what AssumeRoleWithWebIdentity answers.
@@ -121,8 +122,30 @@ func unverifiedIssuer(token string) (string, bool) {
 
 // webClaims are the claims a trust policy can test.
 type webClaims struct {
-	AMR json.RawMessage `json:"amr"`
-	AZP string          `json:"azp"`
+	AMR  json.RawMessage `json:"amr"`
+	AZP  string          `json:"azp"`
+	Tags *webTags        `json:"https://aws.amazon.com/tags"`
+}
+
+// webTags is the session tags claim AWS reads from an ID token.
+type webTags struct {
+	PrincipalTags     map[string][]string `json:"principal_tags"`
+	TransitiveTagKeys []string            `json:"transitive_tag_keys"`
+}
+
+// sessionTags are the claim's tags (one value per key, as AWS requires).
+func (c *webClaims) sessionTags() ([]Tag, []string, error) {
+	if c.Tags == nil {
+		return nil, nil, nil
+	}
+	tags := make([]Tag, 0, len(c.Tags.PrincipalTags))
+	for k, v := range c.Tags.PrincipalTags {
+		if len(v) != 1 {
+			return nil, nil, errorf(ErrInvalidIdentityToken, "The session tag %s of the web identity token must have exactly one value.", clip(k))
+		}
+		tags = append(tags, Tag{Key: k, Value: v[0]})
+	}
+	return sessionTags(nil, sortedTags(tagSet(tags)), c.Tags.TransitiveTagKeys)
 }
 
 // AssumeRoleWithWebIdentity exchanges an OpenID Connect ID token of a
@@ -140,10 +163,14 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSessionPolicy(in.Policy); err != nil {
+	if err := s.checkSessionPolicies(ctx, in.Policy, in.PolicyARNs); err != nil {
 		return nil, err
 	}
 	prov, tok, claims, err := s.verifyWebToken(ctx, in.WebIdentityToken)
+	if err != nil {
+		return nil, err
+	}
+	tags, transitive, err := claims.sessionTags()
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +190,19 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		return nil, denied
 	}
 	caller := policy.Principal{Type: policy.PrincipalFederated, Provider: prov.ARN, ARN: prov.ARN, UserID: prov.hostPath() + ":" + tok.Subject}
-	if !trustsWebIdentity(role, caller, withResourceTags(webContext(prov, tok, claims, aud, in.RoleSessionName, s.now()), role.Tags)) {
+	cond := withResourceTags(webContext(prov, tok, claims, aud, in.RoleSessionName, s.now()), role.Tags)
+	if !trustsWebIdentity(role, caller, "sts:AssumeRoleWithWebIdentity", cond) {
 		return nil, denied
+	}
+	if len(tags) > 0 && !trustsWebIdentity(role, caller, "sts:TagSession", tagSessionContext(cond, tags)) {
+		return nil, errorf(ErrAccessDenied, "Not authorized to perform sts:TagSession")
 	}
 	if dur > int(role.MaxSessionDuration) {
 		return nil, errorf(ErrValidation, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	rec := sessionRecord{Kind: policy.PrincipalAssumedRole, RoleName: role.RoleName, RoleID: role.RoleID,
-		SessionName: in.RoleSessionName, Policy: in.Policy, Provider: prov.ARN}
+		SessionName: in.RoleSessionName, Policy: in.Policy, PolicyARNs: in.PolicyARNs, Provider: prov.ARN,
+		Tags: tags, Transitive: transitive}
 	creds, err := s.issue(ctx, rec, dur)
 	if err != nil {
 		return nil, err
@@ -183,17 +215,6 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		},
 		Subject: tok.Subject, Audience: aud, Provider: prov.hostPath(),
 	}, nil
-}
-
-func checkSessionPolicy(doc string) error {
-	if doc == "" {
-		return nil
-	}
-	if len(doc) > 131072 || policySize(doc) > policy.KindSession.MaxSize() {
-		return errorf(ErrPackedPolicyTooLarge, "Packed size of the session policy exceeds the limit.")
-	}
-	_, err := checkPolicy(doc, policy.KindSession)
-	return err
 }
 
 // verifyWebToken checks a token's signature with its issuer's published
@@ -262,11 +283,11 @@ func webContext(p *OIDCProvider, tok *oidc.IDToken, c *webClaims, aud, sessionNa
 
 // trustsWebIdentity evaluates a role's trust policy for a federated
 // caller; there are no identity policies on this side.
-func trustsWebIdentity(role *Role, caller policy.Principal, cond map[string][]string) bool {
+func trustsWebIdentity(role *Role, caller policy.Principal, action string, cond map[string][]string) bool {
 	trust, err := policy.Parse([]byte(role.AssumeRolePolicyDocument), policy.KindTrust)
 	if err != nil {
 		return false
 	}
-	req := &policy.Request{Principal: caller, Action: "sts:AssumeRoleWithWebIdentity", Resource: role.ARN, Context: cond}
+	req := &policy.Request{Principal: caller, Action: action, Resource: role.ARN, Context: cond}
 	return trust.Evaluate(req) == policy.ResultAllow
 }

@@ -98,7 +98,18 @@ func deleteUser(h *Handler, c *call) (any, error) {
 	return nil, h.svc.DeleteUser(c.ctx, c.get("UserName"))
 }
 
+// rootSelf reports whether a key call without UserName is the calling
+// root's about its own keys, as in AWS.
+func (c *call) rootSelf() bool { return c.get("UserName") == "" && c.caller.IsRoot() }
+
 func createAccessKey(h *Handler, c *call) (any, error) {
+	if c.rootSelf() {
+		k, err := h.svc.CreateRootAccessKey(c.ctx)
+		if err != nil {
+			return nil, err
+		}
+		return accessKeyResult{xmlAccessKey{AccessKeyId: k.AccessKeyID, Status: k.Status, SecretAccessKey: k.SecretAccessKey, CreateDate: isoTime(k.CreateDate)}}, nil
+	}
 	name, err := c.userName()
 	if err != nil {
 		return nil, err
@@ -115,9 +126,16 @@ func listAccessKeys(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.get("UserName") == "" && c.caller.IsRoot() {
-		// The root's own key, configured with the server.
-		return listAccessKeysResult{AccessKeyMetadata: []xmlAccessKey{{AccessKeyId: c.caller.AccessKey, Status: iam.StatusActive, CreateDate: isoTime(rootCreated)}}}, nil
+	if c.rootSelf() {
+		keys, err := h.svc.ListRootAccessKeys(c.ctx, iam.AccessKey{CreateDate: rootCreated})
+		if err != nil {
+			return nil, err
+		}
+		res := listAccessKeysResult{AccessKeyMetadata: []xmlAccessKey{}}
+		for _, k := range keys {
+			res.AccessKeyMetadata = append(res.AccessKeyMetadata, xmlAccessKey{AccessKeyId: k.AccessKeyID, Status: k.Status, CreateDate: isoTime(k.CreateDate)})
+		}
+		return res, nil
 	}
 	name, err := c.userName()
 	if err != nil {
@@ -136,6 +154,9 @@ func listAccessKeys(h *Handler, c *call) (any, error) {
 }
 
 func updateAccessKey(h *Handler, c *call) (any, error) {
+	if c.rootSelf() {
+		return nil, h.svc.UpdateRootAccessKey(c.ctx, c.get("AccessKeyId"), c.get("Status"))
+	}
 	name, err := c.userName()
 	if err != nil {
 		return nil, err
@@ -144,6 +165,9 @@ func updateAccessKey(h *Handler, c *call) (any, error) {
 }
 
 func deleteAccessKey(h *Handler, c *call) (any, error) {
+	if c.rootSelf() {
+		return nil, h.svc.DeleteRootAccessKey(c.ctx, c.get("AccessKeyId"))
+	}
 	name, err := c.userName()
 	if err != nil {
 		return nil, err

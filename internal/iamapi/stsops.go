@@ -34,12 +34,14 @@ func assumeRole(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.get("PolicyArns.member.1.arn") != "" {
-		return nil, apiErr(codeValidation, "Managed session policies (PolicyArns) are not supported.")
+	tags, err := c.tags()
+	if err != nil {
+		return nil, err
 	}
 	creds, user, err := h.svc.AssumeRole(c.ctx, c.caller, iam.AssumeRoleInput{
 		RoleARN: c.get("RoleArn"), RoleSessionName: c.get("RoleSessionName"),
 		DurationSeconds: d, Policy: c.get("Policy"), ExternalID: c.get("ExternalId"),
+		PolicyARNs: c.policyARNs(), Tags: tags, TransitiveTagKeys: c.list("TransitiveTagKeys"),
 	})
 	if err != nil {
 		return nil, err
@@ -47,12 +49,31 @@ func assumeRole(h *Handler, c *call) (any, error) {
 	res := assumeRoleResult{Credentials: toCredentials(creds)}
 	res.AssumedRoleUser.AssumedRoleId = user.AssumedRoleID
 	res.AssumedRoleUser.Arn = user.ARN
-	if c.get("Policy") != "" {
-		// Percentage of the packed-policy allowance used, as STS reports it.
-		pct := len(c.get("Policy")) * 100 / 2048
-		res.PackedPolicySize = &pct
-	}
+	res.PackedPolicySize = c.packedSize(len(tags))
 	return res, nil
+}
+
+// policyARNs decodes PolicyArns.member.N.arn.
+func (c *call) policyARNs() []string {
+	var out []string
+	for i := 1; i <= maxListParams; i++ {
+		v, ok := c.params["PolicyArns.member."+strconv.Itoa(i)+".arn"]
+		if !ok {
+			break
+		}
+		out = append(out, v[0])
+	}
+	return out
+}
+
+// packedSize is the percentage of the packed allowance the session policy
+// and tags use, as STS reports it when either is passed (nil otherwise).
+func (c *call) packedSize(tags int) *int {
+	if c.get("Policy") == "" && tags == 0 {
+		return nil
+	}
+	pct := (len(c.get("Policy")) + 64*tags) * 100 / 2048
+	return &pct
 }
 
 func getSessionToken(h *Handler, c *call) (any, error) {

@@ -96,12 +96,9 @@ func assumeRoleWithWebIdentity(h *Handler, c *call) (any, error) {
 			return nil, apiErr(codeMissingParam, "The request must contain the parameter %s.", p)
 		}
 	}
-	if c.get("PolicyArns.member.1.arn") != "" {
-		return nil, apiErr(codeValidation, "Managed session policies (PolicyArns) are not supported.")
-	}
 	out, err := h.svc.AssumeRoleWithWebIdentity(c.ctx, iam.WebIdentityInput{
 		RoleARN: c.get("RoleArn"), RoleSessionName: c.get("RoleSessionName"), WebIdentityToken: c.get("WebIdentityToken"),
-		DurationSeconds: d, Policy: c.get("Policy"),
+		DurationSeconds: d, Policy: c.get("Policy"), PolicyARNs: c.policyARNs(),
 	})
 	if err != nil {
 		return nil, err
@@ -109,9 +106,6 @@ func assumeRoleWithWebIdentity(h *Handler, c *call) (any, error) {
 	res := webIdentityResult{Credentials: toCredentials(out.Credentials), SubjectFromWebIdentityToken: out.Subject, Provider: out.Provider, Audience: out.Audience}
 	res.AssumedRoleUser.AssumedRoleId = out.User.AssumedRoleID
 	res.AssumedRoleUser.Arn = out.User.ARN
-	if c.get("Policy") != "" {
-		pct := len(c.get("Policy")) * 100 / 2048
-		res.PackedPolicySize = &pct
-	}
+	res.PackedPolicySize = c.packedSize(0)
 	return res, nil
 }

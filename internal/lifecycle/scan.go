@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hoard-s3/hoard/internal/object"
@@ -13,14 +14,11 @@ import (
 // uploads. The cursor is checkpointed after every page and batch.
 func (w *Worker) bucketPass(ctx context.Context, bucket string) (Stats, error) {
 	var st Stats
-	lc, err := w.svc.GetBucketLifecycle(ctx, bucket)
-	if errors.Is(err, object.ErrNoSuchBucketConfig) {
-		return st, nil
-	}
+	lc, its, err := w.bucketRules(ctx, bucket)
 	if errors.Is(err, object.ErrNoSuchBucket) {
 		return st, w.forget(ctx, bucket)
 	}
-	if err != nil {
+	if err != nil || lc == nil {
 		return st, err
 	}
 	cur, ok, err := w.claim(ctx, bucket)
@@ -28,7 +26,7 @@ func (w *Worker) bucketPass(ctx context.Context, bucket string) (Stats, error) {
 		return st, err
 	}
 	st.Buckets = 1
-	err = w.runPass(ctx, bucket, lc, cur, &st)
+	err = w.runPass(ctx, bucket, &rules{lc: lc, its: its}, cur, &st)
 	if err != nil && ctx.Err() != nil {
 		// A shutdown: hand the bucket back at once, so that a restarted
 		// server (or another gateway) resumes from the cursor without
@@ -43,12 +41,42 @@ func (w *Worker) bucketPass(ctx context.Context, bucket string) (Stats, error) {
 	return st, err
 }
 
-func (w *Worker) runPass(ctx context.Context, bucket string, lc *object.LifecycleConfiguration, cur cursor, st *Stats) error {
+// rules are what a bucket's pass applies: its lifecycle rules (none when
+// it has only Intelligent-Tiering configurations) and its enabled
+// Intelligent-Tiering configurations.
+type rules struct {
+	lc  *object.LifecycleConfiguration
+	its []object.ITConfiguration
+}
+
+// bucketRules reads a bucket's rules; a nil configuration means that the
+// bucket has nothing for the worker to do.
+func (w *Worker) bucketRules(ctx context.Context, bucket string) (*object.LifecycleConfiguration, []object.ITConfiguration, error) {
+	lc, err := w.svc.GetBucketLifecycle(ctx, bucket)
+	noLC := errors.Is(err, object.ErrNoSuchBucketConfig)
+	if err != nil && !noLC {
+		return nil, nil, err
+	}
+	its, err := w.svc.EnabledITConfigs(ctx, bucket)
+	if err != nil {
+		return nil, nil, err
+	}
+	if noLC {
+		if len(its) == 0 {
+			return nil, nil, nil
+		}
+		lc = &object.LifecycleConfiguration{TransitionMinSize: object.TransitionMinSize128K}
+	}
+	return lc, its, nil
+}
+
+func (w *Worker) runPass(ctx context.Context, bucket string, rs *rules, cur cursor, st *Stats) error {
+	lc := rs.lc
 	if cur.Phase == phaseIdle {
 		cur = cursor{Phase: phaseVersions, Started: w.cfg.Now().UnixNano()}
 	}
 	if cur.Phase == phaseVersions {
-		if err := w.scanVersions(ctx, bucket, lc, &cur, st); err != nil {
+		if err := w.scanVersions(ctx, bucket, rs, &cur, st); err != nil {
 			return err
 		}
 		cur.Phase, cur.Key = phaseUploads, ""
@@ -77,6 +105,7 @@ type versionScan struct {
 	w      *Worker
 	bucket string
 	lc     *object.LifecycleConfiguration
+	its    []object.ITConfiguration
 	cur    *cursor
 	st     *Stats
 	ks     keyScan
@@ -84,8 +113,8 @@ type versionScan struct {
 	batch  []object.LifecycleAction
 }
 
-func (w *Worker) scanVersions(ctx context.Context, bucket string, lc *object.LifecycleConfiguration, cur *cursor, st *Stats) error {
-	vs := &versionScan{w: w, bucket: bucket, lc: lc, cur: cur, st: st, done: cur.Key}
+func (w *Worker) scanVersions(ctx context.Context, bucket string, rs *rules, cur *cursor, st *Stats) error {
+	vs := &versionScan{w: w, bucket: bucket, lc: rs.lc, its: rs.its, cur: cur, st: st, done: cur.Key}
 	in := object.ListVersionsInput{Bucket: bucket, KeyMarker: cur.Key, MaxKeys: pageSize}
 	for {
 		if err := w.scan.wait(ctx, pageSize); err != nil {
@@ -182,7 +211,7 @@ func (vs *versionScan) current(ctx context.Context, v object.ListedVersion) erro
 	if move != "" {
 		return vs.transition(ctx, v, move)
 	}
-	return nil
+	return vs.archiveIT(ctx, v, tags)
 }
 
 // noncurrent decides the fate of a noncurrent version (or delete marker):
@@ -215,7 +244,7 @@ func (vs *versionScan) noncurrent(ctx context.Context, v object.ListedVersion, s
 	if move != "" {
 		return vs.transition(ctx, v, move)
 	}
-	return nil
+	return vs.archiveIT(ctx, v, tags)
 }
 
 // endKey handles a key whose only version is a delete marker: S3 removes
@@ -246,17 +275,33 @@ func (vs *versionScan) tagsIfNeeded(ctx context.Context, v object.ListedVersion)
 	if v.DeleteMarker {
 		return nil, nil
 	}
+	if !vs.needsTags(v) {
+		return nil, nil
+	}
+	tags, _, err := vs.w.svc.GetObjectTagging(ctx, vs.bucket, v.Key, v.VersionID)
+	if errors.Is(err, object.ErrNoSuchKey) || errors.Is(err, object.ErrNoSuchVersion) {
+		return nil, nil // gone since the listing
+	}
+	return tags, err
+}
+
+func (vs *versionScan) needsTags(v object.ListedVersion) bool {
 	for i := range vs.lc.Rules {
 		r := &vs.lc.Rules[i]
 		if r.Enabled && r.NeedsTags() && r.MatchesKey(v.Key) {
-			tags, _, err := vs.w.svc.GetObjectTagging(ctx, vs.bucket, v.Key, v.VersionID)
-			if errors.Is(err, object.ErrNoSuchKey) || errors.Is(err, object.ErrNoSuchVersion) {
-				return nil, nil // gone since the listing
-			}
-			return tags, err
+			return true
 		}
 	}
-	return nil, nil
+	if v.StorageClass != object.ClassIntelligentTiering || v.ArchiveTier == object.TierDeepArchive {
+		return false
+	}
+	for i := range vs.its {
+		c := &vs.its[i]
+		if c.NeedsTags() && strings.HasPrefix(v.Key, c.Filter.Prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (vs *versionScan) queue(kind object.LifecycleActionKind, v object.ListedVersion) {

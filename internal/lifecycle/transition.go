@@ -47,12 +47,19 @@ func (vs *versionScan) transition(ctx context.Context, v object.ListedVersion, c
 		return err
 	}
 	err := t.TransitionObject(ctx, vs.bucket, v.Key, v.VersionID, class, v.LastModified)
+	return vs.transitionOutcome(ctx, v, class, err)
+}
+
+// transitionOutcome counts what a transition (or a move into an archive
+// tier) did.
+func (vs *versionScan) transitionOutcome(ctx context.Context, v object.ListedVersion, class string, err error) error {
 	switch {
 	case err == nil:
 		vs.st.Transitioned++
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case errors.Is(err, object.ErrPreconditionFailed), errors.Is(err, object.ErrNoSuchVersion), errors.Is(err, object.ErrNoSuchKey):
+	case errors.Is(err, object.ErrPreconditionFailed), errors.Is(err, object.ErrNoSuchVersion), errors.Is(err, object.ErrNoSuchKey),
+		errors.Is(err, object.ErrMoveInProgress):
 		vs.st.Stale++ // replaced or removed since the listing
 	default:
 		// A tier that is away is retried by the next pass; the version

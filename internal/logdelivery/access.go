@@ -1,7 +1,6 @@
 package logdelivery
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -58,13 +57,9 @@ func (a *AccessSink) Deliver(ctx context.Context, source string, recs []outbox.R
 }
 
 func (a *AccessSink) put(ctx context.Context, bucket, key string, recs []outbox.Record) error {
-	var body bytes.Buffer
-	for _, r := range recs {
-		body.Write(r.Payload)
-		body.WriteByte('\n')
-	}
+	body := logBody(recs)
 	_, err := a.Service.PutObject(ctx, object.PutInput{
-		Bucket: bucket, Key: key, Body: &body, Size: int64(body.Len()),
+		Bucket: bucket, Key: key, Body: body, Size: int64(body.Len()),
 		Metadata: object.Metadata{ContentType: "text/plain"},
 	})
 	if errors.Is(err, object.ErrNoSuchBucket) {

@@ -79,3 +79,20 @@ func (p *brokerProc) stop() {
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	p.cmd.Wait()
 }
+
+// terminate asks the broker to shut down cleanly (SIGTERM to its group)
+// and kills it if it is still running after 30 s.
+func (p *brokerProc) terminate() {
+	if p.cmd.Process == nil || p.cmd.ProcessState != nil {
+		return
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+}

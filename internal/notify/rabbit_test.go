@@ -30,36 +30,56 @@ var rabbit struct {
 // a temporary directory: node name, ports, database and cookie are this
 // process's, so it collides with no other broker on the machine.
 func rabbitURL(t *testing.T) string {
-	bin := requireExternal(t, "rabbitmq-server")
-	if _, err := os.Stat("/usr/lib/rabbitmq/bin/rabbitmq-server"); err == nil {
-		bin = "/usr/lib/rabbitmq/bin/rabbitmq-server" // Debian's wrapper would switch users
-	}
-	rabbit.once.Do(func() { rabbit.url, rabbit.err = startRabbit(t, bin) })
+	bin := rabbitBin(t)
+	rabbit.once.Do(func() {
+		var n *rabbitNode
+		n, rabbit.err = newRabbitNode(t, bin, "shared")
+		if rabbit.err == nil {
+			rabbit.dir, rabbit.url = n.dir, n.url
+			rabbit.procs = append(rabbit.procs, n.epmd, n.start(t))
+		}
+	})
 	if rabbit.err != nil {
 		t.Fatal(rabbit.err)
 	}
 	return rabbit.url
 }
 
-func startRabbit(t *testing.T, bin string) (string, error) {
+func rabbitBin(t *testing.T) string {
+	bin := requireExternal(t, "rabbitmq-server")
+	if _, err := os.Stat("/usr/lib/rabbitmq/bin/rabbitmq-server"); err == nil {
+		bin = "/usr/lib/rabbitmq/bin/rabbitmq-server" // Debian's wrapper would switch users
+	}
+	return bin
+}
+
+// rabbitNode is one RabbitMQ node's directory, ports and environment:
+// started again over the same directory it keeps its durable queues.
+type rabbitNode struct {
+	bin, dir, url string
+	port          int
+	env           []string
+	epmd          *brokerProc
+}
+
+func newRabbitNode(t *testing.T, bin, name string) (*rabbitNode, error) {
 	dir, err := os.MkdirTemp("", "hoard-rabbit-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	rabbit.dir = dir
 	port, epmdPort, distPort := freePort(t), freePort(t), freePort(t)
 	conf := fmt.Sprintf("listeners.tcp.default = 127.0.0.1:%d\nloopback_users = none\n", port)
-	for name, body := range map[string]string{"rabbit.conf": conf, "enabled_plugins": "[].\n"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
-			return "", err
+	for file, body := range map[string]string{"rabbit.conf": conf, "enabled_plugins": "[].\n"} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(body), 0o600); err != nil {
+			return nil, err
 		}
 	}
 	os.MkdirAll(filepath.Join(dir, "home"), 0o700)
-	epmd := startBroker(t, dir, "/usr/bin/epmd", epmdPort, nil, "-port", strconv.Itoa(epmdPort), "-address", "127.0.0.1")
-	rabbit.procs = append(rabbit.procs, epmd)
-	env := []string{
+	n := &rabbitNode{bin: bin, dir: dir, port: port, url: fmt.Sprintf("amqp://guest:guest@127.0.0.1:%d/", port)}
+	n.epmd = startBroker(t, dir, "/usr/bin/epmd", epmdPort, nil, "-port", strconv.Itoa(epmdPort), "-address", "127.0.0.1")
+	n.env = []string{
 		"HOME=" + filepath.Join(dir, "home"),
-		fmt.Sprintf("RABBITMQ_NODENAME=hoardtest%d@localhost", os.Getpid()),
+		fmt.Sprintf("RABBITMQ_NODENAME=hoardtest%d%s@localhost", os.Getpid(), name),
 		"RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
 		"RABBITMQ_NODE_PORT=" + strconv.Itoa(port),
 		"RABBITMQ_DIST_PORT=" + strconv.Itoa(distPort),
@@ -73,9 +93,12 @@ func startRabbit(t *testing.T, bin string) (string, error) {
 		"RABBITMQ_PID_FILE=" + filepath.Join(dir, "rabbit.pid"),
 		"RABBITMQ_LOGS=-",
 	}
-	p := startBroker(t, dir, bin, port, env)
-	rabbit.procs = append(rabbit.procs, p)
-	return fmt.Sprintf("amqp://guest:guest@127.0.0.1:%d/", port), nil
+	return n, nil
+}
+
+// start runs the node and waits until it listens.
+func (n *rabbitNode) start(t *testing.T) *brokerProc {
+	return startBroker(t, n.dir, n.bin, n.port, n.env)
 }
 
 func stopRabbit() {

@@ -126,11 +126,7 @@ func (s *Service) PutObjectACL(ctx context.Context, bucket, key, vid string, doc
 		if err != nil {
 			return err
 		}
-		v, err := json.Marshal(objectACL{Stamp: aclStamp(rec), Doc: doc})
-		if err != nil {
-			return err
-		}
-		if err := tx.Set(objACLKeyOf(bucket, key, rec.VersionID), v); err != nil {
+		if err := setACL(tx, bucket, key, rec, doc); err != nil {
 			return err
 		}
 		return s.changeEvent(ctx, tx, bucket, event.ObjectACLPut, key, rec)
@@ -139,6 +135,18 @@ func (s *Service) PutObjectACL(ctx context.Context, bucket, key, vid string, doc
 		return fmt.Errorf("put ACL of %s/%s: %w", bucket, key, err)
 	}
 	return nil
+}
+
+// setACL binds doc to the version rec inside tx (nil doc: nothing).
+func setACL(tx meta.Txn, bucket, key string, rec *record, doc []byte) error {
+	if doc == nil {
+		return nil
+	}
+	v, err := json.Marshal(objectACL{Stamp: aclStamp(rec), Doc: doc})
+	if err != nil {
+		return err
+	}
+	return tx.Set(objACLKeyOf(bucket, key, rec.VersionID), v)
 }
 
 // ObjectACL returns the ACL document of a version of an object (vid ""

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // BucketConfigDoc is a configuration document a bucket is created with
@@ -140,6 +141,9 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 		if err := dropConfigs(ctx, tx, name); err != nil {
 			return fmt.Errorf("delete bucket %q: %w", name, err)
 		}
+		if err := usage.DropSnapshots(ctx, tx, name); err != nil {
+			return fmt.Errorf("delete bucket %q: %w", name, err)
+		}
 		return tx.Delete(bucketKey(name))
 	})
 	if err != nil {
@@ -213,6 +217,14 @@ func (s *Service) PutBucketVersioning(ctx context.Context, name string, state Ve
 		}
 		if b.ObjectLock && state == VersioningSuspended {
 			return fmt.Errorf("object lock is enabled: %w", ErrInvalidBucketState)
+		}
+		if state == VersioningSuspended {
+			// S3: a bucket that replicates cannot stop versioning.
+			if _, err := tx.Get(ctx, configKey(name, cfgReplication)); err == nil {
+				return fmt.Errorf("a replication configuration is present: %w", ErrInvalidBucketState)
+			} else if !errors.Is(err, meta.ErrNotFound) {
+				return err
+			}
 		}
 		if b.Versioning == state {
 			return nil

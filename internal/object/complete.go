@@ -68,6 +68,9 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 			return err
 		}
 		freed = append(freed, old...)
+		if err := setACL(tx, in.Bucket, in.Key, rec, up.Parties.ACL); err != nil {
+			return err
+		}
 		unused, err := moveParts(tx, in, stored, okey)
 		if err != nil {
 			return err
@@ -89,6 +92,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteMultip
 	}
 	s.deleteBlobs(freed)
 	info := rec.info(in.Bucket, in.Key)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 

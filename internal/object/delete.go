@@ -65,7 +65,11 @@ func (s *Service) deleteOne(ctx context.Context, tx meta.Txn, b *Bucket, in Dele
 			return DeleteResult{Key: in.Key}, nil, err
 		}
 	}
-	return s.deleteLatest(ctx, tx, kv, s.cfg.Now().UnixNano(), op)
+	res, freed, err := s.deleteLatest(ctx, tx, kv, s.cfg.Now().UnixNano(), op)
+	if err == nil {
+		err = s.queueMarker(ctx, tx, b, res)
+	}
+	return res, freed, err
 }
 
 // DeleteObjects deletes up to MaxDeleteObjects objects or versions of one

@@ -53,11 +53,17 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A part the object does not have is refused before the customer key
+	// is asked for, as S3 does: the count is no secret of the data.
+	if n := max(rec.Parts, 1); in.PartNumber > n {
+		return nil, fmt.Errorf("part %d of an object with %d parts: %w", in.PartNumber, n, ErrInvalidPartNumber)
+	}
 	dk, err := s.openKey(ctx, in.Bucket, in.Key, rec.Enc, in.SSE, !in.HeadOnly)
 	if err != nil {
 		return nil, err
 	}
 	out := &ObjectReader{Info: rec.info(in.Bucket, in.Key)}
+	out.Info.AccessTier = s.recordTier(rec)
 	out.Info.SSE.echoKey(in.SSE)
 	if err := checkRead(in.Cond, out.Info.ETag, out.Info.LastModified); err != nil {
 		return out, err
@@ -81,6 +87,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 	if err != nil {
 		return nil, tierErr(fmt.Sprintf("open %s/%s", in.Bucket, in.Key), err)
 	}
+	s.noteRead(ctx, in.Bucket, in.Key, rec)
 	return out, nil
 }
 
@@ -89,7 +96,7 @@ func (s *Service) get(ctx context.Context, in GetInput) (*ObjectReader, error) {
 // archived version has no readable copy.
 func (s *Service) readableData(bucket, key string, rec *record) (*record, error) {
 	if !rec.readable(s.cfg.Now()) {
-		return nil, errArchived(bucket, key)
+		return nil, errArchived(bucket, key, rec)
 	}
 	if rec.Restore == nil || len(rec.Restore.Copies) == 0 {
 		return rec, nil

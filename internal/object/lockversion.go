@@ -77,6 +77,9 @@ func (s *Service) updateLock(ctx context.Context, bucket, key, versionID, name s
 			return err
 		}
 		version = rec.VersionID
+		if err := s.queueModification(ctx, tx, bucket, key, rec); err != nil {
+			return err
+		}
 		if err := tx.Set(mkey, rec.encode()); err != nil {
 			return err
 		}

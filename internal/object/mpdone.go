@@ -104,6 +104,7 @@ func (s *Service) completedResult(ctx context.Context, in CompleteMultipartInput
 		return nil, noUpload
 	}
 	info := rec.info(in.Bucket, in.Key)
+	info.SSE.echoKey(in.SSE)
 	return &info, nil
 }
 

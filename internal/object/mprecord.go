@@ -61,6 +61,7 @@ type uploadRec struct {
 	sealedMeta []byte
 	Lock       *ObjectLock // the object lock CreateMultipartUpload asked for
 	Class      string      // the storage class ("" for STANDARD)
+	Parties    UploadParties
 }
 
 // Version 2 upload records end with the length-prefixed key envelope of
@@ -72,11 +73,16 @@ type uploadRec struct {
 //
 // uploadClass, or'ed into the version byte, says that the storage class
 // (a length-prefixed string) follows the lock; STANDARD uploads omit it.
+//
+// uploadParties, or'ed into the version byte, says that the owner,
+// initiator and ACL (see appendParties) follow the class; uploads made
+// before they were recorded omit them and show as the bucket owner's.
 const (
-	uploadV1    = 1
-	uploadV2    = 2
-	uploadExt   = 0x10
-	uploadClass = 0x20
+	uploadV1      = 1
+	uploadV2      = 2
+	uploadExt     = 0x10
+	uploadClass   = 0x20
+	uploadParties = 0x40
 )
 
 func (u *uploadRec) encode() []byte {
@@ -91,6 +97,9 @@ func (u *uploadRec) encode() []byte {
 	if u.Class != "" {
 		v |= uploadClass
 	}
+	if !u.Parties.zero() {
+		v |= uploadParties
+	}
 	if u.Lock != nil {
 		b = appendLock(append(b, v|uploadExt), *u.Lock)
 	} else {
@@ -98,6 +107,9 @@ func (u *uploadRec) encode() []byte {
 	}
 	if u.Class != "" {
 		b = appendString(b, u.Class)
+	}
+	if !u.Parties.zero() {
+		b = appendParties(b, &u.Parties)
 	}
 	b = binary.AppendVarint(b, u.Initiated)
 	b = append(b, algCode(u.Alg), boolByte(u.Defaulted), boolByte(u.Composite))
@@ -112,7 +124,7 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	if len(buf) == 0 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
-	version, sealed := buf[0]&^(sealedMetaFlag|uploadExt|uploadClass), buf[0]&sealedMetaFlag != 0
+	version, sealed := buf[0]&^(sealedMetaFlag|uploadExt|uploadClass|uploadParties), buf[0]&sealedMetaFlag != 0
 	if version != uploadV1 && version != uploadV2 {
 		return nil, fmt.Errorf("upload record version: %w", errCorrupt)
 	}
@@ -123,6 +135,9 @@ func decodeUpload(buf []byte) (*uploadRec, error) {
 	}
 	if buf[0]&uploadClass != 0 {
 		u.Class = d.str()
+	}
+	if buf[0]&uploadParties != 0 {
+		u.Parties = decodeParties(&d)
 	}
 	u.Initiated = d.varint()
 	if c := d.byte(); c > 0 && int(c) < len(algCodes) {
@@ -167,7 +182,25 @@ func (u *uploadRec) info(bucket, key, id string) MultipartUpload {
 		ChecksumAlgorithm: u.Alg,
 		ChecksumType:      u.checksumType(),
 		SSE:               sseInfo(u.Enc),
+		Owner:             u.Parties.Owner,
+		InitiatorID:       u.Parties.InitiatorID,
+		InitiatorName:     u.Parties.InitiatorName,
 	}
+}
+
+func (p *UploadParties) zero() bool {
+	return p.Owner == "" && p.InitiatorID == "" && p.InitiatorName == "" && p.ACL == nil
+}
+
+func appendParties(b []byte, p *UploadParties) []byte {
+	b = appendString(b, p.Owner)
+	b = appendString(b, p.InitiatorID)
+	b = appendString(b, p.InitiatorName)
+	return appendBytes(b, p.ACL)
+}
+
+func decodeParties(d *decoder) UploadParties {
+	return UploadParties{Owner: d.str(), InitiatorID: d.str(), InitiatorName: d.str(), ACL: d.bytes()}
 }
 
 // partRec is the stored form of an uploaded part.

@@ -32,6 +32,10 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in CreateMultipartI
 		return nil, err
 	}
 	up.Class = storedClass(in.StorageClass)
+	if len(in.Parties.ACL) > MaxBucketConfigBytes {
+		return nil, fmt.Errorf("upload ACL of %d bytes: %w", len(in.Parties.ACL), ErrEntityTooLarge)
+	}
+	up.Parties = in.Parties
 	if up.Lock, err = s.uploadLock(ctx, in.Bucket, in.Lock); err != nil {
 		return nil, err
 	}

@@ -46,6 +46,20 @@ type CreateMultipartInput struct {
 	// StorageClass of the object ("" means STANDARD); its parts are
 	// stored in the class's tier.
 	StorageClass string
+	// Parties records who started the upload and whose object it makes.
+	Parties UploadParties
+}
+
+// UploadParties are the principals of an upload, opaque to the service:
+// the canonical id of the object's owner-to-be ("" for the bucket's
+// owner), the initiator as listings show it (a canonical id or an IAM
+// ARN, with its display name), and an ACL document attached to the
+// object when the upload completes (nil: none).
+type UploadParties struct {
+	Owner         string
+	InitiatorID   string
+	InitiatorName string
+	ACL           []byte
 }
 
 // MultipartUpload describes an upload in progress.
@@ -58,6 +72,11 @@ type MultipartUpload struct {
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      ChecksumType
 	SSE               SSEInfo
+	// Owner, InitiatorID and InitiatorName are the upload's recorded
+	// parties (empty for uploads that recorded none).
+	Owner         string
+	InitiatorID   string
+	InitiatorName string
 }
 
 // UploadPartInput uploads one part. Size is the exact body length, or -1

@@ -55,6 +55,7 @@ const (
 	extDeleteMarker = 1 << iota
 	extLegalHold
 	extLegalHoldSet // a legal hold was set, ON or OFF
+	extReplication  // a replication status byte follows the retain-until time
 )
 
 // record is the stored form of one object version.
@@ -89,11 +90,17 @@ type record struct {
 	LegalHoldSet bool
 	// Restore is the restore of an archived version (restorerec.go).
 	Restore *restoreState
+	// Tiering is the access state of an INTELLIGENT_TIERING version
+	// (itrec.go); nil for other classes and for an IT version never read
+	// since written.
+	Tiering *itState
+	// Repl is the version's replication status (replstatus.go).
+	Repl ReplicationStatus
 }
 
 // hasExt reports whether the record needs the version block.
 func (r *record) hasExt() bool {
-	return r.DeleteMarker || r.LegalHold || r.LegalHoldSet || r.LockMode != LockNone || r.RetainUntil != 0
+	return r.DeleteMarker || r.LegalHold || r.LegalHoldSet || r.LockMode != LockNone || r.RetainUntil != 0 || r.Repl != ReplNone
 }
 
 func (r *record) appendExt(b []byte) []byte {
@@ -107,8 +114,15 @@ func (r *record) appendExt(b []byte) []byte {
 	if r.LegalHoldSet {
 		f |= extLegalHoldSet
 	}
+	if r.Repl != ReplNone {
+		f |= extReplication
+	}
 	b = append(b, f, byte(r.LockMode))
-	return binary.AppendVarint(b, r.RetainUntil)
+	b = binary.AppendVarint(b, r.RetainUntil)
+	if r.Repl != ReplNone {
+		b = append(b, byte(r.Repl))
+	}
+	return b
 }
 
 func (r *record) decodeExt(d *decoder) {
@@ -118,7 +132,13 @@ func (r *record) decodeExt(d *decoder) {
 	r.LegalHoldSet = f&extLegalHoldSet != 0
 	r.LockMode = LockMode(d.byte())
 	r.RetainUntil = d.varint()
-	if f&^(extDeleteMarker|extLegalHold|extLegalHoldSet) != 0 || r.LockMode > LockCompliance {
+	if f&extReplication != 0 {
+		r.Repl = ReplicationStatus(d.byte())
+		if r.Repl == ReplNone || r.Repl > ReplReplica {
+			d.err = errCorrupt
+		}
+	}
+	if f&^(extDeleteMarker|extLegalHold|extLegalHoldSet|extReplication) != 0 || r.LockMode > LockCompliance {
 		d.err = errCorrupt
 	}
 }
@@ -171,6 +191,9 @@ func (r *record) encode() []byte {
 	if r.Restore != nil {
 		v |= restoreFlag
 	}
+	if r.Tiering != nil {
+		v |= tieringFlag
+	}
 	if r.hasExt() {
 		b = append(b, v|recordExt)
 		b = r.appendExt(b)
@@ -179,6 +202,9 @@ func (r *record) encode() []byte {
 	}
 	if r.Restore != nil {
 		b = r.Restore.append(b)
+	}
+	if r.Tiering != nil {
+		b = r.Tiering.append(b)
 	}
 	b = appendString(b, r.VersionID)
 	b = binary.AppendUvarint(b, uint64(r.Size))
@@ -239,7 +265,7 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
 	sealed := buf[0]&sealedMetaFlag != 0
-	v := buf[0] &^ (recordExt | sealedMetaFlag | restoreFlag)
+	v := buf[0] &^ (recordExt | sealedMetaFlag | restoreFlag | tieringFlag)
 	if v < recordV1 || v > recordV4 {
 		return fmt.Errorf("record version: %w", errCorrupt)
 	}
@@ -251,6 +277,9 @@ func (r *record) decode(buf []byte, mode decodeMode) error {
 	}
 	if buf[0]&restoreFlag != 0 {
 		r.Restore = decodeRestore(&d)
+	}
+	if buf[0]&tieringFlag != 0 {
+		r.Tiering = decodeTiering(&d)
 	}
 	list := mode == modeList
 	byteField := d.bytes
@@ -344,6 +373,7 @@ func (r *record) info(bucket, key string) ObjectInfo {
 		DeleteMarker: r.DeleteMarker,
 		Lock:         r.lock(),
 		Restore:      r.Restore.status(),
+		Replication:  r.Repl,
 	}
 	if oi.StorageClass == "" {
 		oi.StorageClass = "STANDARD"
@@ -369,6 +399,9 @@ func (r *record) listed(key string) ListedObject {
 		o.ChecksumType = r.checksumType()
 	}
 	o.Restore = r.Restore.status()
+	if r.StorageClass == ClassIntelligentTiering {
+		o.LastRead, o.ArchiveTier = r.lastRead(), r.Tiering.archiveTier()
+	}
 	return o
 }
 

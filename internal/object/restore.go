@@ -23,7 +23,9 @@ const MaxRestoreDays = 30 * 365
 
 // RestoreObject starts a restore of an archived version (S3 answers 202)
 // or, when a restored copy is readable already, moves its expiry to
-// Days from now (S3 answers 200; already is true then). The work itself
+// Days from now (S3 answers 200; already is true then). An
+// INTELLIGENT_TIERING version in an archive tier is restored without
+// Days: it moves back to the frequent tier. The work itself
 // is a queue entry in the metadata (restorework.go) that the background
 // worker runs when the tier's delay has passed.
 func (s *Service) RestoreObject(ctx context.Context, in RestoreInput) (already bool, err error) {
@@ -38,8 +40,15 @@ func (s *Service) RestoreObject(ctx context.Context, in RestoreInput) (already b
 		}
 		rec := loc.rec
 		switch {
+		case rec.itArchived():
+			// Days means nothing here: the restore moves the version
+			// back to the frequent tier for good.
+		case in.Days == 0:
+			return fmt.Errorf("restore without Days: %w", ErrInvalidArgument)
 		case !ArchiveClass(rec.StorageClass):
 			return fmt.Errorf("restore of a %s object: %w", storageClass(rec.StorageClass), ErrInvalidObjectState)
+		}
+		switch {
 		case rec.Restore != nil && rec.Restore.Ongoing:
 			return fmt.Errorf("restore of %s/%s: %w", in.Bucket, in.Key, ErrRestoreInProgress)
 		case rec.Restore != nil:
@@ -61,7 +70,7 @@ func validateRestore(in *RestoreInput) error {
 	if err := checkVersion(in.VersionID); err != nil {
 		return err
 	}
-	if in.Days < 1 || in.Days > MaxRestoreDays {
+	if in.Days < 0 || in.Days > MaxRestoreDays { // 0: none given
 		return fmt.Errorf("restore for %d days: %w", in.Days, ErrInvalidArgument)
 	}
 	switch in.Tier {
@@ -123,8 +132,22 @@ func (s *Service) restoreExpiry(done time.Time, days int) int64 {
 	return t.UnixNano()
 }
 
-// errArchived is the answer to a read of an archived version that has no
-// readable restored copy.
-func errArchived(bucket, key string) error {
-	return fmt.Errorf("%s/%s is archived and not restored: %w", bucket, key, ErrInvalidObjectState)
+// ArchivedError is the refusal of a read of an archived version that has
+// no readable restored copy; S3 names the class and, for
+// INTELLIGENT_TIERING, the access tier in its answer.
+type ArchivedError struct {
+	StorageClass string
+	AccessTier   string
+}
+
+func (e *ArchivedError) Error() string {
+	return "archived in " + e.StorageClass + " " + e.AccessTier + " and not restored"
+}
+
+// Unwrap makes it an ErrInvalidObjectState.
+func (e *ArchivedError) Unwrap() error { return ErrInvalidObjectState }
+
+func errArchived(bucket, key string, rec *record) error {
+	ae := &ArchivedError{StorageClass: storageClass(rec.StorageClass), AccessTier: rec.Tiering.archiveTier()}
+	return fmt.Errorf("%s/%s: %w", bucket, key, ae)
 }

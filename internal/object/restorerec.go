@@ -81,6 +81,9 @@ func (r *restoreState) status() *RestoreStatus {
 // restored and the copy has not expired (the expiry job may lag behind
 // the clock; a copy past its expiry is not read even while it exists).
 func (r *record) readable(now time.Time) bool {
+	if r.itArchived() {
+		return false // a restore moves it out of the archive tier
+	}
 	if !ArchiveClass(r.StorageClass) {
 		return true
 	}

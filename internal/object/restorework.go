@@ -148,6 +148,14 @@ func (s *Service) postpone(ctx context.Context, j restoreJob) error {
 }
 
 func (s *Service) runRestoreJob(ctx context.Context, j restoreJob) error {
+	if j.kind == jobRestore || j.kind == jobExpire {
+		// Both make or remove copies that keep their sources' ids.
+		release, err := s.claimMove(ctx, j.bucket, j.key)
+		if err != nil {
+			return err // retried by the next pass
+		}
+		defer release()
+	}
 	switch j.kind {
 	case jobRestore:
 		return s.completeRestore(ctx, j)
@@ -183,6 +191,9 @@ func (s *Service) completeRestore(ctx context.Context, j restoreJob) error {
 	}
 	if loc == nil || !restoreDue(loc.rec, j) {
 		return s.dropJob(ctx, j)
+	}
+	if loc.rec.itArchived() {
+		return s.completeITRestore(ctx, j, loc.rec)
 	}
 	src := loc.rec.dataBlobIDs()
 	moved, err := s.copyBlobs(ctx, loc.rec, "")
@@ -238,7 +249,7 @@ var errStaleJob = errors.New("restore entry no longer matches its version")
 // completes a restore requires it to be ongoing.
 func restoreDue(rec *record, j restoreJob) bool {
 	r := rec.Restore
-	return r != nil && r.Ongoing && j.due >= r.ReadyAt && ArchiveClass(rec.StorageClass)
+	return r != nil && r.Ongoing && j.due >= r.ReadyAt && (ArchiveClass(rec.StorageClass) || rec.itArchived())
 }
 
 // expireRestore removes a restored copy whose time is up; the archived

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hoard-s3/hoard/internal/blob"
 	"github.com/hoard-s3/hoard/internal/meta"
+	"github.com/hoard-s3/hoard/internal/outbox"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -48,6 +49,10 @@ type Config struct {
 	// Events, when set, queues event notifications in the outbox
 	// (events.go); nil raises none.
 	Events *Events
+	// Replication, when set, is the outbox new versions that a bucket's
+	// replication rules select are queued in (replqueue.go); nil queues
+	// none.
+	Replication *outbox.Outbox
 	// OrphanGrace is how long an unreferenced data file stays after the
 	// orphan collector first records it in the metadata (gc.go); 0 means
 	// blob.DefaultGrace.
@@ -63,12 +68,27 @@ type Config struct {
 	// RestoreDay is the length of a day of RestoreObject's Days (24h when
 	// zero; tests shorten it).
 	RestoreDay time.Duration
+	// LifecycleDay is the length of a lifecycle day, which also times the
+	// access tiers of INTELLIGENT_TIERING (24h when zero).
+	LifecycleDay time.Duration
+	// UsageDepth is how many `/`-separated levels of key prefixes get
+	// usage counters of their own (usage.go): 0 means
+	// usage.DefaultDepth, a negative value none (bucket totals only).
+	UsageDepth int
+	// UsageOff keeps no usage counters at all; it exists for benchmarks
+	// that measure what they cost.
+	UsageOff bool
 }
 
 // Service is the object service.
 type Service struct {
-	meta  meta.Store
-	blobs blob.Store
+	// meta counts usage in every transaction (usagetxn.go); raw is the
+	// engine itself, for the counters' own reads and repairs.
+	meta meta.Store
+	raw  meta.Store
+	// usageDepth is the depth of prefix counters in force.
+	usageDepth int
+	blobs      blob.Store
 	// tiers routes blobs to the tiers; blobs is tiers unless a test
 	// wraps it.
 	tiers *blob.Tiered
@@ -80,6 +100,8 @@ type Service struct {
 	minPartSize int64
 	// notifyCache holds decoded notification configurations (events.go).
 	notifyCache sync.Map
+	// replCache holds decoded replication configurations (replqueue.go).
+	replCache sync.Map
 }
 
 // New returns a service over the given engines.
@@ -97,7 +119,11 @@ func New(m meta.Store, b blob.Store, cfg Config) *Service {
 	if !ok {
 		t, _ = blob.NewTiered(b, nil) // no tiers: no name to refuse
 	}
-	s := &Service{meta: m, blobs: t, tiers: t, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
+	s := &Service{meta: m, raw: m, blobs: t, tiers: t, cfg: cfg, keyring: cfg.Keyring, minPartSize: MinPartSize}
+	s.usageDepth = usageDepthOf(cfg.UsageDepth)
+	if !cfg.UsageOff {
+		s.meta = &usageStore{Store: m, depth: s.usageDepth, now: cfg.Now}
+	}
 	if s.keyring == nil {
 		kr, err := sse.NewKeyring()
 		if err != nil {

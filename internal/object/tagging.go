@@ -97,6 +97,9 @@ func (s *Service) setTags(ctx context.Context, name, bucket, key, versionID stri
 		}
 		loc.rec.Tags = tags // readVersion opened the sealed metadata
 		version = loc.rec.VersionID
+		if err := s.queueModification(ctx, tx, bucket, key, loc.rec); err != nil {
+			return err
+		}
 		val, err := s.encodeRecord(bucket, key, loc.rec)
 		if err != nil {
 			return err

@@ -29,6 +29,14 @@ type TransitionInput struct {
 	// EventName is reported through Config.Events in the switching
 	// commit (EventLifecycleTransition for lifecycle; "" for none).
 	EventName string
+	// AccessTier, with StorageClass INTELLIGENT_TIERING, moves an IT
+	// version into an archive tier (TierArchive or TierDeepArchive): its
+	// data goes to the tier of GLACIER or DEEP_ARCHIVE, its class stays.
+	AccessTier string
+	// IfLastRead, when set, makes the transition apply only if the
+	// version was not read since (an archive tier is for what nobody
+	// reads).
+	IfLastRead time.Time
 }
 
 // Transition moves a version's data to the tier of a storage class:
@@ -52,6 +60,11 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (*ObjectIn
 	if err := ValidStorageClass(in.StorageClass); err != nil {
 		return nil, err
 	}
+	release, err := s.claimMove(ctx, in.Bucket, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	loc, err := s.findToRead(ctx, s.meta, in.Bucket, in.Key, in.VersionID, modeParts)
 	if err != nil {
 		return nil, err
@@ -60,12 +73,16 @@ func (s *Service) Transition(ctx context.Context, in TransitionInput) (*ObjectIn
 		return nil, err
 	}
 	target := storedClass(in.StorageClass)
-	if loc.rec.StorageClass == target {
+	dest, err := s.transitionDest(in, loc.rec)
+	if errors.Is(err, errNoMove) {
 		info := loc.rec.info(in.Bucket, in.Key)
 		return &info, nil
 	}
+	if err != nil {
+		return nil, err
+	}
 	src := loc.rec.dataBlobIDs()
-	moved, err := s.copyBlobs(ctx, loc.rec, s.tierOf(in.StorageClass))
+	moved, err := s.copyBlobs(ctx, loc.rec, dest)
 	if err != nil {
 		return nil, fmt.Errorf("transition %s/%s: %w", in.Bucket, in.Key, err)
 	}
@@ -83,7 +100,43 @@ func checkTransitionGuard(in TransitionInput, rec *record) error {
 	if !in.IfModTime.IsZero() && rec.ModTime != in.IfModTime.UnixNano() {
 		return fmt.Errorf("transition %s/%s: version modified since: %w", in.Bucket, in.Key, ErrPreconditionFailed)
 	}
+	if !in.IfLastRead.IsZero() && !rec.lastRead().Equal(in.IfLastRead) {
+		return fmt.Errorf("transition %s/%s: version read since: %w", in.Bucket, in.Key, ErrPreconditionFailed)
+	}
 	return nil
+}
+
+var errNoMove = errors.New("the version is where the transition would put it")
+
+// transitionDest is the tier a transition moves rec's data to, or
+// errNoMove when it is there already.
+func (s *Service) transitionDest(in TransitionInput, rec *record) (string, error) {
+	if in.AccessTier == "" {
+		if rec.StorageClass == storedClass(in.StorageClass) {
+			return "", errNoMove
+		}
+		return s.tierOf(in.StorageClass), nil
+	}
+	if in.StorageClass != ClassIntelligentTiering || rec.StorageClass != ClassIntelligentTiering || archiveCode(in.AccessTier) == itArchiveNone {
+		return "", fmt.Errorf("access tier %q of a %s object: %w", in.AccessTier, storageClass(rec.StorageClass), ErrInvalidArgument)
+	}
+	if rec.Tiering.archiveTier() == in.AccessTier {
+		return "", errNoMove
+	}
+	return s.tierOf(archiveClass(in.AccessTier)), nil
+}
+
+// nextTiering is the access state after a transition of cur: an IT
+// version entering an archive tier keeps its last read; one entering the
+// class starts in the frequent tier; other classes have none.
+func (s *Service) nextTiering(in TransitionInput, cur *record) *itState {
+	switch {
+	case storedClass(in.StorageClass) != ClassIntelligentTiering:
+		return nil
+	case in.AccessTier != "":
+		return &itState{Archive: archiveCode(in.AccessTier), LastRead: cur.lastRead().UnixNano()}
+	}
+	return &itState{LastRead: s.cfg.Now().UnixNano()}
 }
 
 // copyBlobs copies each data blob of rec into tier, unless it is there
@@ -177,11 +230,9 @@ func (s *Service) verifyBlob(ctx context.Context, id string, size int64, sum []b
 // the data directory may have overwritten (with the same bytes) the
 // restored copy of the same version, which must stay; and a blob freed
 // by a transition may at once be the target of the next transition of
-// the same version back (parts of multipart objects keep their ids). The
-// check narrows that second case to the instant between the read and the
-// removal (a second transition of the version would have to commit in
-// it); closing it for good needs the keys of parts to be derived from an
-// id of their own.
+// the same version back (parts of multipart objects keep their ids):
+// the move lease (movelease.go) keeps that second transition from
+// starting before this removal is done.
 func (s *Service) deleteNew(src, moved []string) {
 	for i, id := range moved {
 		if i < len(src) && id == src[i] {
@@ -223,7 +274,7 @@ func (s *Service) switchTier(ctx context.Context, in TransitionInput, mkey []byt
 		if err != nil {
 			return err
 		}
-		next.StorageClass, next.Restore = class, nil
+		next.StorageClass, next.Restore, next.Tiering = class, nil, s.nextTiering(in, cur)
 		if freed, err = s.repoint(tx, mkey, cur, next); err != nil {
 			return err
 		}

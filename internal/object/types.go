@@ -143,6 +143,11 @@ type ObjectInfo struct {
 	// Restore is the restore of an archived version; nil when none was
 	// asked for (or the restored copy has expired).
 	Restore *RestoreStatus
+	// AccessTier is the access tier of an INTELLIGENT_TIERING version
+	// (TierFrequent ... TierDeepArchive); "" for other classes.
+	AccessTier string
+	// Replication is x-amz-replication-status (ReplNone: no header).
+	Replication ReplicationStatus
 }
 
 // ExpectedChecksum is the additional checksum a client declared for an
@@ -301,6 +306,11 @@ type ListedObject struct {
 	StorageClass      string
 	// Restore is the restore of an archived object (nil when none).
 	Restore *RestoreStatus
+	// LastRead (when the object was last read, or written) and
+	// ArchiveTier (TierArchive, TierDeepArchive or "") are set for
+	// INTELLIGENT_TIERING objects; Service.AccessTier names their tier.
+	LastRead    time.Time
+	ArchiveTier string
 }
 
 // ListResult is one page. When IsTruncated, NextMarker is the last key or

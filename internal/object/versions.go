@@ -204,6 +204,9 @@ func (s *Service) putVersion(ctx context.Context, tx meta.Txn, kv *keyView, rec 
 			return nil, err
 		}
 	}
+	if err := s.queueReplication(ctx, tx, kv.b, kv.key, rec); err != nil {
+		return nil, err
+	}
 	val, err := s.encodeRecord(kv.b.Name, kv.key, rec)
 	if err != nil {
 		return nil, err

@@ -228,10 +228,23 @@ type worker struct {
 	until   time.Time // our lease's expiry, as last written
 	backoff time.Duration
 	// pending are records the consumer acknowledged that are not deleted
-	// yet (since pendingAt); a later read deletes them in its transaction.
-	pending   []Record
+	// yet (the oldest since pendingAt); a later read deletes them all in
+	// its transaction once there are maxPending or a poll interval went
+	// by. Until then reads write nothing, so draining a busy shard costs
+	// one commit per maxPending records, not one per batch. A crash
+	// before the deletion delivers them again: at least once.
+	pending   []ackedRecord
 	pendingAt time.Time
 }
+
+// ackedRecord is what deleting an acknowledged record needs.
+type ackedRecord struct {
+	seq  uint64
+	size int64
+}
+
+// maxPending is how many acknowledged records a worker deletes at once.
+const maxPending = 512
 
 func (w *worker) run(ctx context.Context) {
 	defer w.release()
@@ -274,7 +287,12 @@ func (w *worker) step(ctx context.Context) {
 	cancel()
 	acked = min(max(acked, 0), len(batch))
 	w.e.delivered.Add(int64(acked))
-	w.pending, w.pendingAt = batch[:acked], time.Now()
+	if len(w.pending) == 0 {
+		w.pendingAt = time.Now()
+	}
+	for _, r := range batch[:acked] {
+		w.pending = append(w.pending, ackedRecord{seq: r.Seq, size: int64(len(r.Payload))})
+	}
 	switch {
 	case derr != nil:
 		w.flush(ctx)
@@ -283,9 +301,14 @@ func (w *worker) step(ctx context.Context) {
 		w.backoff = 0
 		w.sleep(ctx, w.d.opts.Poll, false)
 	default:
-		// All taken: the next read, which comes at once, deletes them in
-		// its own transaction, saving one commit per batch.
+		// All taken: a later read deletes them in its own transaction.
+		// A batch that was not full means the shard is drained: let the
+		// writers add more before the next read rather than read them one
+		// by one.
 		w.backoff = 0
+		if len(batch) < w.e.opts.MaxBatch {
+			w.sleep(ctx, linger, false)
+		}
 	}
 }
 
@@ -344,8 +367,11 @@ func (w *worker) sleep(ctx context.Context, d time.Duration, wakeable bool) {
 	}
 }
 
-// linger is how long a woken worker waits before it reads.
-const linger = 2 * time.Millisecond
+// linger is how long a woken worker waits before it reads. Under load
+// every read of a shard costs a seek and a transaction whatever it finds,
+// so waiting longer means fewer, fuller reads; 20 ms is still far below
+// the delay S3 itself gives an event.
+const linger = 20 * time.Millisecond
 
 // claim takes or renews the shard's lease when a third of it has run.
 func (w *worker) claim(ctx context.Context) (bool, error) {
@@ -405,12 +431,12 @@ func (w *worker) read(ctx context.Context) ([]Record, error) {
 	var out []Record
 	var after uint64
 	if n := len(w.pending); n > 0 {
-		after = w.pending[n-1].Seq
+		after = w.pending[n-1].seq
 	}
-	// Delivered records are deleted together with the read that finds
-	// new ones, or after a poll interval at the latest: a read that finds
-	// nothing then writes nothing and costs no commit.
+	// Delivered records are deleted together with a read once there are
+	// maxPending of them, or after a poll interval at the latest.
 	stale := len(w.pending) > 0 && time.Since(w.pendingAt) >= w.d.opts.Poll
+	full := len(w.pending) >= maxPending
 	flushing := false
 	err := w.d.ob.store.Update(ctx, func(tx meta.Txn) error {
 		out, flushing = out[:0], false
@@ -419,7 +445,7 @@ func (w *worker) read(ctx context.Context) ([]Record, error) {
 			return err
 		}
 		defer it.Close()
-		if len(w.pending) > 0 && (stale || it.Valid()) {
+		if stale || full {
 			flushing = true
 			if err := w.deleteAcked(ctx, tx); err != nil {
 				return err
@@ -464,12 +490,12 @@ func (w *worker) deleteAcked(ctx context.Context, tx meta.Txn) error {
 		return err
 	}
 	for _, r := range w.pending {
-		if err := tx.Delete(recordKey(r.Kind, r.Shard, r.Seq)); err != nil {
+		if err := tx.Delete(recordKey(w.e.kind, w.shard, r.seq)); err != nil {
 			return err
 		}
 		done.Count++
-		done.Bytes += int64(len(r.Payload))
-		done.Seq = max(done.Seq, r.Seq)
+		done.Bytes += r.size
+		done.Seq = max(done.Seq, r.seq)
 	}
 	return tx.Set(dkey, done.encode())
 }

@@ -83,6 +83,20 @@ var evalCases = []evalCase{
 	{"tls deny root", nil, polTLSOnly, "", rq(root, "s3:PutBucketPolicy", bkt, "aws:SecureTransport", "false"), X},
 
 	// Tags.
+	// aws:ResourceTag from the bucket's tags.
+	{"resource tag matches principal tag", ids(polResTag), "", "", rq(tagged(alice, "project", "apollo"), "s3:ListBucket", bkt, "aws:ResourceTag/project", "apollo"), A},
+	{"resource tag on an object of the bucket", ids(polResTag), "", "", rq(tagged(alice, "project", "apollo"), "s3:GetObject", obj("a"), "aws:ResourceTag/project", "apollo"), A},
+	{"resource tag other project", ids(polResTag), "", "", rq(tagged(alice, "project", "apollo"), "s3:GetObject", obj("a"), "aws:ResourceTag/project", "gemini"), I},
+	{"resource tag absent", ids(polResTag), "", "", rq(tagged(alice, "project", "apollo"), "s3:GetObject", obj("a")), I},
+	{"resource tag without principal tag", ids(polResTag), "", "", rq(alice, "s3:GetObject", obj("a"), "aws:ResourceTag/project", "apollo"), I},
+	{"resource tag key case-insensitive", ids(polResTag), "", "", rq(tagged(alice, "project", "apollo"), "s3:GetObject", obj("a"), "aws:ResourceTag/Project", "apollo"), A},
+	{"resource tag deny in bucket policy", ids(polAllowAll), polResTagDeny, "", rq(alice, "s3:GetObject", obj("a"), "aws:ResourceTag/classification", "secret"), X},
+	{"resource tag deny other value", ids(polAllowAll), polResTagDeny, "", rq(alice, "s3:GetObject", obj("a"), "aws:ResourceTag/classification", "public"), A},
+	// s3:RequestObjectTag/<key>.
+	{"request tag value", ids(polReqTagValue), "", "", rq(alice, "s3:PutObject", obj("a"), "s3:RequestObjectTag/team", "blue"), A},
+	{"request tag other value", ids(polReqTagValue), "", "", rq(alice, "s3:PutObject", obj("a"), "s3:RequestObjectTag/team", "red"), I},
+	{"request tag absent", ids(polReqTagValue), "", "", rq(alice, "s3:PutObjectTagging", obj("a")), I},
+	{"request tag on tagging", ids(polReqTagValue), "", "", rq(alice, "s3:PutObjectTagging", obj("a"), "s3:RequestObjectTag/team", "blue"), A},
 	{"tag production", ids(polTagRead), "", "", rq(alice, "s3:GetObject", obj("a"), "s3:ExistingObjectTag/environment", "production"), A},
 	{"tag other value", ids(polTagRead), "", "", rq(alice, "s3:GetObject", obj("a"), "s3:ExistingObjectTag/environment", "dev"), I},
 	{"tag value case-sensitive", ids(polTagRead), "", "", rq(alice, "s3:GetObject", obj("a"), "s3:ExistingObjectTag/environment", "Production"), I},

@@ -21,7 +21,7 @@ const (
 	KindUser                    // inline user policy: no Principal, 2,048 characters
 	KindGroup                   // inline group policy: 5,120 characters
 	KindRole                    // inline role policy: 10,240 characters
-	KindSession                 // STS session policy: 2,048 characters
+	KindSession                 // STS session policies: the inline one (2,048 characters, STS checks) joined with up to ten managed ones
 	KindTrust                   // role trust policy: Principal required, 2,048 characters
 	KindKey                     // KMS key policy: Principal required, kms: actions, 32 KB
 )
@@ -38,6 +38,8 @@ func (k Kind) MaxSize() int {
 		return 5120
 	case KindRole:
 		return 10240
+	case KindSession:
+		return 2048 + 10*6144
 	}
 	return 2048
 }

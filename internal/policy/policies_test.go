@@ -31,6 +31,16 @@ const (
 		"Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",
 		"Condition":{"StringEquals":{"s3:ExistingObjectTag/environment":"production"}}}]}`
 
+	// ABAC on buckets: the bucket's tags, for the bucket and its objects.
+	polResTag = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],
+		"Resource":["arn:aws:s3:::amzn-s3-demo-bucket","arn:aws:s3:::amzn-s3-demo-bucket/*"],
+		"Condition":{"StringEquals":{"aws:ResourceTag/project":"${aws:PrincipalTag/project}"}}}]}`
+	polResTagDeny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",
+		"Condition":{"StringEquals":{"aws:ResourceTag/classification":"secret"}}}]}`
+	polReqTagValue = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:PutObjectTagging"],
+		"Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",
+		"Condition":{"StringEquals":{"s3:RequestObjectTag/team":"blue"}}}]}`
+
 	polTagKeys = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:PutObjectTagging"],
 		"Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",
 		"Condition":{"ForAllValues:StringLike":{"s3:RequestObjectTagKeys":["Owner","CreationDate"]}}}]}`

@@ -129,3 +129,32 @@ func TestExpectedBucketOwner(t *testing.T) {
 		ExpectedBucketOwner: aws.String(acct), ExpectedSourceBucketOwner: aws.String(acct)})
 	wantNoErr(t, err)
 }
+
+// TestAnonymousWriteWithCannedACL: the bucket ACL's WRITE lets anyone
+// create objects with the ACL they choose, as S3 did before its 2023
+// defaults; a bucket policy denying s3:PutObjectAcl still wins.
+func TestAnonymousWriteWithCannedACL(t *testing.T) {
+	e := newEnv(t, testserver.WithBucketDefaults(s3api.LegacyBucketDefaults))
+	_, err := e.c.PutBucketAcl(e.ctx, &s3.PutBucketAclInput{Bucket: aws.String(e.bucket), ACL: types.BucketCannedACLPublicReadWrite})
+	wantNoErr(t, err)
+	put := func(key, acl string) *rawResp {
+		req := e.newRaw("PUT", "/"+e.bucket+"/"+key, []byte("anon"))
+		req.Header.Set("X-Amz-Acl", acl)
+		return e.do(req)
+	}
+	if r := put("pub", "public-read"); r.status != 200 {
+		t.Fatalf("anonymous PUT with public-read: %d %s", r.status, r.body)
+	}
+	if r := e.do(e.newRaw("GET", "/"+e.bucket+"/pub", nil)); r.status != 200 || string(r.body) != "anon" {
+		t.Fatalf("anonymous GET of the public-read object: %d %s", r.status, r.body)
+	}
+	_, err = e.c.PutBucketPolicy(e.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.bucket), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObjectAcl","Resource":"arn:aws:s3:::` + e.bucket + `/*"}]}`)})
+	wantNoErr(t, err)
+	put("denied", "public-read").wantError(t, 403, "AccessDenied")
+	if e.objectExists("denied") {
+		t.Fatal("a refused write stored the object")
+	}
+	if r := e.do(e.newRaw("PUT", "/"+e.bucket+"/plain", []byte("anon"))); r.status != 200 {
+		t.Fatalf("anonymous PUT without an ACL: %d %s", r.status, r.body)
+	}
+}

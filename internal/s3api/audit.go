@@ -38,10 +38,14 @@ func (h *handler) auditCall(req *request, start time.Time) {
 
 func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 	source, name, params := h.auditCallParams(req)
-	acct := h.ownerAccount()
+	id := h.auditIdentity(req)
+	acct := id.AccountID // the caller's account receives the record
+	if acct == "" || acct == "anonymous" {
+		acct = h.ownerAccount()
+	}
 	ev := &audit.Event{
 		EventVersion:       "1.09",
-		UserIdentity:       h.auditIdentity(req),
+		UserIdentity:       id,
 		EventTime:          start.UTC().Format(time.RFC3339),
 		EventSource:        source,
 		EventName:          name,
@@ -58,13 +62,34 @@ func (h *handler) auditEvent(req *request, start time.Time) *audit.Event {
 		EventCategory:      "Management",
 		RecipientAccountID: acct,
 	}
-	if source == "s3.amazonaws.com" {
-		h.auditS3(req, ev, acct)
+	switch {
+	case source == "s3.amazonaws.com":
+		h.auditS3(req, ev, h.auditBucketAccount(req, acct))
+	case req.errCode == "" && (!ev.ReadOnly || source == "sts.amazonaws.com" && name != "GetCallerIdentity"):
+		ev.ResponseElements = auditResponse(req, source, name)
 	}
 	if cs := req.r.TLS; cs != nil {
 		ev.TLSDetails = &audit.TLSDetails{TLSVersion: tlsVersion(cs), CipherSuite: cipherSuite(cs), ClientProvidedHostHeader: req.r.Host}
 	}
 	return ev
+}
+
+// auditBucketAccount is the account owning req's bucket, as CloudTrail
+// names it in the bucket's resource; def when it cannot be told (no
+// bucket, or one that does not exist).
+func (h *handler) auditBucketAccount(req *request, def string) string {
+	if req.bucket == "" {
+		return def
+	}
+	b, err := h.svc.HeadBucket(context.WithoutCancel(req.ctx), req.bucket)
+	if err != nil {
+		return def
+	}
+	a, err := h.accountOf(context.WithoutCancel(req.ctx), b.Owner)
+	if err != nil || a.id == "" {
+		return def
+	}
+	return a.id
 }
 
 // auditCallParams names the service and call, with its parameters.
@@ -92,6 +117,20 @@ func (h *handler) auditCallParams(req *request) (source, name string, params map
 		return "kms.amazonaws.com", strings.TrimPrefix(req.op.name, "KMS."), p
 	}
 	return "s3.amazonaws.com", req.op.name, s3Parameters(req)
+}
+
+// auditResponse is CloudTrail's responseElements of a successful IAM,
+// STS or KMS call that changed something or issued credentials, from
+// its kept answer; reads record none, as in CloudTrail.
+func auditResponse(req *request, source, name string) map[string]any {
+	body := req.w.kept
+	if !req.w.keep || int64(len(body)) != req.w.n {
+		return nil // not kept, or cut short
+	}
+	if source == "kms.amazonaws.com" {
+		return audit.KMSResponseElements(name, body)
+	}
+	return audit.QueryResponseElements(body)
 }
 
 // auditBody is the kept copy of the request, unless it was cut short.
@@ -209,6 +248,9 @@ func (h *handler) auditIdentity(req *request) audit.UserIdentity {
 		}
 	default:
 		p.Type = policy.PrincipalRoot
+	}
+	if p.Account != "" {
+		acct = p.Account // the caller's own account, not the operator's
 	}
 	id := audit.UserIdentity{PrincipalID: p.UserID, ARN: p.ARN, AccountID: acct, AccessKeyID: req.auth.AccessKey}
 	switch p.Type {

@@ -42,7 +42,7 @@ type auditRecord struct {
 	RequestID           string         `json:"requestID"`
 	EventID             string         `json:"eventID"`
 	ReadOnly            bool           `json:"readOnly"`
-	Resources           []struct{ Type, ARN string }
+	Resources           []struct{ Type, ARN, AccountID string }
 	EventType           string `json:"eventType"`
 	ManagementEvent     bool   `json:"managementEvent"`
 	EventCategory       string `json:"eventCategory"`
@@ -140,8 +140,31 @@ func TestAuditTrail(t *testing.T) {
 		len(cu.EventID) != 36 || cu.RequestID == "" || !strings.Contains(cu.UserAgent, "aws-sdk-go-v2") {
 		t.Errorf("CreateUser record %+v", cu)
 	}
+	// responseElements as CloudTrail fills them: the created user, the
+	// new key without its secret, the new KMS key's metadata.
+	if u, _ := cu.ResponseElements["user"].(map[string]any); u["userName"] != "alice" || u["arn"] != "arn:aws:iam::000000000000:user/alice" ||
+		u["userId"] == "" || u["path"] != "/" {
+		t.Errorf("CreateUser responseElements %v", cu.ResponseElements)
+	}
+	if r := findEvent(recs, "iam.amazonaws.com", "CreateAccessKey"); r == nil {
+		t.Error("no CreateAccessKey record")
+	} else if k, _ := r.ResponseElements["accessKey"].(map[string]any); k["accessKeyId"] != aws.ToString(key.AccessKey.AccessKeyId) ||
+		k["userName"] != "alice" || k["status"] != "Active" || k["secretAccessKey"] != nil {
+		t.Errorf("CreateAccessKey responseElements %v", r.ResponseElements)
+	}
+	if r := findEvent(recs, "kms.amazonaws.com", "CreateKey"); r == nil {
+		t.Error("no CreateKey record")
+	} else if m, _ := r.ResponseElements["keyMetadata"].(map[string]any); m["keyId"] != aws.ToString(k.KeyMetadata.KeyId) || m["description"] != "audit test" {
+		t.Errorf("CreateKey responseElements %v", r.ResponseElements)
+	}
+	if r := findEvent(recs, "kms.amazonaws.com", "Encrypt"); r == nil || r.ResponseElements != nil {
+		t.Errorf("Encrypt responseElements %+v", r)
+	}
 	if r := findEvent(recs, "sts.amazonaws.com", "GetSessionToken"); r == nil || r.ErrorCode != "" {
 		t.Errorf("GetSessionToken record %+v", r)
+	} else if c, _ := r.ResponseElements["credentials"].(map[string]any); c["accessKeyId"] != aws.ToString(sess.Credentials.AccessKeyId) ||
+		c["expiration"] == nil || len(c) != 2 {
+		t.Errorf("GetSessionToken responseElements %v", r.ResponseElements)
 	}
 	if r := findEvent(recs, "kms.amazonaws.com", "Encrypt"); r == nil || r.RequestParameters["keyId"] != aws.ToString(k.KeyMetadata.KeyId) || !r.ReadOnly {
 		t.Errorf("Encrypt record %+v", r)

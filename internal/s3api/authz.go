@@ -30,6 +30,8 @@ type caller struct {
 	canonicalID string
 	// tags: one of the caller's policies names s3:ExistingObjectTag/….
 	tags bool
+	// resTags: one of them names aws:ResourceTag/….
+	resTags bool
 }
 
 func (c *caller) anonymous() bool { return c.p.Type == policy.PrincipalAnonymous }
@@ -141,7 +143,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.identity = append(c.identity, pp.p)
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	if c.p.SessionPolicy != "" {
 		pp, err := cachedPolicy(c.p.SessionPolicy, policy.KindSession)
@@ -149,7 +151,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.session = pp.p
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	if c.p.Boundary != "" {
 		// A permissions boundary caps the identity policies as a session
@@ -159,7 +161,7 @@ func (c *caller) compile() error {
 			return err
 		}
 		c.session = policy.Intersect(c.session, pp.p)
-		c.tags = c.tags || pp.tags
+		c.tags, c.resTags = c.tags || pp.tags, c.resTags || pp.resTags
 	}
 	return nil
 }
@@ -325,6 +327,11 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 			return err
 		}
 	}
+	if bucket != "" && (who.resTags || st.policy != nil && st.policy.resTags) {
+		if pr.Context, err = h.withBucketTags(req, pr.Context, bucket); err != nil {
+			return err
+		}
+	}
 	d := policy.EvaluateWithSession(pr, who.identity, bp, who.session, owner)
 	// RestrictPublicBuckets: a public policy grants nothing outside the
 	// owner account (its explicit Deny still applies).
@@ -361,6 +368,22 @@ func (h *handler) allowIn(req *request, cond map[string][]string, action string,
 		return errAccessDenied
 	}
 	return nil
+}
+
+// explicitlyDenied reports whether a Deny statement of the caller's or the
+// bucket's policies applies to an object action.
+func (h *handler) explicitlyDenied(req *request, action, bucket, key string) (bool, error) {
+	st, err := h.accessOf(req, bucket, true)
+	if err != nil {
+		return false, err
+	}
+	who := req.authz.who
+	pr := &policy.Request{Principal: who.p.Principal, Action: action, Resource: arn(onObject, bucket, key), Context: h.conditions(req)}
+	var bp *policy.Policy
+	if st.policy != nil {
+		bp = st.policy.p
+	}
+	return policy.EvaluateWithSession(pr, who.identity, bp, who.session, st.owner.id) == policy.ExplicitDeny, nil
 }
 
 // aclAllows consults the bucket ACL for bucket actions and object writes,

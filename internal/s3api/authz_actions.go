@@ -53,13 +53,17 @@ var permissions = map[string]permission{
 	"PreflightCORS":       {none: true},
 	"MethodNotAllowed":    {none: true},
 
-	"PutObject":           obj("s3:PutObject"),
-	"CopyObject":          obj("s3:PutObject"), // + s3:GetObject on the source (copySourceCheck)
-	"GetObject":           objV("s3:GetObject", "s3:GetObjectVersion"),
-	"HeadObject":          objV("s3:GetObject", "s3:GetObjectVersion"),
-	"DeleteObject":        objV("s3:DeleteObject", "s3:DeleteObjectVersion"),
-	"GetObjectTagging":    objV("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
-	"PutObjectTagging":    objV("s3:PutObjectTagging", "s3:PutObjectVersionTagging"),
+	"PutObject":        obj("s3:PutObject"),
+	"CopyObject":       obj("s3:PutObject"), // + s3:GetObject on the source (copySourceCheck)
+	"GetObject":        objV("s3:GetObject", "s3:GetObjectVersion"),
+	"HeadObject":       objV("s3:GetObject", "s3:GetObjectVersion"),
+	"DeleteObject":     objV("s3:DeleteObject", "s3:DeleteObjectVersion"),
+	"GetObjectTagging": objV("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
+	// PutObjectTagging authorizes once its body is read: the tags it sets
+	// are s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys.
+	"PutObjectTagging":    {scope: onObject, actions: []string{"s3:PutObjectTagging"}, versioned: []string{"s3:PutObjectVersionTagging"}, inController: true},
+	"ReplicateObject":     obj("s3:ReplicateObject"),
+	"ReplicateDelete":     obj("s3:ReplicateDelete"),
 	"DeleteObjectTagging": objV("s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"),
 	// GetObjectAttributes needs both read permissions (S3 API reference).
 	"GetObjectAttributes": {scope: onObject, actions: []string{"s3:GetObject", "s3:GetObjectAttributes"},
@@ -119,14 +123,20 @@ var permissions = map[string]permission{
 	"PutBucketLifecycleConfiguration": bkt("s3:PutLifecycleConfiguration"),
 	"DeleteBucketLifecycle":           bkt("s3:PutLifecycleConfiguration"),
 
-	"GetBucketInventoryConfiguration":    bkt("s3:GetInventoryConfiguration"),
-	"ListBucketInventoryConfigurations":  bkt("s3:GetInventoryConfiguration"),
-	"PutBucketInventoryConfiguration":    bkt("s3:PutInventoryConfiguration"),
-	"DeleteBucketInventoryConfiguration": bkt("s3:PutInventoryConfiguration"),
+	"GetBucketIntelligentTieringConfiguration":    bkt("s3:GetIntelligentTieringConfiguration"),
+	"ListBucketIntelligentTieringConfigurations":  bkt("s3:GetIntelligentTieringConfiguration"),
+	"PutBucketIntelligentTieringConfiguration":    bkt("s3:PutIntelligentTieringConfiguration"),
+	"DeleteBucketIntelligentTieringConfiguration": bkt("s3:PutIntelligentTieringConfiguration"),
+	"GetBucketInventoryConfiguration":             bkt("s3:GetInventoryConfiguration"),
+	"ListBucketInventoryConfigurations":           bkt("s3:GetInventoryConfiguration"),
+	"PutBucketInventoryConfiguration":             bkt("s3:PutInventoryConfiguration"),
+	"DeleteBucketInventoryConfiguration":          bkt("s3:PutInventoryConfiguration"),
 
 	// Reads of configurations not built yet (bucket_unset.go).
 	"GetBucketWebsite":                   bkt("s3:GetBucketWebsite"),
 	"GetBucketReplication":               bkt("s3:GetReplicationConfiguration"),
+	"PutBucketReplication":               bkt("s3:PutReplicationConfiguration"),
+	"DeleteBucketReplication":            bkt("s3:PutReplicationConfiguration"),
 	"GetBucketNotificationConfiguration": bkt("s3:GetBucketNotification"),
 	"PutBucketNotificationConfiguration": bkt("s3:PutBucketNotification"),
 	"GetBucketLogging":                   bkt("s3:GetBucketLogging"),

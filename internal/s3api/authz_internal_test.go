@@ -19,7 +19,7 @@ import (
 func TestEveryRouteHasAPermission(t *testing.T) {
 	h, _ := testHandler("s3.example.com")
 	methods := []string{"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"}
-	queries := []string{"", "list-type=2", "partNumber=1", "partNumber=1&uploadId=x", "inventory&id=x"}
+	queries := []string{"", "list-type=2", "partNumber=1", "partNumber=1&uploadId=x", "intelligent-tiering&id=x", "inventory&id=x"}
 	for _, s := range subresources {
 		queries = append(queries, s, s+"&uploadId=x")
 	}

@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/event"
@@ -39,13 +40,23 @@ func (h *handler) acceptObjectACL(req *request, hdr http.Header) error {
 		return errAccessDenied
 	}
 	if err := h.allow(req, "s3:PutObjectAcl", onObject, req.bucket, req.key); err != nil {
-		return err
+		if !req.authz.byACL {
+			return err
+		}
+		// A grantee of the bucket ACL's WRITE creates objects, and gives
+		// each one its ACL as it creates it (S3's anonymous uploads to a
+		// public-read-write bucket carry x-amz-acl), unless a policy
+		// denies that outright.
+		denied, err := h.explicitlyDenied(req, "s3:PutObjectAcl", req.bucket, req.key)
+		if err != nil {
+			return err
+		}
+		if denied {
+			return errAccessDenied
+		}
 	}
 	if len(a.Grants) == 0 {
 		return nil
-	}
-	if req.op.name == opCreateMultipartUpload.name {
-		return errNotImplemented.withMessage("ACL grants on multipart uploads are not implemented.")
 	}
 	req.authz.pendingACL = a
 	return nil
@@ -80,6 +91,29 @@ func (h *handler) withExistingTags(req *request, ctx map[string][]string, bucket
 	}
 	for _, t := range tags {
 		out[policy.KeyS3ExistingObjectTag+t.Key] = []string{t.Value}
+	}
+	return out, nil
+}
+
+// keyResourceTag prefixes the bucket's tags as conditions see them.
+const keyResourceTag = "aws:ResourceTag/"
+
+// withBucketTags adds aws:ResourceTag/<key> for the bucket's tags: S3
+// evaluates a bucket's tags for the requests on it and its objects.
+func (h *handler) withBucketTags(req *request, ctx map[string][]string, bucket string) (map[string][]string, error) {
+	tags, err := h.svc.GetBucketTagging(req.ctx, bucket)
+	if err != nil {
+		if errors.Is(err, object.ErrNoSuchBucketConfig) || errors.Is(err, object.ErrNoSuchBucket) {
+			return ctx, nil
+		}
+		return nil, err
+	}
+	out := make(map[string][]string, len(ctx)+len(tags))
+	for k, v := range ctx {
+		out[k] = v
+	}
+	for _, t := range tags {
+		out[keyResourceTag+t.Key] = []string{t.Value}
 	}
 	return out, nil
 }

@@ -130,7 +130,10 @@ type parsedPolicy struct {
 	// tags: a condition names s3:ExistingObjectTag/…, so object tags must
 	// be read for it. Policies without such a condition never pay for it.
 	tags bool
-	size int
+	// resTags: a condition names aws:ResourceTag/…, so the bucket's tags
+	// must be read for it.
+	resTags bool
+	size    int
 }
 
 // The policy cache is keyed by the document itself, so it needs no
@@ -163,8 +166,9 @@ func cachedPolicy(doc string, kind policy.Kind) (*parsedPolicy, error) {
 	}
 	pp = &parsedPolicy{
 		p: p, public: kind == policy.KindBucket && policy.IsPublic(p),
-		tags: strings.Contains(strings.ToLower(doc), strings.ToLower(policy.KeyS3ExistingObjectTag)),
-		size: len(doc),
+		tags:    strings.Contains(strings.ToLower(doc), strings.ToLower(policy.KeyS3ExistingObjectTag)),
+		resTags: strings.Contains(strings.ToLower(doc), strings.ToLower(keyResourceTag)),
+		size:    len(doc),
 	}
 	policyCache.Lock()
 	defer policyCache.Unlock()

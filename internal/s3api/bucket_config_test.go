@@ -90,7 +90,6 @@ func TestUnsetBucketConfigs(t *testing.T) {
 		body      string
 	}{
 		{"website", "NoSuchWebsiteConfiguration", 404, ""},
-		{"replication", "ReplicationConfigurationNotFoundError", 404, ""},
 	} {
 		t.Run(c.sub, func(t *testing.T) {
 			resp := e.signedDo(http.MethodGet, "/"+e.bucket+"?"+c.sub, nil, nil)

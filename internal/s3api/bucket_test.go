@@ -124,7 +124,7 @@ func TestBucketVersioningAndUnsupported(t *testing.T) {
 	// Lifecycle, replication, website, logging and notification reads
 	// answer as for a bucket without them (TestUnsetBucketConfigs).
 	for _, sub := range []string{
-		"intelligent-tiering", "metrics",
+		"metrics",
 		"analytics", "requestPayment"} {
 		e.signedDo("GET", "/"+e.bucket+"?"+sub, nil, nil).wantError(t, 501, "NotImplemented")
 	}

@@ -7,9 +7,11 @@ package s3api
 
 var (
 	opGetBucketWebsite     = operation{"GetBucketWebsite", unsetConfig(errNoSuchWebsite)}
-	opGetBucketReplication = operation{"GetBucketReplication", unsetConfig(errNoReplication)}
+	opGetBucketReplication = operation{"GetBucketReplication", (*handler).getBucketReplication}
 
 	errNoSuchWebsite = newErr("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration")
+	// errNoReplication is GetBucketReplication of a bucket without one
+	// (replication.go).
 	errNoReplication = newErr("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found")
 )
 
@@ -17,18 +19,20 @@ var (
 // of bucket tagging, lifecycle, notifications and logging, consulted by
 // the router.
 var configBucketOps = map[string]operation{
-	"GET tagging":      opGetBucketTagging,
-	"PUT tagging":      opPutBucketTagging,
-	"DELETE tagging":   opDeleteBucketTagging,
-	"GET lifecycle":    opGetBucketLifecycle,
-	"PUT lifecycle":    opPutBucketLifecycle,
-	"DELETE lifecycle": opDeleteBucketLifecycle,
-	"GET website":      opGetBucketWebsite,
-	"GET replication":  opGetBucketReplication,
-	"GET notification": opGetBucketNotificationConfig,
-	"PUT notification": opPutBucketNotificationConfig,
-	"GET logging":      opGetBucketLogging,
-	"PUT logging":      opPutBucketLogging,
+	"GET tagging":        opGetBucketTagging,
+	"PUT tagging":        opPutBucketTagging,
+	"DELETE tagging":     opDeleteBucketTagging,
+	"GET lifecycle":      opGetBucketLifecycle,
+	"PUT lifecycle":      opPutBucketLifecycle,
+	"DELETE lifecycle":   opDeleteBucketLifecycle,
+	"GET website":        opGetBucketWebsite,
+	"GET replication":    opGetBucketReplication,
+	"PUT replication":    opPutBucketReplication,
+	"DELETE replication": opDeleteBucketReplication,
+	"GET notification":   opGetBucketNotificationConfig,
+	"PUT notification":   opPutBucketNotificationConfig,
+	"GET logging":        opGetBucketLogging,
+	"PUT logging":        opPutBucketLogging,
 }
 
 // unsetConfig answers S3's "no such configuration" error once the bucket

@@ -20,6 +20,9 @@ type apiError struct {
 	Status  int
 	Message string
 	Header  http.Header
+	// storageClass and accessTier go into the body of an
+	// InvalidObjectState for an archived object.
+	storageClass, accessTier string
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -190,6 +193,12 @@ func toAPIError(err error) (api *apiError, known bool) {
 	var ne *object.NotificationError
 	if errors.As(err, &ne) {
 		return errInvalidArgument.withMessage("%s", ne.Message), true
+	}
+	var ae *object.ArchivedError
+	if errors.As(err, &ae) {
+		c := *errInvalidObjectState
+		c.storageClass, c.accessTier = ae.StorageClass, ae.AccessTier
+		return &c, true
 	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {

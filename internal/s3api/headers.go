@@ -125,6 +125,12 @@ func setObjectHeaders(h http.Header, info *object.ObjectInfo) {
 		h.Set("X-Amz-Storage-Class", info.StorageClass)
 	}
 	setRestoreHeader(h, info.Restore)
+	if info.AccessTier == object.TierArchive || info.AccessTier == object.TierDeepArchive {
+		h.Set("X-Amz-Archive-Status", info.AccessTier)
+	}
+	if info.Replication != object.ReplNone {
+		h.Set("X-Amz-Replication-Status", info.Replication.String())
+	}
 	setVersionHeader(h, info.VersionID)
 	setSSEHeaders(h, info.SSE, false)
 }

@@ -17,9 +17,6 @@ var (
 	opPutBucketInventory    = operation{"PutBucketInventoryConfiguration", (*handler).putBucketInventory}
 	opDeleteBucketInventory = operation{"DeleteBucketInventoryConfiguration", (*handler).deleteBucketInventory}
 	opListBucketInventories = operation{"ListBucketInventoryConfigurations", (*handler).listBucketInventories}
-
-	errNoSuchConfiguration = newErr("NoSuchConfiguration", 404, "The specified configuration does not exist.")
-	errInvalidToken        = newErr("InvalidArgument", 400, "The continuation token provided is incorrect")
 )
 
 // maxInventoryXML fits a configuration with every optional field.
@@ -82,7 +79,7 @@ func (h *handler) listBucketInventories(req *request) (*response, error) {
 	if token != "" {
 		b, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil || len(b) == 0 {
-			return nil, errInvalidToken
+			return nil, errBadContinuation
 		}
 		after = string(b)
 	}

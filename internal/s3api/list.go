@@ -86,7 +86,14 @@ func (h *handler) list(req *request, in object.ListInput) (*object.ListResult, e
 	return h.svc.ListObjects(req.ctx, in)
 }
 
-func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams, res *object.ListResult, withOwner bool) {
+func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams, res *object.ListResult, withOwner bool) error {
+	var ownerOf func(key, vid string) (owner, error)
+	if withOwner {
+		var err error
+		if ownerOf, err = h.listOwners(req); err != nil {
+			return err
+		}
+	}
 	doc.Contents = make([]listEntry, 0, len(res.Objects))
 	for _, o := range res.Objects {
 		e := listEntry{
@@ -95,8 +102,11 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 			ChecksumAlgorithm: string(o.ChecksumAlgorithm), ChecksumType: string(o.ChecksumType),
 		}
 		if withOwner {
-			o := h.bucketOwner(req)
-			e.Owner = &o
+			who, err := ownerOf(o.Key, "")
+			if err != nil {
+				return err
+			}
+			e.Owner = &who
 		}
 		if p.restoreStatus {
 			e.RestoreStatus = restoreStatusOf(o.Restore)
@@ -106,6 +116,7 @@ func (h *handler) fillEntries(req *request, doc *listBucketResult, p *listParams
 	for _, cp := range res.CommonPrefixes {
 		doc.CommonPrefixes = append(doc.CommonPrefixes, commonPrefix{Prefix: p.encode(cp)})
 	}
+	return nil
 }
 
 func storageClass(s string) string {
@@ -137,7 +148,9 @@ func (h *handler) listObjectsV1(req *request) (*response, error) {
 	if res.IsTruncated && p.in.Delimiter != "" {
 		doc.NextMarker = p.encode(res.NextMarker)
 	}
-	h.fillEntries(req, doc, p, res, true)
+	if err := h.fillEntries(req, doc, p, res, true); err != nil {
+		return nil, err
+	}
 	return xmlResponse(doc), nil
 }
 
@@ -188,7 +201,9 @@ func (h *handler) listObjectsV2(req *request) (*response, error) {
 	if res.IsTruncated {
 		doc.NextContinuationToken = encodeToken(res.NextMarker)
 	}
-	h.fillEntries(req, doc, p, res, req.query.Get("fetch-owner") == "true")
+	if err := h.fillEntries(req, doc, p, res, req.query.Get("fetch-owner") == "true"); err != nil {
+		return nil, err
+	}
 	return xmlResponse(doc), nil
 }
 

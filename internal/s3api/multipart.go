@@ -28,6 +28,7 @@ func (h *handler) createMultipartUpload(req *request) (*response, error) {
 	if _, err := readBody(req, maxSmallXML); err != nil {
 		return nil, err
 	}
+	in.Parties = h.uploadParties(req)
 	up, err := h.svc.CreateMultipartUpload(req.ctx, in)
 	if err != nil {
 		return nil, err

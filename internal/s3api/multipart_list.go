@@ -52,14 +52,12 @@ func (h *handler) listParts(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The object an upload makes is the bucket owner's (uploads record no
-	// writer of their own); the initiator is shown as the caller.
-	me := h.callerOwner(req)
 	up := res.Upload
+	initiator, own := h.uploadOwners(req, up)
 	doc := &listPartsResult{
 		NS: s3NS, Bucket: req.bucket, Key: req.key, UploadID: in.UploadID,
 		PartNumberMarker: res.PartNumberMarker, NextPartNumberMarker: res.NextPartNumberMarker,
-		MaxParts: res.MaxParts, IsTruncated: res.IsTruncated, Initiator: me, Owner: h.bucketOwner(req),
+		MaxParts: res.MaxParts, IsTruncated: res.IsTruncated, Initiator: initiator, Owner: own,
 		StorageClass: storageClass(up.StorageClass),
 	}
 	doc.ChecksumAlgorithm, doc.ChecksumType = uploadChecksum(up)
@@ -142,12 +140,10 @@ func (h *handler) listMultipartUploads(req *request) (*response, error) {
 		Delimiter: encode(in.Delimiter), Prefix: encode(in.Prefix), EncodingType: encType,
 		MaxUploads: in.MaxUploads, IsTruncated: res.IsTruncated,
 	}
-	// Uploads record no initiator: they are shown as the bucket owner's,
-	// whose objects they make.
-	me := h.bucketOwner(req)
 	for _, u := range res.Uploads {
+		initiator, own := h.uploadOwners(req, u)
 		e := uploadEntry{
-			Key: encode(u.Key), UploadID: u.UploadID, Initiator: me, Owner: me,
+			Key: encode(u.Key), UploadID: u.UploadID, Initiator: initiator, Owner: own,
 			StorageClass: storageClass(u.StorageClass), Initiated: s3Time(u.Initiated),
 		}
 		e.ChecksumAlgorithm, e.ChecksumType = uploadChecksum(u)

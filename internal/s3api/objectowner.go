@@ -2,6 +2,9 @@ package s3api
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/hoard-s3/hoard/internal/object"
 
 	"github.com/hoard-s3/hoard/internal/policy"
 )
@@ -29,11 +32,11 @@ func (h *handler) writerOwns(req *request, st *bucketAccess, hdr http.Header) bo
 // recordWriter makes the ACL stored after a write name its writer as the
 // owner, with the bucket owner's grant of a bucket-owner-* canned ACL.
 func (h *handler) recordWriter(req *request, hdr http.Header) error {
-	if req.op.name == opCreateMultipartUpload.name {
-		return nil // uploads keep no ACL yet; the object is the bucket owner's
-	}
 	st, err := h.accessOf(req, req.bucket, true)
 	if err != nil || !h.writerOwns(req, st, hdr) {
+		return err
+	}
+	if err := h.markForeign(req); err != nil {
 		return err
 	}
 	a := req.authz.pendingACL
@@ -135,4 +138,49 @@ func (h *handler) checkGrantees(req *request, a *acl) error {
 		}
 	}
 	return nil
+}
+
+// uploadParties are what CreateMultipartUpload records: the owner of the
+// object the upload makes (decided now, as for PutObject), the initiator
+// as S3 lists it (an account by canonical id and name, an IAM principal
+// by ARN and name), and the ACL to attach once the upload completes. The
+// ACL leaves the request, which has no object to attach it to yet.
+func (h *handler) uploadParties(req *request) object.UploadParties {
+	var out object.UploadParties
+	if req.authz == nil {
+		return out
+	}
+	if a := req.authz.pendingACL; a != nil {
+		out.Owner, out.ACL = a.Owner, a.encode()
+		req.authz.pendingACL = nil
+	}
+	who := req.authz.who
+	if who == nil || who.anonymous() {
+		return out
+	}
+	if who.root() {
+		me := h.callerOwner(req)
+		out.InitiatorID, out.InitiatorName = me.ID, me.DisplayName
+		return out
+	}
+	out.InitiatorID = who.p.ARN
+	out.InitiatorName = who.p.ARN[strings.LastIndexByte(who.p.ARN, '/')+1:]
+	return out
+}
+
+// uploadOwners are an upload's Initiator and Owner as listings show them;
+// an upload that recorded none (made before they were kept) shows as the
+// bucket owner's.
+func (h *handler) uploadOwners(req *request, u object.MultipartUpload) (initiator, own owner) {
+	own = h.bucketOwner(req)
+	if u.Owner != "" {
+		own = owner{ID: u.Owner}
+		if a, err := h.accountOf(req.ctx, u.Owner); err == nil && a.canonical == u.Owner {
+			own.DisplayName = a.name
+		}
+	}
+	if u.InitiatorID == "" {
+		return own, own
+	}
+	return owner{ID: u.InitiatorID, DisplayName: u.InitiatorName}, own
 }

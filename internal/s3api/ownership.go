@@ -126,6 +126,16 @@ func admitACL(st *bucketAccess, a *acl) (bool, error) {
 	return true, nil
 }
 
+// admitACLFrom is admitACL for the requester: with ACLs disabled, the
+// private canned ACL from another account than the bucket owner's names
+// that account, which S3 refuses as it refuses any ACL.
+func (h *handler) admitACLFrom(req *request, st *bucketAccess, a *acl) (bool, error) {
+	if !st.aclsEnabled() && !h.privateIsBucketOwners(req, st, req.r.Header) {
+		return false, errACLNotSupported
+	}
+	return admitACL(st, a)
+}
+
 func (h *handler) bucketOwnerID(req *request) (string, error) {
 	b, err := h.svc.HeadBucket(req.ctx, req.bucket)
 	if err != nil {
@@ -176,7 +186,7 @@ func (h *handler) putBucketAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := admitACL(st, a)
+	store, err := h.admitACLFrom(req, st, a)
 	if err != nil || !store {
 		return newResponse(http.StatusOK), err
 	}
@@ -242,7 +252,7 @@ func (h *handler) putObjectAcl(req *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := admitACL(st, a); err != nil {
+	if _, err := h.admitACLFrom(req, st, a); err != nil {
 		return nil, err
 	}
 	a.Owner = objOwner

@@ -113,7 +113,22 @@ type countingWriter struct {
 	status int
 	n      int64
 	first  time.Time // when the response began (turn-around time)
+	// beforeSend, when set, runs once before the first write that makes
+	// net/http send the response while the handler still runs (more than
+	// heldBody bytes of body); a response that stays buffered is sent
+	// only after the handler returned.
+	beforeSend func()
+	// keep, when set, holds the first maxKept bytes of the body (the
+	// audit trail's copy of an IAM, STS or KMS answer).
+	keep    bool
+	kept    []byte
+	maxKept int
 }
+
+// heldBody is how much of a body net/http buffers before it sends the
+// status line (its bufferBeforeChunkingSize): a response no longer than
+// this reaches the client only once the handler has returned.
+const heldBody = 2048
 
 func (c *countingWriter) WriteHeader(status int) {
 	if c.status == 0 {
@@ -128,7 +143,15 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 		c.status = http.StatusOK
 		c.first = time.Now()
 	}
+	if c.beforeSend != nil && c.n+int64(len(p)) > heldBody {
+		f := c.beforeSend
+		c.beforeSend = nil
+		f()
+	}
 	n, err := c.ResponseWriter.Write(p)
+	if c.keep && len(c.kept) < c.maxKept {
+		c.kept = append(c.kept, p[:min(n, c.maxKept-len(c.kept))]...)
+	}
 	c.n += int64(n)
 	return n, err
 }

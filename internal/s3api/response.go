@@ -111,6 +111,10 @@ type errorDoc struct {
 	// Method and ResourceType describe a refused CORS preflight.
 	Method       string `xml:",omitempty"`
 	ResourceType string `xml:",omitempty"`
+	// StorageClass and AccessTier name where an archived object is
+	// (InvalidObjectState).
+	StorageClass string `xml:",omitempty"`
+	AccessTier   string `xml:",omitempty"`
 	Resource     string
 	RequestID    string `xml:"RequestId"`
 	HostID       string `xml:"HostId"`
@@ -130,6 +134,12 @@ func (h *handler) writeError(req *request, err error) {
 	hdr := req.w.Header()
 	for k, v := range api.Header {
 		hdr[k] = v
+	}
+	// A body that does not match its digest may be framed wrongly too (a
+	// Content-Length short of what the client sends): what follows it on
+	// the connection is not to be read as the next request.
+	if api.Code == "BadDigest" || api.Code == "IncompleteBody" {
+		hdr.Set("Connection", "close")
 	}
 	noBody := req.r.Method == http.MethodHead || api.Status == http.StatusNotModified
 	if noBody {
@@ -155,6 +165,8 @@ func (h *handler) errorDoc(req *request, api *apiError) *errorDoc {
 		d.Key = req.key
 	case "NoSuchUpload":
 		d.UploadID = req.query.Get("uploadId")
+	case "InvalidObjectState":
+		d.StorageClass, d.AccessTier = api.storageClass, api.accessTier
 	case "AccessForbidden":
 		d.Method, d.ResourceType = req.header("Access-Control-Request-Method"), "BUCKET"
 		if req.key != "" {

@@ -144,6 +144,8 @@ func bucketOp(method, sub string, q url.Values) operation {
 		return opPutObjectLockConfiguration
 	case "GET accelerate", "PUT accelerate":
 		return accelerateOp(method)
+	case "GET intelligent-tiering", "PUT intelligent-tiering", "DELETE intelligent-tiering":
+		return itOp(method, q.Has("id"))
 	case "GET inventory", "PUT inventory", "DELETE inventory":
 		return inventoryOp(method, q.Has("id"))
 	}
@@ -166,8 +168,14 @@ func objectOp(r *http.Request, sub string) operation {
 		if r.Header.Get("X-Amz-Copy-Source") != "" {
 			return opCopyObject
 		}
+		if isReplica(r) {
+			return opReplicateObject
+		}
 		return opPutObject
 	case "DELETE ":
+		if isReplica(r) {
+			return opReplicateDelete
+		}
 		return opDeleteObject
 	case "GET tagging":
 		return opGetObjectTagging

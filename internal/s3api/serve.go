@@ -29,6 +29,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req.w.Header().Set("X-Amz-Id-2", req.hostID)
 	defer h.accessLog(req, start)
 	defer h.recoverPanic(req)
+	if h.cfg.AccessLogs != nil {
+		req.w.beforeSend = func() { h.provisionalAccessLog(req, start) }
+	}
 
 	resp, err := h.serve(req)
 	h.addCORSHeaders(req)

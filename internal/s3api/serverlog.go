@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -44,17 +45,35 @@ const linesPerRecord = 200
 // its own, one BATCH.DELETE.OBJECT per key a DeleteObjects removed, and
 // the REST.COPY.OBJECT_GET a copy makes in its source bucket's log.
 func (h *handler) serverAccessLog(req *request, start time.Time, status int, elapsed time.Duration) {
+	h.queueAccessLog(req, h.accessFields(req, start, status, elapsed), logdelivery.FinalRecord)
+}
+
+// provisionalAccessLog queues the records of a request whose response is
+// about to leave while it still runs (a large GET): a crash before the
+// request ends would otherwise lose them. They hold what is known when
+// the response begins (its declared length, the time so far); the final
+// records, queued when the request ends, replace them at delivery.
+func (h *handler) provisionalAccessLog(req *request, start time.Time) {
+	status := req.w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	f := h.accessFields(req, start, status, time.Since(start))
+	f[fieldBytesSent] = dash(req.w.Header().Get("Content-Length"))
+	h.queueAccessLog(req, f, logdelivery.ProvisionalRecord)
+}
+
+func (h *handler) queueAccessLog(req *request, f []string, phase byte) {
 	if h.cfg.AccessLogs == nil || req.bucket == "" || req.op.name == "" {
 		return
 	}
 	// The client may be gone; the records are still owed.
 	ctx := context.WithoutCancel(req.ctx)
-	f := h.accessFields(req, start, status, elapsed)
 	if src, key, vid, ok := copySourceOf(req); ok {
 		g := append([]string(nil), f...)
 		g[fieldBucket], g[fieldOperation], g[fieldKey], g[fieldVersion] = src, "REST.COPY.OBJECT_GET", dash(logKey(key)), dash(vid)
 		g[fieldBytesSent], g[fieldSize] = "-", "-"
-		h.queueAccess(ctx, req, src, [][]string{g})
+		h.queueAccess(ctx, req, src, [][]string{g}, phase)
 	}
 	recs := [][]string{f}
 	for _, d := range req.batchDeleted {
@@ -63,11 +82,11 @@ func (h *handler) serverAccessLog(req *request, start time.Time, status int, ela
 		g[fieldStatus], g[fieldBytesSent], g[fieldSize] = "204", "-", "-"
 		recs = append(recs, g)
 	}
-	h.queueAccess(ctx, req, req.bucket, recs)
+	h.queueAccess(ctx, req, req.bucket, recs, phase)
 }
 
 // queueAccess queues records of bucket when its logging is on.
-func (h *handler) queueAccess(ctx context.Context, req *request, bucket string, recs [][]string) {
+func (h *handler) queueAccess(ctx context.Context, req *request, bucket string, recs [][]string, phase byte) {
 	cfg, err := h.svc.BucketLoggingOf(ctx, bucket)
 	if err != nil || cfg == nil {
 		return
@@ -84,7 +103,8 @@ func (h *handler) queueAccess(ctx context.Context, req *request, bucket string, 
 			lines[i] = strings.Join(f, " ")
 		}
 		recs = recs[n:]
-		if err := h.cfg.AccessLogs.Append(ctx, logdelivery.KindAccessLog, bucket, []byte(strings.Join(lines, "\n"))); err != nil {
+		data := logdelivery.AccessPayload(req.id, phase, strings.Join(lines, "\n"))
+		if err := h.cfg.AccessLogs.Append(ctx, logdelivery.KindAccessLog, bucket, data); err != nil {
 			h.log.Warn("server access log record lost", "bucket", bucket, "request_id", req.id, "err", err)
 		}
 	}

@@ -115,6 +115,12 @@ func TestServerAccessLogRecords(t *testing.T) {
 	if _, _, err := e.get("dir/a b.txt"); err != nil {
 		t.Fatal(err)
 	}
+	// A response larger than what net/http holds back is logged before
+	// it leaves and again when it ends: one record is delivered.
+	e.put("large", strings.Repeat("x", 100<<10))
+	if _, _, err := e.get("large"); err != nil {
+		t.Fatal(err)
+	}
 	_, _, err := e.get("missing")
 	wantCode(t, err, "NoSuchKey")
 	// An anonymous request is logged with "-" for the requester.
@@ -154,6 +160,18 @@ func TestServerAccessLogRecords(t *testing.T) {
 	get := findRecord(recs, "REST.GET.OBJECT", "dir/a%20b.txt")
 	if get == nil || get["BytesSent"] != "12" || get["ObjectSize"] != "12" || get["HTTPStatus"] != "200" {
 		t.Fatalf("GET record %v", get)
+	}
+	large := 0
+	for _, r := range recs {
+		if r["Operation"] == "REST.GET.OBJECT" && r["Key"] == "large" {
+			large++
+			if r["BytesSent"] != "102400" || r["HTTPStatus"] != "200" {
+				t.Errorf("large GET record %v", r)
+			}
+		}
+	}
+	if large != 1 {
+		t.Errorf("%d records of the large GET, want 1", large)
 	}
 	miss := findRecord(recs, "REST.GET.OBJECT", "missing")
 	if miss == nil || miss["HTTPStatus"] != "404" || miss["ErrorCode"] != "NoSuchKey" {

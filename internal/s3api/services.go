@@ -24,6 +24,7 @@ func (h *handler) serveVerified(w http.ResponseWriter, r *http.Request, op strin
 	req.op = operation{name: op}
 	if h.cfg.Audit != nil {
 		req.in.keep, req.in.maxKept = true, maxAuditBody
+		req.w.keep, req.w.maxKept = true, maxAuditBody
 	}
 	req.w.Header().Set("X-Amzn-RequestId", req.id)
 	defer h.accessLog(req, start)

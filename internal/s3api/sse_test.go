@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -379,14 +380,42 @@ func TestSSECPartWithAnotherKey(t *testing.T) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(other.key), aws.String(other.md5)
 	})
 	wantStatusCode(t, err, 400, "InvalidArgument")
-	_, err = e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
+	done, err := e.complete("mp", id, list, func(in *s3.CompleteMultipartUploadInput) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
 	})
 	wantNoErr(t, err)
+	// As every answer to a request that carried the key, Complete's echoes
+	// the key's MD5.
+	raw := awsmiddleware.GetRawResponse(done.ResultMetadata).(*smithyhttp.Response)
+	if raw.Header.Get("X-Amz-Server-Side-Encryption-Customer-Key-Md5") != k.md5 ||
+		raw.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
+		t.Fatalf("Complete answered SSE-C headers %v", raw.Header)
+	}
 	_, body, err := e.get("mp", func(in *s3.GetObjectInput) {
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
 	})
 	if err != nil || body != "part" {
 		t.Fatalf("read back %q, %v", body, err)
+	}
+}
+
+// TestSSECPartOutOfRange: a part the SSE-C object does not have is
+// InvalidPart, with or without the key; a part it has needs the key.
+func TestSSECPartOutOfRange(t *testing.T) {
+	e := newEnv(t)
+	k := newSSECKey(5)
+	e.put("enc", "secret", func(in *s3.PutObjectInput) {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	_, _, err := e.get("enc", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(5) })
+	wantStatusCode(t, err, 400, "InvalidPart")
+	_, _, err = e.get("enc", func(in *s3.GetObjectInput) { in.PartNumber = aws.Int32(1) })
+	wantStatusCode(t, err, 400, "InvalidRequest")
+	_, body, err := e.get("enc", func(in *s3.GetObjectInput) {
+		in.PartNumber = aws.Int32(1)
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.key), aws.String(k.md5)
+	})
+	if err != nil || body != "secret" {
+		t.Fatalf("part 1 with the key: %q %v", body, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/policy"
 )
 
 type tagging struct {
@@ -40,6 +41,13 @@ func (h *handler) getObjectTagging(req *request) (*response, error) {
 func (h *handler) putObjectTagging(req *request) (*response, error) {
 	tags, err := decodeTagging(req)
 	if err != nil {
+		// A caller who may not tag at all learns that first.
+		if aerr := h.authorizeTagging(req, nil); aerr != nil {
+			return nil, aerr
+		}
+		return nil, err
+	}
+	if err := h.authorizeTagging(req, tags); err != nil {
 		return nil, err
 	}
 	version, err := h.svc.PutObjectTagging(req.ctx, req.bucket, req.key, req.query.Get("versionId"), tags)
@@ -49,6 +57,25 @@ func (h *handler) putObjectTagging(req *request) (*response, error) {
 	resp := newResponse(http.StatusOK)
 	setVersionHeader(resp.header, version)
 	return resp, nil
+}
+
+// authorizeTagging asks for PutObjectTagging with the tags it sets as
+// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys.
+func (h *handler) authorizeTagging(req *request, tags []object.Tag) error {
+	c := h.conditions(req)
+	keys := make([]string, 0, len(tags))
+	for _, t := range tags {
+		c[policy.KeyS3RequestObjectTag+t.Key] = []string{t.Value}
+		keys = append(keys, t.Key)
+	}
+	c[policy.KeyS3RequestObjectTags] = keys
+	perm, _ := permissionOf(req.op.name)
+	for _, a := range perm.actionsFor(req) {
+		if err := h.allow(req, a, onObject, req.bucket, req.key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeTagging reads a Tagging document. The service enforces the tag

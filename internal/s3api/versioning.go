@@ -130,10 +130,18 @@ func (h *handler) listObjectVersions(req *request) (*response, error) {
 	if res.IsTruncated {
 		doc.NextKeyMarker, doc.NextVersionIdMarker = p.encode(res.NextKeyMarker), res.NextVersionIDMarker
 	}
-	who := h.bucketOwner(req)
+	ownerOf, err := h.listOwners(req)
+	if err != nil {
+		return nil, err
+	}
 	doc.Entries = make([]versionEntry, 0, len(res.Versions))
 	for i := range res.Versions {
-		e := versionXML(&res.Versions[i], p.encode, who)
+		v := &res.Versions[i]
+		who, err := ownerOf(v.Key, v.VersionID)
+		if err != nil {
+			return nil, err
+		}
+		e := versionXML(v, p.encode, who)
 		if p.restoreStatus {
 			e.RestoreStatus = restoreStatusOf(res.Versions[i].Restore)
 		}

@@ -31,6 +31,7 @@ func limit(next, scrape http.Handler, maxReq int, m *metrics.Metrics) http.Handl
 	inFlight, rejected := m.InFlight(), m.Rejected()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		markServing(r)
+		restoreExpect(r)
 		// A fresh write deadline for answers written here (see stall.go).
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(stallTimeout))
 		// net/http's own limit counts read-ahead bytes too; this one is

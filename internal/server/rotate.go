@@ -11,6 +11,7 @@ import (
 	"github.com/hoard-s3/hoard/internal/iam"
 	"github.com/hoard-s3/hoard/internal/kms"
 	"github.com/hoard-s3/hoard/internal/object"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 )
 
@@ -71,6 +72,12 @@ func RotateRootKey(ctx context.Context, dataDir, metaURL string) (newID string, 
 	rewrapped += secrets
 	if err != nil {
 		return newID, rewrapped, fmt.Errorf("re-wrap IAM secrets under %s: %w", newID, err)
+	}
+	// So are the secrets this site signs with at the other sites.
+	siteSecrets, err := sites.New(m, kr).RewrapSecrets(ctx)
+	rewrapped += siteSecrets
+	if err != nil {
+		return newID, rewrapped, fmt.Errorf("re-wrap site secrets under %s: %w", newID, err)
 	}
 	return newID, rewrapped, nil
 }

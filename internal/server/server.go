@@ -35,10 +35,13 @@ import (
 	"github.com/hoard-s3/hoard/internal/notify"
 	"github.com/hoard-s3/hoard/internal/object"
 	"github.com/hoard-s3/hoard/internal/outbox"
+	"github.com/hoard-s3/hoard/internal/replication"
 	"github.com/hoard-s3/hoard/internal/s3api"
 	"github.com/hoard-s3/hoard/internal/sigv4"
+	"github.com/hoard-s3/hoard/internal/sites"
 	"github.com/hoard-s3/hoard/internal/sse"
 	"github.com/hoard-s3/hoard/internal/tlsconf"
+	"github.com/hoard-s3/hoard/internal/usage"
 )
 
 // Config is what a server needs to start.
@@ -104,6 +107,8 @@ type Config struct {
 	InventoryDay time.Duration
 	// TLS configures HTTPS on the S3 and console listeners.
 	TLS TLSConfig
+	// Usage configures the usage counters, their prices and snapshots.
+	Usage UsageConfig
 	// OIDCClient fetches OpenID Connect providers' discovery documents
 	// and keys (AssumeRoleWithWebIdentity); nil means a default client.
 	OIDCClient *http.Client
@@ -140,6 +145,9 @@ type Server struct {
 	consoleSessions *consoleSessions
 	lc              *lifecycle.Worker
 	inventory       *inventory.Scheduler
+	usage           *usage.Worker
+	sites           *sites.Registry
+	replicator      *replication.Replicator
 }
 
 // Open locks the data directory, opens the engines, reclaims orphaned data
@@ -218,6 +226,7 @@ func Open(cfg Config) (*Server, error) {
 	}, s.iam); err != nil {
 		return nil, err
 	}
+	s.sites = sites.New(s.meta, s.keyring)
 	events, err := s.openOutbox()
 	if err != nil {
 		return nil, err
@@ -225,8 +234,11 @@ func Open(cfg Config) (*Server, error) {
 	s.service = object.New(s.meta, tiers, object.Config{
 		Keyring: s.keyring, KeyService: s.accounts.Keys(), Encryption: cfg.Encryption, MetadataEncryption: cfg.MetadataEncryption,
 		Events:      events,
+		Replication: s.outbox,
 		OrphanGrace: cfg.OrphanGrace,
 		ClassTiers:  cfg.Tiering.Classes, RestoreDelays: cfg.Tiering.RestoreDelays, RestoreDay: cfg.Tiering.RestoreDay,
+		LifecycleDay: cfg.LifecycleDay,
+		UsageDepth:   cfg.Usage.Depth, UsageOff: cfg.Usage.Off,
 	})
 	lcCfg := cfg.Lifecycle
 	lcCfg.Day, lcCfg.Logger = cfg.LifecycleDay, cfg.Logger
@@ -238,6 +250,12 @@ func Open(cfg Config) (*Server, error) {
 		Report: inventory.Config{AsOwner: s.asBucketOwner}})
 	s.metrics = newMetrics(s.meta)
 	s.metrics.Registry().MustRegister(s.notifier.Collector())
+	if err := s.openUsage(); err != nil {
+		return nil, err
+	}
+	if err := s.openReplication(); err != nil {
+		return nil, err
+	}
 	if err := s.openLogDelivery(); err != nil {
 		return nil, err
 	}
@@ -255,7 +273,10 @@ func Open(cfg Config) (*Server, error) {
 		Logger:   cfg.Logger,
 		KMS:      kmsapi.New(s.kms, s.accounts, cfg.Logger).WithAccounts(s.accounts),
 		IAM:      iamapi.New(s.iam, cfg.Logger).WithAccounts(s.accounts),
-		Admin:    adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).WithInventory(s.inventory),
+		Admin: adminapi.New(s.accounts, s.ownsBuckets, cfg.Logger).
+			WithInventory(s.inventory).
+			WithUsage(s.service, s.usage, s.cfg.Usage.Prices).
+			WithSites(s.sites).WithReplication(s.service),
 		// Every S3 request is authorized against these identities.
 		Identities: s.accounts,
 		Accounts:   s.accounts,
@@ -352,6 +373,7 @@ func (s *Server) Serve() error {
 		defer s.bg.Done()
 		s.inventory.Run(ctx)
 	}()
+	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -375,6 +397,9 @@ func (s *Server) Shutdown() error {
 		s.stop()
 	}
 	s.bg.Wait()
+	if s.replicator != nil {
+		s.replicator.Close()
+	}
 	s.stopOutbox()
 	return errors.Join(err, s.closeStores())
 }

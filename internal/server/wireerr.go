@@ -27,7 +27,7 @@ func (l s3Listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &s3Conn{Conn: c}, nil
+	return &s3Conn{Conn: c, expect: newExpectFilter()}, nil
 }
 
 // s3Conn rewrites net/http's own error answers. A handler's response is
@@ -37,6 +37,15 @@ func (l s3Listener) Accept() (net.Conn, error) {
 type s3Conn struct {
 	net.Conn
 	serving atomic.Bool
+	expect  *expectFilter
+}
+
+// Read renames the Expect fields that net/http would refuse (expect.go).
+func (c *s3Conn) Read(p []byte) (int, error) {
+	if c.expect == nil {
+		return c.Conn.Read(p)
+	}
+	return c.expect.read(c.Conn.Read, p)
 }
 
 func (c *s3Conn) Write(p []byte) (int, error) {

@@ -81,6 +81,9 @@ if [ "${HOARD_COMPAT_ACCOUNTS:-1}" = 1 ]; then
   export HOARD_COMPAT_BIN=$accounts_tmp/hoard HOARD_COMPAT_ACCOUNTS_DIR=$accounts_tmp
   export PATH="$root/$here/accounts:$PATH"
   export S3T_KMS_KEYID=${S3T_KMS_KEYID:-alias/s3t-key-1} S3T_KMS_KEYID2=${S3T_KMS_KEYID2:-alias/s3t-key-2}
+  # The suite names those keys by their ARNs, as S3 reports them
+  # (test/compat/accounts/python).
+  export S3T_PYTHON=$root/$here/accounts/python
 else
   export S3T_KMS_KEYID=${S3T_KMS_KEYID:-alias/aws/s3}
 fi

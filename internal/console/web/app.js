@@ -8,6 +8,7 @@ import { notificationsCard } from './notifications.js';
 import { lifecycleCard } from './lifecycle.js';
 import { restoreState, restoreSection } from './archive.js';
 import { accountsView } from './accounts.js';
+import { usageView } from './usage.js';
 
 const MiB = 1024 * 1024;
 const $ = (sel) => document.querySelector(sel);
@@ -157,6 +158,7 @@ function signedIn(s) {
   $('#who').title = s.principal;
   // Only a root may administer accounts (the admin API decides whose).
   $('#nav-accounts').hidden = !s.root;
+  $('#nav-usage').hidden = !s.root;
 }
 
 $('#signout').addEventListener('click', async () => {
@@ -180,6 +182,10 @@ function route() {
   if (parts[0] === 'accounts') {
     $('#nav-accounts').setAttribute('aria-current', 'page');
     return accountsView();
+  }
+  if (parts[0] === 'usage') {
+    $('#nav-usage').setAttribute('aria-current', 'page');
+    return usageView(decodeURIComponent(parts[1] || ''), decodeURIComponent(parts[2] || ''));
   }
   $('#nav-buckets').setAttribute('aria-current', 'page');
   if (parts[0] === 'b' && parts[1]) return browser.open(decodeURIComponent(parts[1]), decodeURIComponent(parts[2] || ''));
