@@ -31,6 +31,8 @@ type InventoryEntry struct {
 	LegalHold   bool
 	// ChecksumAlgorithm is the additional checksum ("" for none).
 	ChecksumAlgorithm string
+	// ReplicationStatus is S3's x-amz-replication-status ("" for none).
+	ReplicationStatus string
 	// Owner is the object's owner (the bucket owner's canonical id).
 	Owner string
 }
@@ -170,5 +172,6 @@ func (sc *invScanner) emit(it meta.Iterator, key string, latest bool) error {
 		e.RetainUntil = time.Unix(0, rec.RetainUntil).UTC()
 	}
 	e.ChecksumAlgorithm = string(rec.ChecksumAlg)
+	e.ReplicationStatus = rec.Repl.String()
 	return sc.fn(e)
 }

@@ -373,6 +373,7 @@ func (s *Server) Serve() error {
 		defer s.bg.Done()
 		s.inventory.Run(ctx)
 	}()
+	s.bg.Add(1)
 	go s.runUsage(ctx)
 	s.serveConsole()
 	err := s.http.Serve(s.ln)
