@@ -72,8 +72,7 @@ var optionalCols = []column{
 	{"StorageClass", "storage_class", kString, false, markerNull(func(e *object.InventoryEntry) value { return str(e.StorageClass) })},
 	{"ETag", "e_tag", kString, false, markerNull(func(e *object.InventoryEntry) value { return str(e.ETag) })},
 	{"IsMultipartUploaded", "is_multipart_uploaded", kBool, false, markerNull(func(e *object.InventoryEntry) value { return boolean(e.Multipart) })},
-	// Replication status is not recorded on versions: the column is empty.
-	{"ReplicationStatus", "replication_status", kString, false, func(string, *object.InventoryEntry) value { return value{} }},
+	{"ReplicationStatus", "replication_status", kString, false, markerNull(func(e *object.InventoryEntry) value { return str(e.ReplicationStatus) })},
 	{"EncryptionStatus", "encryption_status", kString, false, markerNull(func(e *object.InventoryEntry) value { return str(e.Encryption) })},
 	{"ObjectLockRetainUntilDate", "object_lock_retain_until_date", kTime, false, markerNull(func(e *object.InventoryEntry) value { return timev(e.RetainUntil) })},
 	{"ObjectLockMode", "object_lock_mode", kString, false, markerNull(func(e *object.InventoryEntry) value { return str(e.LockMode) })},

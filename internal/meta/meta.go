@@ -108,7 +108,9 @@ func Prefetch(ctx context.Context, r Reader, keys ...[]byte) error {
 }
 
 // Snapshot is a read-only view of the store frozen at the moment it was
-// taken: writes committed afterwards are not seen. Close releases it.
+// taken: writes committed afterwards are not seen. Several iterators may
+// be open at once, but its calls must come from one goroutine at a time.
+// Close releases it.
 type Snapshot interface {
 	Reader
 	Close() error

@@ -31,6 +31,8 @@ type InventoryEntry struct {
 	LegalHold   bool
 	// ChecksumAlgorithm is the additional checksum ("" for none).
 	ChecksumAlgorithm string
+	// ReplicationStatus is S3's x-amz-replication-status ("" for none).
+	ReplicationStatus string
 	// Owner is the object's owner (the bucket owner's canonical id).
 	Owner string
 }
@@ -46,8 +48,8 @@ type InventoryScanInput struct {
 
 // ScanInventory calls fn for each entry in key order (newest first
 // within a key), from one consistent view of the bucket where the
-// engine offers snapshots (Pebble); on other engines the scan is live,
-// and like a listing never repeats or skips an entry that existed
+// engine offers snapshots (Pebble, PostgreSQL); on others the scan is
+// live, and like a listing never repeats or skips an entry that existed
 // throughout. The entry passed to fn is reused: fn must copy what it
 // keeps. Memory stays flat whatever the bucket's size.
 func (s *Service) ScanInventory(ctx context.Context, in InventoryScanInput, fn func(*InventoryEntry) error) error {
@@ -170,5 +172,6 @@ func (sc *invScanner) emit(it meta.Iterator, key string, latest bool) error {
 		e.RetainUntil = time.Unix(0, rec.RetainUntil).UTC()
 	}
 	e.ChecksumAlgorithm = string(rec.ChecksumAlg)
+	e.ReplicationStatus = rec.Repl.String()
 	return sc.fn(e)
 }

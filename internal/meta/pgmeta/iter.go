@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Page sizes of a range scan: small after a seek (a delimiter listing
@@ -57,7 +56,7 @@ type pager struct {
 	closed       bool
 }
 
-func newPager(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration, lower, upper []byte) *pager {
+func newPager(ctx context.Context, pool querier, timeout time.Duration, lower, upper []byte) *pager {
 	p := &pager{lower: clone(lower), upper: clone(upper)}
 	if p.lower == nil {
 		p.lower = []byte{}
