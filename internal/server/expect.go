@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,7 +72,10 @@ func (f *expectFilter) read(src func([]byte) (int, error), p []byte) (int, error
 		n, err := src(f.buf)
 		f.feed(f.buf[:n])
 		if len(f.out) == 0 && err != nil {
-			if len(f.line) > 0 { // the stream ends inside a line
+			// Only the end of the stream hands out a partial line: other
+			// errors, such as the past deadline with which net/http aborts
+			// its background read, come before more of the same line.
+			if errors.Is(err, io.EOF) && len(f.line) > 0 {
 				f.out, f.line = f.line, nil
 				break
 			}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -100,3 +101,37 @@ func TestExpectFilterStops(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// A read error that is not the end of the stream (net/http aborts its
+// background read with a past deadline) in the middle of a line keeps the
+// line back, so the Expect field it starts is still renamed.
+func TestExpectFilterKeepsLineOverTimeout(t *testing.T) {
+	parts := []string{"PUT / HTTP/1.1\r\nExp", "", "ect: 200\r\nContent-Length: 0\r\n\r\n"}
+	f := newExpectFilter()
+	var got []byte
+	p := make([]byte, 64)
+	for i := 0; i < len(parts); {
+		n, err := f.read(func(b []byte) (int, error) {
+			if i == len(parts) {
+				return 0, io.EOF
+			}
+			part := parts[i]
+			i++
+			if part == "" {
+				return 0, errTimeout{}
+			}
+			return copy(b, part), nil
+		}, p)
+		got = append(got, p[:n]...)
+		if err != nil && !errors.As(err, &errTimeout{}) {
+			t.Fatal(err)
+		}
+	}
+	if want := "PUT / HTTP/1.1\r\n" + renamedExpect + ": 200\r\nContent-Length: 0\r\n\r\n"; string(got) != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+type errTimeout struct{}
+
+func (errTimeout) Error() string { return "i/o timeout" }
