@@ -3,6 +3,7 @@ package object
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"testing"
 	"time"
 
@@ -25,8 +26,11 @@ func queuedTasks(t *testing.T, m meta.Store) []ReplicationTask {
 	for ok := it.First(); ok; ok = it.Next() {
 		v, _ := it.Value()
 		// Record value: format byte, 8-byte time, uvarint key length, key, payload.
-		i := bytes.IndexByte(v, '{')
-		task, err := DecodeTask(v[i:])
+		n, w := binary.Uvarint(v[9:])
+		if w <= 0 {
+			t.Fatalf("outbox record %q", v)
+		}
+		task, err := DecodeTask(v[9+w+int(n):])
 		if err != nil {
 			t.Fatal(err)
 		}
