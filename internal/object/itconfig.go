@@ -279,19 +279,7 @@ func (c *ITConfiguration) Matches(key string, tags []Tag) bool {
 	if !c.Enabled || len(key) < len(c.Filter.Prefix) || key[:len(c.Filter.Prefix)] != c.Filter.Prefix {
 		return false
 	}
-	for _, want := range c.Filter.Tags {
-		found := false
-		for _, t := range tags {
-			if t == want {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return hasTags(tags, c.Filter.Tags)
 }
 
 // EnabledITConfigs returns a bucket's enabled Intelligent-Tiering

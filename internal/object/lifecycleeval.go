@@ -2,6 +2,7 @@ package object
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -50,21 +51,18 @@ func (r *LifecycleRule) Matches(key string, size int64, tags []Tag) bool {
 	if f.SizeLessThan != nil && size >= *f.SizeLessThan {
 		return false
 	}
-	for _, want := range f.Tags {
-		if !hasTag(tags, want) {
+	return hasTags(tags, f.Tags)
+}
+
+// hasTags reports whether every tag of want is among tags, as filters of
+// lifecycle, Intelligent-Tiering and replication rules match.
+func hasTags(tags, want []Tag) bool {
+	for _, w := range want {
+		if !slices.Contains(tags, w) {
 			return false
 		}
 	}
 	return true
-}
-
-func hasTag(tags []Tag, want Tag) bool {
-	for _, t := range tags {
-		if t == want {
-			return true
-		}
-	}
-	return false
 }
 
 // ExpiresAt returns when the rule expires a current version written at

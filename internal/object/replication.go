@@ -100,19 +100,7 @@ func (r *ReplicationRule) Matches(key string, tags []Tag) bool {
 	if !strings.HasPrefix(key, r.Filter.Prefix) {
 		return false
 	}
-	for _, want := range r.Filter.Tags {
-		found := false
-		for _, t := range tags {
-			if t == want {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return hasTags(tags, r.Filter.Tags)
 }
 
 // Match returns the rule that applies to a version of key: among the
